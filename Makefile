@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: Apache-2.0
+# dockerlite: build, test, install.  GNU make.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DESTDIR ?=
+
+CC ?= cc
+AR ?= ar
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+BATS ?= bats
+SHELLCHECK ?= shellcheck
+
+# Our flags are added to the user's CFLAGS, never replacing them.
+# WERROR=1 (as CI sets) turns warnings into errors.
+WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+PKGS_ALL = jansson libbtrfsutil lxc libarchive
+DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
+	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
+
+# One line a helper: the pkg-config modules it links, and nothing more.
+PKGS_dl-snapshot = libbtrfsutil
+PKGS_dl-clone = libbtrfsutil jansson
+PKGS_dl-image-meta = jansson
+PKGS_dl-image-new = libbtrfsutil jansson libarchive
+PKGS_dl-extract = libarchive
+PKGS_dl-ref = jansson
+PKGS_dl-spawn = lxc jansson
+PKGS_dl-cp = jansson
+PKGS_dl-diff = jansson libbtrfsutil
+PKGS_dl-container-new = libbtrfsutil jansson
+PKGS_dl-commit = libbtrfsutil jansson
+
+HELPER_SRC = $(wildcard helpers/dl-*.c)
+HELPERS = $(HELPER_SRC:.c=)
+LIB_SRC = $(wildcard helpers/lib/*.c)
+LIB_OBJ = $(LIB_SRC:.c=.o)
+LIB_HDR = $(wildcard helpers/lib/*.h)
+LIBDL = helpers/lib/libdl.a
+UNIT_SRC = $(wildcard t/unit/*.c)
+UNITS = $(UNIT_SRC:.c=.t)
+SCRIPTS = $(wildcard bin/dl bin/dl-*)
+
+all: $(HELPERS) $(UNITS)
+
+helpers/lib/%.o: helpers/lib/%.c $(LIB_HDR)
+	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBDL): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+helpers/dl-%: helpers/dl-%.c $(LIBDL) $(LIB_HDR)
+	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDL) \
+		$(shell $(PKG_CONFIG) --libs $(PKGS_dl-$*))
+
+t/unit/%.t: t/unit/%.c $(LIBDL) $(LIB_HDR)
+	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDL) \
+		$(shell $(PKG_CONFIG) --libs $(PKGS_ALL))
+
+# The whole suite: bats (root and btrfs tests skip with a reason elsewhere),
+# then shellcheck.
+check: all
+	$(BATS) t/
+	$(MAKE) lint
+
+installcheck:
+	DL_TEST_INSTALLED=$(DESTDIR)$(BINDIR) $(BATS) t/
+
+lint:
+	$(SHELLCHECK) -s sh $(SCRIPTS) share/dl-sh-setup .ci/run-sh-check
+	$(SHELLCHECK) -s bash -x t/*.bash t/*.bats t/bench/*.sh
+
+bench: all
+	sh t/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/dockerlite \
+		$(DESTDIR)$(DATADIR)/dockerlite
+	for s in $(SCRIPTS); do \
+		sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)/dockerlite|g' \
+		    -e 's|@DATADIR@|$(DATADIR)/dockerlite|g' \
+		    -e 's|@VERSION@|$(VERSION)|g' "$$s" \
+			>$(DESTDIR)$(BINDIR)/$${s#bin/} && \
+		chmod 755 $(DESTDIR)$(BINDIR)/$${s#bin/} || exit 1; \
+	done
+	install -m 755 $(HELPERS) $(DESTDIR)$(LIBEXECDIR)/dockerlite/
+	sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)/dockerlite|g' \
+	    -e 's|@DATADIR@|$(DATADIR)/dockerlite|g' \
+	    -e 's|@VERSION@|$(VERSION)|g' share/dl-sh-setup \
+		>$(DESTDIR)$(DATADIR)/dockerlite/dl-sh-setup
+	chmod 644 $(DESTDIR)$(DATADIR)/dockerlite/dl-sh-setup
+	for f in share/*.seccomp; do \
+		test -e "$$f" || continue; \
+		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/dockerlite/ || exit 1; \
+	done
+
+uninstall:
+	for s in $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$${s#bin/}; done
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/dockerlite $(DESTDIR)$(DATADIR)/dockerlite
+
+# Debian 12 packages that build, run and test dockerlite (INSTALL.md).
+DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
+	lxc-dev lxc libarchive-dev libcurl4-openssl-dev libssl-dev \
+	btrfs-progs busybox-static debootstrap util-linux iproute2 \
+	bats bats-support bats-assert bats-file shellcheck \
+	zstd xz-utils gzip tar hyperfine
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_DEPS)
+
+clean:
+	rm -f $(HELPERS) $(LIB_OBJ) $(LIBDL) $(UNITS)
+
+.PHONY: all check installcheck lint bench install uninstall deps clean

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl.h: the core of libdl, the internal library every helper links. */
+#ifndef DL_H
+#define DL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include "cleanup.h"
+
+#ifndef DL_VERSION
+#define DL_VERSION "0.0.0"
+#endif
+
+/* The one exit-code table of every helper and front script (MANUAL.md). */
+enum {
+	DL_EXIT_OK = 0,
+	DL_EXIT_NO = 1,
+	DL_EXIT_USAGE = 2,
+	DL_EXIT_CONFLICT = 3,
+	DL_EXIT_REJECT = 4,
+	DL_EXIT_CANNOT_INVOKE = 126,
+	DL_EXIT_NOT_FOUND = 127,
+	DL_EXIT_FAIL = 125,
+};
+
+/* err.c: messages in the one format "PROG: fatal: unable to VERB 'OBJ': REASON" */
+
+/* The program name used in every message; set by dl_set_prog(). */
+extern const char *dl_prog;
+
+/* Exit code of dl_usage(); helpers of the run family set it to 125. */
+extern int dl_usage_exit;
+
+/**
+ * dl_set_prog() - set the program name from argv[0]
+ * @argv0: argv[0]; its basename is kept
+ */
+extern void dl_set_prog(const char *argv0);
+
+/**
+ * dl_die() - print "PROG: fatal: MESSAGE" to stderr and exit
+ * @code: the exit code
+ * @fmt: printf format of the message
+ */
+extern noreturn void dl_die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * dl_die_sys() - like dl_die(), with ": strerror(errno)" appended
+ * @code: the exit code
+ * @fmt: printf format of the message
+ */
+extern noreturn void dl_die_sys(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * dl_warn() - print "PROG: warning: MESSAGE" to stderr
+ * @fmt: printf format of the message
+ */
+extern void dl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * dl_info() - print "PROG: info: MESSAGE" to stderr
+ * @fmt: printf format of the message
+ */
+extern void dl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * dl_usage() - print "PROG: usage: USAGE" to stderr and exit dl_usage_exit
+ * @usage: the synopsis
+ */
+extern noreturn void dl_usage(const char *usage);
+
+/**
+ * dl_help() - print the synopsis and option table to stdout and exit 0
+ * @usage: the synopsis
+ * @options: the aligned option table, or NULL
+ */
+extern noreturn void dl_help(const char *usage, const char *options);
+
+/**
+ * dl_want_help() - tell whether argv asks for help (first argument -h/--help)
+ * @argc: argument count
+ * @argv: arguments
+ *
+ * Return: true when argv[1] is "-h" or "--help".
+ */
+extern bool dl_want_help(int argc, char **argv);
+
+/**
+ * dl_finish_stdout() - flush and close stdout, checking for write errors
+ *
+ * Return: 0, or dies with 125 when stdout could not be written (full disk,
+ * broken pipe), so that such a failure is never reported as success.
+ */
+extern int dl_finish_stdout(void);
+
+/* xalloc.c: allocators that die with 125 on out-of-memory.  Helpers are
+ * short-lived processes, so dying is the right answer there. */
+extern void *dl_xmalloc(size_t n);
+extern void *dl_xcalloc(size_t nmemb, size_t n);
+extern void *dl_xrealloc(void *p, size_t n);
+extern char *dl_xstrdup(const char *s);
+extern char *dl_xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* id.c: object identifiers */
+
+/* Length of an ID: 64 lowercase hex digits (256 bits, as Docker's). */
+#define DL_ID_LEN 64
+
+/**
+ * dl_is_id() - tell whether @s is a full ID (64 lowercase hex digits)
+ * @s: the string
+ * Return: true or false.
+ */
+extern bool dl_is_id(const char *s);
+
+/**
+ * dl_is_id_prefix() - tell whether @s is 1 to 64 lowercase hex digits
+ * @s: the string
+ * Return: true or false.
+ */
+extern bool dl_is_id_prefix(const char *s);
+
+/**
+ * dl_new_id() - make a fresh random ID
+ * @out: receives 64 hex digits and a NUL
+ * Return: 0, or -1 with errno set (getrandom failed).
+ */
+extern int dl_new_id(char out[DL_ID_LEN + 1]);
+
+/* path.c: the on-disk layout of the store */
+
+/**
+ * dl_root() - the store path: $DL_ROOT, or /var/lib/dockerlite
+ * Return: a static string, never NULL.
+ */
+extern const char *dl_root(void);
+
+/**
+ * dl_path() - a path inside the store, dl_root() + "/" + formatted rest
+ * @fmt: printf format of the part below the store
+ * Return: a malloc'd string (dies on OOM).
+ */
+extern char *dl_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * dl_is_safe_relpath() - tell whether @p is relative with no ".." component
+ * @p: the path
+ * Return: true when @p is non-empty, not absolute and has no "..".
+ */
+extern bool dl_is_safe_relpath(const char *p);
+
+/* file.c: whole-file I/O */
+
+/**
+ * dl_write_file_atomic() - write @len bytes to @path by temp file + fsync
+ * + rename(2) + fsync of the directory, so readers see old or new, never half
+ * @path: destination
+ * @buf: content
+ * @len: its length
+ * @mode: permission bits of the new file
+ * Return: 0, or -1 with errno set; nothing is left behind on failure.
+ */
+extern int dl_write_file_atomic(const char *path, const void *buf, size_t len,
+				mode_t mode);
+
+/**
+ * dl_read_file() - read a whole file (or stdin when @path is "-")
+ * @path: the file
+ * @out: receives a malloc'd NUL-terminated buffer
+ * @len: receives the length, may be NULL
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_read_file(const char *path, char **out, size_t *len);
+
+/**
+ * dl_mkdir_p() - make a directory and its parents
+ * @path: the directory
+ * @mode: mode of the directories made
+ * Return: 0 (also when it exists), or -1 with errno set.
+ */
+extern int dl_mkdir_p(const char *path, mode_t mode);
+
+#endif

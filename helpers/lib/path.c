@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* path.c: the on-disk layout of the store */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dl.h"
+
+const char *dl_root(void)
+{
+	const char *r = getenv("DL_ROOT");
+
+	return r && *r ? r : "/var/lib/dockerlite";
+}
+
+char *dl_path(const char *fmt, ...)
+{
+	_cleanup_free_ char *rest = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&rest, fmt, ap) < 0)
+		rest = NULL;
+	va_end(ap);
+	if (!rest)
+		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	return dl_xasprintf("%s/%s", dl_root(), rest);
+}
+
+bool dl_is_safe_relpath(const char *p)
+{
+	const char *s = p;
+
+	if (!p || !*p || *p == '/')
+		return false;
+	while (*s) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return false;
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	return true;
+}

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: Apache-2.0
+# helpers.bash: loaded by every bats file (as podman's test/system/helpers.bash)
+# shellcheck shell=bash
+
+bats_require_minimum_version 1.5.0
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+load /usr/lib/bats/bats-file/load.bash
+
+DL_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export DL_TOP
+if [ -n "${DL_TEST_INSTALLED:-}" ]; then
+	PATH="$DL_TEST_INSTALLED:$PATH"
+	PATH="$("$DL_TEST_INSTALLED/dl" --exec-path):$PATH"
+	unset DL_EXEC_PATH DL_SHAREDIR
+else
+	PATH="$DL_TOP/bin:$DL_TOP/helpers:$PATH"
+fi
+export PATH
+
+# safename: a short name unique to this test, for images and containers
+safename() {
+	printf 't%s-%s\n' "${BATS_SUITE_TEST_NUMBER:-0}" \
+		"$(tr -dc a-z0-9 </dev/urandom | head -c 8)"
+}
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "not root: this test needs root"
+}
+
+require_btrfs() {
+	require_root
+	[ -n "${DL_TEST_MNT:-}" ] ||
+		skip "no btrfs test filesystem (no loop device or mkfs.btrfs)"
+}
+
+require_lxc() {
+	require_btrfs
+	command -v lxc-execute >/dev/null ||
+		skip "LXC is not installed"
+}
+
+# mk_busybox_root DIR: a minimal root filesystem from the host's static busybox
+mk_busybox_root() {
+	local d=$1 bb
+	bb=$(command -v busybox) || skip "busybox-static is not installed"
+	mkdir -p "$d"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin}
+	cp "$bb" "$d/bin/busybox"
+	"$d/bin/busybox" --install -s "$d/bin"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$d/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
+	chmod 1777 "$d/tmp"
+}
+
+# dl_test_store: a fresh initialised store on this file's btrfs, in $DL_ROOT
+dl_test_store() {
+	require_btrfs
+	export DL_ROOT="$DL_TEST_MNT/store-${BATS_SUITE_TEST_NUMBER:-0}-$RANDOM"
+	dl init >/dev/null
+}
