@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-ref.h: names of images and containers, kept under $DL_ROOT/refs */
+#ifndef DL_REF_H
+#define DL_REF_H
+
+#include "dl.h"
+
+/*
+ * Every int function here returns 0, or a DL_EXIT_* code with @reason set
+ * to a malloc'd text: DL_EXIT_USAGE for a malformed name, DL_EXIT_NO for a
+ * name or ID that is not there, DL_EXIT_CONFLICT for a name taken or an ID
+ * prefix that matches more than one object, DL_EXIT_FAIL for a system error.
+ * Updates are atomic (temp + rename) and serialised by flock(2) on
+ * $DL_ROOT/locks/refs.  They need write access to the store (root).
+ */
+
+/* An image reference, as the OCI grammar: [host[:port]/]path[:tag]. */
+struct dl_ref {
+	char *repo; /* "busybox", "localhost:5000/a/b" */
+	char *tag;  /* "latest" when none was given */
+};
+
+/**
+ * dl_ref_parse() - parse and validate an image name
+ * @name: the name as the user typed it
+ * @out: receives repo and tag (free with dl_ref_free())
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_USAGE.
+ */
+extern int dl_ref_parse(const char *name, struct dl_ref *out, char **reason);
+
+/**
+ * dl_ref_free() - free what dl_ref_parse() allocated
+ * @r: the reference; may be zeroed
+ */
+extern void dl_ref_free(struct dl_ref *r);
+
+/**
+ * dl_ref_image_set() - point name @r at image @id (moves an existing tag)
+ * @r: the name
+ * @id: a full image ID; the image must exist
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code.
+ */
+extern int dl_ref_image_set(const struct dl_ref *r, const char *id,
+			    char **reason);
+
+/**
+ * dl_ref_image_get() - the image ID a name points at
+ * @r: the name
+ * @out: receives the ID
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_NO when the name is unknown).
+ */
+extern int dl_ref_image_get(const struct dl_ref *r, char out[DL_ID_LEN + 1],
+			    char **reason);
+
+/**
+ * dl_ref_image_rm() - remove a name (not the image)
+ * @r: the name
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_NO when the name is unknown).
+ */
+extern int dl_ref_image_rm(const struct dl_ref *r, char **reason);
+
+/**
+ * dl_image_resolve() - resolve a name, or a unique prefix of an image ID
+ * @spec: "name[:tag]", a full ID, "sha256:ID", or an ID prefix
+ * @out: receives the full ID
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_NO, DL_EXIT_CONFLICT ambiguous).
+ */
+extern int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1],
+			    char **reason);
+
+/**
+ * dl_ref_container_set() - reserve container name @name for @id
+ * @name: a Docker-style container name, [a-zA-Z0-9][a-zA-Z0-9_.-]*
+ * @id: the container ID
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_CONFLICT when the name is taken).
+ */
+extern int dl_ref_container_set(const char *name, const char *id,
+				char **reason);
+
+/**
+ * dl_ref_container_rm() - release a container name
+ * @name: the name
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_NO when the name is unknown).
+ */
+extern int dl_ref_container_rm(const char *name, char **reason);
+
+/**
+ * dl_container_resolve() - resolve a container name, full ID or unique prefix
+ * @spec: the name or ID
+ * @out: receives the full ID
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_NO, DL_EXIT_CONFLICT ambiguous).
+ */
+extern int dl_container_resolve(const char *spec, char out[DL_ID_LEN + 1],
+				char **reason);
+
+#endif
