@@ -31,6 +31,7 @@ DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 
 # One line a helper: the pkg-config modules it links, and nothing more.
 PKGS_dl-snapshot = libbtrfsutil
+PKGS_dl-store-info = jansson lxc libarchive
 PKGS_dl-clone = libbtrfsutil jansson
 PKGS_dl-image-meta = jansson
 PKGS_dl-image-new = libbtrfsutil jansson libarchive
@@ -79,7 +80,8 @@ installcheck:
 	DL_TEST_INSTALLED=$(DESTDIR)$(BINDIR) $(BATS) t/
 
 lint:
-	$(SHELLCHECK) -s sh $(SCRIPTS) share/dl-sh-setup .ci/run-sh-check
+	$(SHELLCHECK) -s sh -x $(SCRIPTS) share/dl-sh-setup
+	$(SHELLCHECK) -s bash .ci/run
 	$(SHELLCHECK) -s bash -x t/*.bash t/*.bats t/bench/*.sh
 
 bench: all
