@@ -43,11 +43,14 @@ require_lxc() {
 
 # mk_busybox_root DIR: a minimal root filesystem from the host's static busybox
 mk_busybox_root() {
-	local d=$1 bb
+	local d=$1 bb a
 	bb=$(command -v busybox) || skip "busybox-static is not installed"
 	mkdir -p "$d"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin}
 	cp "$bb" "$d/bin/busybox"
-	"$d/bin/busybox" --install -s "$d/bin"
+	# links inside the root, to the root's own /bin/busybox
+	for a in $("$bb" --list-full); do
+		[ -e "$d/$a" ] || [ -L "$d/$a" ] || ln -s /bin/busybox "$d/$a"
+	done
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$d/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
 	chmod 1777 "$d/tmp"
