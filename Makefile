@@ -73,15 +73,15 @@ t/unit/%.t: t/unit/%.c $(LIBDL) $(LIB_HDR)
 # The whole suite: bats (root and btrfs tests skip with a reason elsewhere),
 # then shellcheck.
 check: all
-	$(BATS) t/
+	BATS=$(BATS) t/run
 	$(MAKE) lint
 
 installcheck:
-	DL_TEST_INSTALLED=$(DESTDIR)$(BINDIR) $(BATS) t/
+	DL_TEST_INSTALLED=$(DESTDIR)$(BINDIR) BATS=$(BATS) t/run
 
 lint:
 	$(SHELLCHECK) -s sh -x $(SCRIPTS) share/dl-sh-setup
-	$(SHELLCHECK) -s bash .ci/run
+	$(SHELLCHECK) -s bash .ci/run t/run
 	$(SHELLCHECK) -s bash -x t/*.bash t/*.bats t/bench/*.sh
 
 bench: all
@@ -117,7 +117,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	lxc-dev lxc libarchive-dev libcurl4-openssl-dev libssl-dev \
 	btrfs-progs busybox-static debootstrap util-linux iproute2 \
 	bats bats-support bats-assert bats-file shellcheck \
-	zstd xz-utils gzip tar hyperfine
+	zstd xz-utils bzip2 gzip tar file jq hyperfine
 
 deps:
 	apt-get update -qq
