@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* change.c: Dockerfile-like changes to an OCI image config */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "dl.h"
+#include "dl-change.h"
+#include "dl-time.h"
+
+static int fail(char **reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(char **reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(reason, fmt, ap) < 0)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	va_end(ap);
+	return DL_EXIT_USAGE;
+}
+
+static void xset(json_t *obj, const char *key, json_t *val)
+{
+	if (!val || json_object_set_new(obj, key, val) < 0)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+}
+
+static void xappend(json_t *arr, json_t *val)
+{
+	if (!val || json_array_append_new(arr, val) < 0)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+}
+
+/* The object or array at @key of @cfg, made when absent or of another type */
+static json_t *member(json_t *cfg, const char *key, bool array)
+{
+	json_t *v = json_object_get(cfg, key);
+
+	if (array ? json_is_array(v) : json_is_object(v))
+		return v;
+	v = array ? json_array() : json_object();
+	xset(cfg, key, v);
+	return v;
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+/* One word of a change line, quotes removed. */
+struct word {
+	char *s;
+	long eq; /* offset in s of the first unquoted '=', or -1 */
+};
+
+static void words_free(struct word *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(w[i].s);
+	free(w);
+}
+
+/*
+ * Split @s on unquoted blanks as a shell would: "..." (where \ escapes
+ * " \ and $), '...' literally, \ escapes the next character.
+ */
+static int split_words(const char *s, struct word **out, size_t *n,
+		       char **reason)
+{
+	struct word *w = NULL;
+	size_t cnt = 0, cap = 0;
+
+	for (;;) {
+		_cleanup_free_ char *buf = NULL;
+		size_t len = 0;
+		long eq = -1;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		buf = dl_xmalloc(strlen(s) + 1);
+		while (*s && !isspace((unsigned char)*s)) {
+			char q = *s;
+
+			if (q == '"' || q == '\'') {
+				for (s++; *s && *s != q; s++) {
+					if (q == '"' && *s == '\\' && s[1] &&
+					    strchr("\"\\$", s[1]))
+						s++;
+					buf[len++] = *s;
+				}
+				if (!*s) {
+					words_free(w, cnt);
+					return fail(reason,
+						    "unterminated %c quote", q);
+				}
+				s++;
+				continue;
+			}
+			if (q == '\\' && s[1])
+				s++;
+			else if (q == '=' && eq < 0)
+				eq = (long)len;
+			buf[len++] = *s++;
+		}
+		buf[len] = '\0';
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 8;
+			w = dl_xrealloc(w, cap * sizeof(*w));
+		}
+		w[cnt].s = dl_steal_pointer(&buf);
+		w[cnt++].eq = eq;
+	}
+	*out = w;
+	*n = cnt;
+	return 0;
+}
+
+/*
+ * KEY=VALUE pairs, or the legacy "KEY VALUE" (the value being the rest of
+ * the line, verbatim), each passed to @set.
+ */
+static int name_values(const char *args, const char *what,
+		       void (*set)(json_t *, const char *, const char *),
+		       json_t *dst, char **reason)
+{
+	struct word *w = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	rc = split_words(args, &w, &n, reason);
+	if (rc)
+		return rc;
+	if (n == 0) {
+		words_free(w, n);
+		return fail(reason, "%s needs at least one argument", what);
+	}
+	if (w[0].eq < 0) {
+		/* legacy form: the first word is the name */
+		const char *v = args;
+
+		words_free(w, n);
+		while (isspace((unsigned char)*v))
+			v++;
+		v += strcspn(v, " \t\n\r\f\v");
+		while (isspace((unsigned char)*v))
+			v++;
+		if (!*v)
+			return fail(reason, "%s needs a value", what);
+		rc = split_words(args, &w, &n, reason);
+		if (rc)
+			return rc;
+		set(dst, w[0].s, v);
+		words_free(w, n);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (w[i].eq < 0) {
+			rc = fail(reason, "'%s' is not of the form NAME=VALUE",
+				  w[i].s);
+			break;
+		}
+		if (w[i].eq == 0) {
+			rc = fail(reason, "%s names can not be blank", what);
+			break;
+		}
+		w[i].s[w[i].eq] = '\0';
+		set(dst, w[i].s, w[i].s + w[i].eq + 1);
+	}
+	words_free(w, n);
+	return rc;
+}
+
+/* ---- the changes ------------------------------------------------------ */
+
+static void env_set(json_t *env, const char *key, const char *val)
+{
+	size_t klen = strlen(key), i;
+	json_t *e;
+	char *kv = dl_xasprintf("%s=%s", key, val);
+
+	json_array_foreach(env, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s && !strncmp(s, key, klen) && s[klen] == '=') {
+			json_array_set_new(env, i, json_string(kv));
+			free(kv);
+			return;
+		}
+	}
+	xappend(env, json_string(kv));
+	free(kv);
+}
+
+static void label_set(json_t *labels, const char *key, const char *val)
+{
+	xset(labels, key, json_string(val));
+}
+
+/* A JSON array of strings, or NULL with *reason set */
+static json_t *exec_form(const char *args, char **reason)
+{
+	json_error_t jerr;
+	json_t *a, *e;
+	size_t i;
+
+	a = json_loads(args, JSON_REJECT_DUPLICATES, &jerr);
+	if (!a) {
+		fail(reason, "invalid JSON array: %s", jerr.text);
+		return NULL;
+	}
+	if (!json_is_array(a)) {
+		json_decref(a);
+		fail(reason, "not a JSON array of strings");
+		return NULL;
+	}
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e)) {
+			json_decref(a);
+			fail(reason, "not a JSON array of strings");
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static int set_command(json_t *cfg, const char *key, const char *args,
+		       char **reason)
+{
+	json_t *a;
+
+	if (args[0] != '[') {
+		xset(cfg, key, json_pack("[sss]", "/bin/sh", "-c", args));
+		return 0;
+	}
+	a = exec_form(args, reason);
+	if (!a)
+		return DL_EXIT_USAGE;
+	if (json_array_size(a) == 0) {
+		json_decref(a);
+		json_object_del(cfg, key);
+		return 0;
+	}
+	xset(cfg, key, a);
+	return 0;
+}
+
+/* Join @dir to @base (when relative) and normalise "." ".." and "//" */
+static char *clean_path(const char *base, const char *dir)
+{
+	_cleanup_free_ char *in = NULL;
+	char *out, *tok, *save = NULL;
+	size_t len = 0;
+
+	in = dir[0] == '/' ? dl_xstrdup(dir)
+			   : dl_xasprintf("%s/%s", base ? base : "", dir);
+	out = dl_xmalloc(strlen(in) + 2);
+	for (tok = strtok_r(in, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			while (len > 0 && out[len] != '/')
+				len--;
+			continue;
+		}
+		out[len++] = '/';
+		strcpy(out + len, tok);
+		len += strlen(tok);
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+static int parse_port(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > 65535)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int expose(json_t *cfg, const char *args, char **reason)
+{
+	struct word *w = NULL;
+	json_t *ports;
+	size_t n = 0, i;
+	int rc;
+
+	rc = split_words(args, &w, &n, reason);
+	if (rc)
+		return rc;
+	if (n == 0)
+		rc = fail(reason, "EXPOSE needs at least one port");
+	ports = member(cfg, "ExposedPorts", false);
+	for (i = 0; i < n && !rc; i++) {
+		char *proto = strchr(w[i].s, '/'), *dash;
+		long lo, hi, p;
+
+		if (proto) {
+			char *c;
+
+			*proto++ = '\0';
+			for (c = proto; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			if (strcmp(proto, "tcp") && strcmp(proto, "udp") &&
+			    strcmp(proto, "sctp")) {
+				rc = fail(reason, "invalid protocol '%s'",
+					  proto);
+				break;
+			}
+		}
+		dash = strchr(w[i].s, '-');
+		if (dash)
+			*dash++ = '\0';
+		if (parse_port(w[i].s, &lo) < 0 ||
+		    (dash ? parse_port(dash, &hi) : (hi = lo, 0)) < 0 ||
+		    hi < lo) {
+			rc = fail(reason, "invalid port '%s%s%s'", w[i].s,
+				  dash ? "-" : "", dash ? dash : "");
+			break;
+		}
+		for (p = lo; p <= hi; p++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%ld/%s", p,
+				 proto ? proto : "tcp");
+			xset(ports, key, json_object());
+		}
+	}
+	words_free(w, n);
+	return rc;
+}
+
+static int volume(json_t *cfg, const char *args, char **reason)
+{
+	json_t *list = NULL, *vols, *e;
+	struct word *w = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (args[0] == '[') {
+		list = exec_form(args, reason);
+		if (!list)
+			return DL_EXIT_USAGE;
+	} else {
+		rc = split_words(args, &w, &n, reason);
+		if (rc)
+			return rc;
+		list = json_array();
+		for (i = 0; i < n; i++)
+			xappend(list, json_string(w[i].s));
+		words_free(w, n);
+	}
+	rc = 0;
+	if (json_array_size(list) == 0)
+		rc = fail(reason, "VOLUME needs at least one path");
+	json_array_foreach(list, i, e) {
+		if (json_string_value(e)[0] != '/') {
+			rc = fail(reason, "volume path '%s' is not absolute",
+				  json_string_value(e));
+			break;
+		}
+	}
+	if (!rc) {
+		vols = member(cfg, "Volumes", false);
+		json_array_foreach(list, i, e)
+			xset(vols, json_string_value(e), json_object());
+	}
+	json_decref(list);
+	return rc;
+}
+
+static int one_word(const char *what, const char *args, char **reason)
+{
+	if (args[strcspn(args, " \t\n\r\f\v")])
+		return fail(reason, "%s takes exactly one argument", what);
+	return 0;
+}
+
+static int apply(json_t *cfg, const char *kw, const char *args,
+		 struct dl_change_state *st, char **reason)
+{
+	if (!strcasecmp(kw, "CMD")) {
+		st->cmd_set = true;
+		return set_command(cfg, "Cmd", args, reason);
+	}
+	if (!strcasecmp(kw, "ENTRYPOINT")) {
+		if (!st->cmd_set)
+			json_object_del(cfg, "Cmd");
+		return set_command(cfg, "Entrypoint", args, reason);
+	}
+	if (!strcasecmp(kw, "ENV"))
+		return name_values(args, "ENV", env_set,
+				   member(cfg, "Env", true), reason);
+	if (!strcasecmp(kw, "LABEL"))
+		return name_values(args, "LABEL", label_set,
+				   member(cfg, "Labels", false), reason);
+	if (!strcasecmp(kw, "WORKDIR")) {
+		const char *old = json_string_value(
+			json_object_get(cfg, "WorkingDir"));
+		_cleanup_free_ char *dir = clean_path(old, args);
+
+		xset(cfg, "WorkingDir", json_string(dir));
+		return 0;
+	}
+	if (!strcasecmp(kw, "USER")) {
+		if (one_word("USER", args, reason))
+			return DL_EXIT_USAGE;
+		if (args[0] == ':' || args[strlen(args) - 1] == ':')
+			return fail(reason, "invalid user '%s'", args);
+		xset(cfg, "User", json_string(args));
+		return 0;
+	}
+	if (!strcasecmp(kw, "EXPOSE"))
+		return expose(cfg, args, reason);
+	if (!strcasecmp(kw, "VOLUME"))
+		return volume(cfg, args, reason);
+	if (!strcasecmp(kw, "STOPSIGNAL")) {
+		if (one_word("STOPSIGNAL", args, reason))
+			return DL_EXIT_USAGE;
+		xset(cfg, "StopSignal", json_string(args));
+		return 0;
+	}
+	return fail(reason, "unknown instruction '%s'", kw);
+}
+
+int dl_change_apply(json_t *cfg, const char *line, struct dl_change_state *st,
+		    char **reason)
+{
+	_cleanup_free_ char *copy = NULL;
+	struct dl_change_state dummy = { 0 }, next;
+	json_t *work;
+	char *kw, *args, *end;
+	int rc;
+
+	*reason = NULL;
+	if (!st)
+		st = &dummy;
+	if (!json_is_object(cfg))
+		return fail(reason, "the config is not an object");
+	copy = dl_xstrdup(line ? line : "");
+	kw = copy;
+	while (isspace((unsigned char)*kw))
+		kw++;
+	args = kw + strcspn(kw, " \t\n\r\f\v");
+	if (*args)
+		*args++ = '\0';
+	while (isspace((unsigned char)*args))
+		args++;
+	end = args + strlen(args);
+	while (end > args && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (!*kw)
+		return fail(reason, "empty change");
+	if (!*args)
+		return fail(reason, "%s needs an argument", kw);
+	work = json_string(args);
+	if (!work)
+		return fail(reason, "not valid UTF-8");
+	json_decref(work);
+
+	/* apply to a copy, so that a failure leaves @cfg untouched */
+	work = json_deep_copy(cfg);
+	if (!work)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	next = *st;
+	rc = apply(work, kw, args, &next, reason);
+	if (rc == 0) {
+		json_object_clear(cfg);
+		json_object_update(cfg, work);
+		*st = next;
+	}
+	json_decref(work);
+	return rc;
+}
+
+/* ---- shape checks (a path to the bad field, or NULL when good) ------- */
+
+static char *bad(const char *where, const char *what)
+{
+	return dl_xasprintf("'%s' %s", where, what);
+}
+
+/* Each element of array @a (or value of object @a) is of @type; null ok */
+static char *check_each(json_t *parent, const char *key, json_type type,
+			bool is_object, const char *tname)
+{
+	json_t *v = json_object_get(parent, key), *e;
+	const char *k;
+	size_t i;
+
+	if (!v || json_is_null(v))
+		return NULL;
+	if (is_object ? !json_is_object(v) : !json_is_array(v))
+		return bad(key, is_object ? "must be an object"
+					  : "must be an array");
+	if (is_object) {
+		json_object_foreach(v, k, e)
+			if (json_typeof(e) != type)
+				return dl_xasprintf("'%s.%s' must be %s", key,
+						    k, tname);
+	} else {
+		json_array_foreach(v, i, e)
+			if (json_typeof(e) != type)
+				return dl_xasprintf("'%s[%zu]' must be %s",
+						    key, i, tname);
+	}
+	return NULL;
+}
+
+static char *check_string(json_t *parent, const char *key, bool required)
+{
+	json_t *v = json_object_get(parent, key);
+
+	if (!v)
+		return required ? bad(key, "is missing") : NULL;
+	return json_is_string(v) ? NULL : bad(key, "must be a string");
+}
+
+static char *check_time(json_t *parent, const char *key, bool required)
+{
+	json_t *v = json_object_get(parent, key);
+	struct timespec ts;
+	char *r = check_string(parent, key, required);
+
+	if (r || !v)
+		return r;
+	if (dl_time_parse(json_string_value(v), &ts) < 0)
+		return bad(key, "must be an RFC 3339 time");
+	return NULL;
+}
+
+char *dl_image_config_check(json_t *j)
+{
+	static const char *const strings[] = { "User", "WorkingDir",
+					       "StopSignal", "Hostname",
+					       "Domainname", "Image" };
+	static const char *const lists[] = { "Env", "Cmd", "Entrypoint",
+					     "Shell" };
+	json_t *c, *rootfs, *h, *e;
+	char *r = NULL;
+	size_t i;
+
+	if (!json_is_object(j))
+		return dl_xstrdup("an image config must be a JSON object");
+	if ((r = check_string(j, "architecture", true)) ||
+	    (r = check_string(j, "os", true)) ||
+	    (r = check_string(j, "author", false)) ||
+	    (r = check_time(j, "created", false)))
+		return r;
+	c = json_object_get(j, "config");
+	if (c && !json_is_null(c)) {
+		if (!json_is_object(c))
+			return bad("config", "must be an object");
+		for (i = 0; i < sizeof(strings) / sizeof(*strings); i++)
+			if (json_object_get(c, strings[i]) &&
+			    !json_is_null(json_object_get(c, strings[i])) &&
+			    (r = check_string(c, strings[i], false)))
+				return r;
+		for (i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+			if ((r = check_each(c, lists[i], JSON_STRING, false,
+					    "a string")))
+				return r;
+		if ((r = check_each(c, "Labels", JSON_STRING, true,
+				    "a string")) ||
+		    (r = check_each(c, "ExposedPorts", JSON_OBJECT, true,
+				    "an object")) ||
+		    (r = check_each(c, "Volumes", JSON_OBJECT, true,
+				    "an object")))
+			return r;
+	}
+	rootfs = json_object_get(j, "rootfs");
+	if (!json_is_object(rootfs))
+		return bad("rootfs", rootfs ? "must be an object" : "is missing");
+	if ((r = check_string(rootfs, "type", true)) ||
+	    (r = check_each(rootfs, "diff_ids", JSON_STRING, false,
+			    "a string")))
+		return r;
+	h = json_object_get(j, "history");
+	if (h && !json_is_array(h))
+		return bad("history", "must be an array");
+	json_array_foreach(h, i, e) {
+		if (!json_is_object(e) || check_time(e, "created", false) ||
+		    check_string(e, "created_by", false) ||
+		    check_string(e, "author", false) ||
+		    check_string(e, "comment", false))
+			return dl_xasprintf("'history[%zu]' is malformed", i);
+	}
+	return NULL;
+}
+
+char *dl_image_meta_check(json_t *j)
+{
+	const char *id, *parent = "", *created, *comment, *author;
+	json_int_t size = 0;
+	json_error_t jerr;
+	struct timespec ts;
+
+	if (json_unpack_ex(j, &jerr, JSON_STRICT,
+			   "{s:s, s?s, s:s, s?s, s?s, s?I}", "id", &id,
+			   "parent", &parent, "created", &created, "comment",
+			   &comment, "author", &author, "size", &size) < 0)
+		return dl_xasprintf("%s", jerr.text);
+	if (!dl_is_id(id))
+		return bad("id", "must be an ID (64 lowercase hex digits)");
+	if (*parent && !dl_is_id(parent))
+		return bad("parent", "must be empty or an ID");
+	if (dl_time_parse(created, &ts) < 0)
+		return bad("created", "must be an RFC 3339 time");
+	if (size < 0)
+		return bad("size", "must not be negative");
+	return NULL;
+}
