@@ -24,22 +24,41 @@ usage_code() {
 	esac
 }
 
-# check_synopsis PROG LINE: operands upper case, options before operands
+# check_synopsis PROG LINE: operands upper case, option groups ([-x ARG])
+# before every operand; option arguments inside a group are not operands
 check_synopsis() {
-	local prog=$1 line=$2 w seen_operand=
+	local prog=$1 line=$2 rest c next depth=0 group= seen_operand= i
 	[[ "$line" == "usage: $prog"* ]] || {
 		echo "$prog: help does not start with 'usage: $prog': $line"
 		return 1
 	}
-	for w in ${line#usage: "$prog"}; do
-		case "$w" in
-		\[-* | -*)
-			if [ -n "$seen_operand" ]; then
-				echo "$prog: option '$w' after an operand: $line"
+	rest=${line#usage: "$prog"}
+	for ((i = 0; i < ${#rest}; i++)); do
+		c=${rest:i:1}
+		next=${rest:i+1:1}
+		if [ "$depth" -eq 0 ]; then
+			if [ "$c" = "[" ] && [ "$next" = "-" ]; then
+				if [ -n "$seen_operand" ]; then
+					echo "$prog: option group after an operand: $line"
+					return 1
+				fi
+				group=option
+			elif [ "$c" = "[" ]; then
+				group=operand
+			elif [[ "$c" == [A-Z] ]]; then
+				seen_operand=1
+			elif [ "$c" = "-" ] && [ -n "$seen_operand" ] &&
+				[ "${rest:i-1:1}" = " " ]; then
+				echo "$prog: option after an operand: $line"
 				return 1
 			fi
+		fi
+		case "$c" in
+		"[") depth=$((depth + 1)) ;;
+		"]")
+			depth=$((depth - 1))
+			[ "$depth" -ne 0 ] || [ "$group" != operand ] || seen_operand=1
 			;;
-		*[A-Z]*) seen_operand=1 ;;
 		esac
 	done
 }

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-extract: extract a tar archive into a directory, refusing the unsafe */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dl.h"
+#include "dl-archive.h"
+
+#define USAGE "dl-extract [-s] ARCHIVE DIRECTORY"
+#define OPTIONS                                                                \
+	"  -s    print \"BYTES ENTRIES\" (file data and objects written)\n"    \
+	"  -h    show this help\n"                                             \
+	"\nARCHIVE is a tar (plain, gzip, xz, zstd or bzip2), or - for stdin.\n"
+
+int main(int argc, char **argv)
+{
+	_cleanup_close_ int in = -1, dest = -1;
+	_cleanup_free_ char *reason = NULL;
+	struct dl_tree_stats st;
+	const char *archive, *dir;
+	bool stats = false;
+	int opt, r;
+
+	dl_set_prog(argv[0]);
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	opterr = 0; /* dl_usage() says it, in the one format */
+	while ((opt = getopt(argc, argv, "+sh")) != -1) {
+		switch (opt) {
+		case 's':
+			stats = true;
+			break;
+		case 'h':
+			dl_help(USAGE, OPTIONS);
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	if (argc - optind != 2)
+		dl_usage(USAGE);
+	archive = argv[optind];
+	dir = argv[optind + 1];
+	if (!*archive || !*dir)
+		dl_usage(USAGE);
+
+	if (!strcmp(archive, "-")) {
+		in = dup(STDIN_FILENO);
+	} else {
+		in = open(archive, O_RDONLY | O_CLOEXEC);
+		if (in < 0 && errno == ENOENT)
+			dl_die_sys(DL_EXIT_NO, "unable to open '%s'", archive);
+	}
+	if (in < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", archive);
+	dest = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dest < 0)
+		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
+			   "unable to open '%s'", dir);
+
+	r = dl_extract_fd(in, dest, &st, &reason);
+	if (r)
+		dl_die(r, "unable to extract '%s': %s", archive, reason);
+	if (stats)
+		printf("%" PRIu64 " %" PRIu64 "\n", st.bytes, st.entries);
+	return dl_finish_stdout();
+}

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-image-new: make an image in the store from a directory or a tar */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "dl.h"
+#include "dl-archive.h"
+#include "dl-btrfs.h"
+#include "dl-json.h"
+#include "dl-ref.h"
+#include "dl-time.h"
+#include "dl-tree.h"
+
+#define USAGE                                                                  \
+	"dl-image-new [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-p PARENT] "       \
+	"[-t NAME]... SOURCE"
+#define OPTIONS                                                                \
+	"  -C CONFIG   the image config: a JSON file, or - for stdin\n"        \
+	"  -m MESSAGE  the comment of the image\n"                             \
+	"  -a AUTHOR   the author of the image\n"                              \
+	"  -p PARENT   the full ID of the image this one derives from\n"       \
+	"  -t NAME     tag the new image NAME (repeatable)\n"                  \
+	"  -h          show this help\n"                                       \
+	"\nSOURCE is a directory, a tar file (plain, gzip, xz, zstd, bzip2)\n" \
+	"or - for a tar on stdin.  The new image ID is printed.\n"
+
+/* What has been done so far, so that on_error undoes exactly that. */
+struct job {
+	char id[DL_ID_LEN + 1];
+	char *tmp, *rootfs, *image;
+	bool made_tmp, made_subvol, published;
+	struct dl_ref *tags;
+	size_t ntags, nset;
+	char (*old)[DL_ID_LEN + 1]; /* what each tag pointed at before */
+	bool *had_old;
+};
+
+static const char *goarch(void)
+{
+	static const char *const map[][2] = {
+		{ "x86_64", "amd64" },	  { "aarch64", "arm64" },
+		{ "armv7l", "arm" },	  { "armv6l", "arm" },
+		{ "i386", "386" },	  { "i686", "386" },
+		{ "ppc64le", "ppc64le" }, { "s390x", "s390x" },
+		{ "riscv64", "riscv64" },
+	};
+	static struct utsname u;
+	size_t i;
+
+	if (uname(&u) < 0)
+		return "amd64";
+	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (!strcmp(u.machine, map[i][0]))
+			return map[i][1];
+	return u.machine;
+}
+
+static void xset(json_t *o, const char *key, json_t *v, const char *what)
+{
+	if (!v || json_object_set_new(o, key, v) < 0)
+		dl_die(DL_EXIT_USAGE, "unable to use %s: invalid UTF-8", what);
+}
+
+/*
+ * The image config: CONFIG checked (an object, "config" an object), or a
+ * minimal one; the author and comment set when given.  Dies on bad input,
+ * before any side effect.
+ */
+static json_t *make_config(const char *path, const char *msg,
+			   const char *author, const char *now)
+{
+	_cleanup_free_ char *why = NULL;
+	json_t *j, *c, *h, *last;
+
+	if (!path) {
+		j = json_pack("{s:s, s:s, s:s, s:{}, s:{s:s, s:[]}, s:[{s:s, "
+			      "s:s}]}",
+			      "architecture", goarch(), "os", "linux",
+			      "created", now, "config", "rootfs", "type",
+			      "layers", "diff_ids", "history", "created", now,
+			      "created_by", "dl image create");
+		if (!j)
+			dl_die(DL_EXIT_FAIL, "unable to build 'config.json'");
+	} else {
+		if (strcmp(path, "-") && access(path, F_OK) < 0)
+			dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
+				   "unable to read '%s'", path);
+		j = dl_json_load(path, &why);
+		if (!j)
+			dl_die(DL_EXIT_REJECT, "unable to read '%s': %s", path,
+			       why);
+		c = json_object_get(j, "config");
+		if (!json_is_object(j) || (c && !json_is_object(c)))
+			dl_die(DL_EXIT_REJECT,
+			       "unable to use '%s': %s", path,
+			       json_is_object(j) ? "'config' must be an object"
+						 : "not a JSON object");
+		h = json_object_get(j, "history");
+		if (h && !json_is_array(h))
+			dl_die(DL_EXIT_REJECT, "unable to use '%s': %s", path,
+			       "'history' must be an array");
+		/* fields an image config must have */
+		if (!json_object_get(j, "architecture"))
+			xset(j, "architecture", json_string(goarch()), "arch");
+		if (!json_object_get(j, "os"))
+			xset(j, "os", json_string("linux"), "os");
+		if (!json_object_get(j, "rootfs"))
+			xset(j, "rootfs",
+			     json_pack("{s:s, s:[]}", "type", "layers",
+				       "diff_ids"),
+			     "rootfs");
+		if (!json_object_get(j, "created"))
+			xset(j, "created", json_string(now), "created");
+	}
+	if (author)
+		xset(j, "author", json_string(author), "AUTHOR");
+	if (msg) {
+		/* the comment of the last history entry, made if none */
+		h = json_object_get(j, "history");
+		if (!h || !json_array_size(h)) {
+			h = json_array();
+			json_array_append_new(
+				h, json_pack("{s:s, s:s}", "created", now,
+					     "created_by", "dl image create"));
+			xset(j, "history", h, "history");
+		}
+		last = json_array_get(h, json_array_size(h) - 1);
+		if (!json_is_object(last))
+			dl_die(DL_EXIT_REJECT, "unable to use '%s': %s", path,
+			       "'history' entries must be objects");
+		xset(last, "comment", json_string(msg), "MESSAGE");
+		if (author)
+			xset(last, "author", json_string(author), "AUTHOR");
+	}
+	return j;
+}
+
+/* Fill the new rootfs from SOURCE: a tar stream, or a directory copy. */
+static int fill(int src, bool is_dir, const char *rootfs, uint64_t *bytes,
+		char **reason)
+{
+	_cleanup_close_ int dest = -1;
+	struct dl_tree_stats st = { 0 };
+	int r;
+
+	dest = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dest < 0) {
+		*reason = dl_xasprintf("unable to open '%s': %s", rootfs,
+				       strerror(errno));
+		return DL_EXIT_FAIL;
+	}
+	if (is_dir)
+		r = dl_copy_tree(src, dest, 0, &st, reason);
+	else
+		r = dl_extract_fd(src, dest, &st, reason);
+	*bytes = st.bytes;
+	return r;
+}
+
+static int write_meta(struct job *j, const char *parent, const char *now,
+		      const char *msg, const char *author, uint64_t bytes,
+		      json_t *config, char **reason)
+{
+	_cleanup_free_ char *cpath = NULL, *mpath = NULL;
+	json_t *meta;
+	int r;
+
+	cpath = dl_xasprintf("%s/config.json", j->tmp);
+	mpath = dl_xasprintf("%s/meta.json", j->tmp);
+	meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "id", j->id,
+			 "parent", parent ? parent : "", "created", now,
+			 "comment", msg ? msg : "", "author",
+			 author ? author : "", "size", (json_int_t)bytes);
+	if (!meta) {
+		*reason = dl_xstrdup("unable to build 'meta.json'");
+		return DL_EXIT_FAIL;
+	}
+	r = dl_json_save(cpath, config) < 0 || dl_json_save(mpath, meta) < 0;
+	if (r)
+		*reason = dl_xasprintf("unable to write '%s': %s", j->tmp,
+				       strerror(errno));
+	json_decref(meta);
+	return r ? DL_EXIT_FAIL : 0;
+}
+
+/* Tag the image, remembering what each name pointed at before. */
+static int set_tags(struct job *j, char **reason)
+{
+	for (j->nset = 0; j->nset < j->ntags; j->nset++) {
+		struct dl_ref *t = &j->tags[j->nset];
+		_cleanup_free_ char *why = NULL;
+		int r;
+
+		r = dl_ref_image_get(t, j->old[j->nset], &why);
+		if (r && r != DL_EXIT_NO) {
+			*reason = dl_xasprintf("unable to read tag '%s:%s': %s",
+					       t->repo, t->tag, why);
+			return r;
+		}
+		j->had_old[j->nset] = !r;
+		free(why);
+		why = NULL;
+		r = dl_ref_image_set(t, j->id, &why);
+		if (r) {
+			*reason = dl_xasprintf("unable to tag '%s:%s': %s",
+					       t->repo, t->tag, why);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Undo what was done, last first; report but go on when a step fails. */
+static void rollback(struct job *j)
+{
+	_cleanup_free_ char *why = NULL, *rootfs = NULL, *f = NULL;
+	const char *const files[] = { "config.json", "meta.json" };
+	const char *dir = j->tmp;
+	size_t i;
+
+	while (j->nset > 0) {
+		struct dl_ref *t = &j->tags[--j->nset];
+		int r;
+
+		r = j->had_old[j->nset]
+			    ? dl_ref_image_set(t, j->old[j->nset], &why)
+			    : dl_ref_image_rm(t, &why);
+		if (r)
+			dl_warn("unable to restore tag '%s:%s': %s", t->repo,
+				t->tag, why);
+		free(why);
+		why = NULL;
+	}
+	/* unpublish first, so nobody starts using what is being deleted */
+	if (j->published && rename(j->image, j->tmp) < 0) {
+		dl_warn("unable to unpublish '%s': %s", j->image,
+			strerror(errno));
+		dir = j->image;
+	}
+	rootfs = dl_xasprintf("%s/rootfs", dir);
+	if (j->made_subvol && dl_subvol_delete(rootfs, &why))
+		dl_warn("unable to delete '%s': %s", rootfs, why);
+	if (!j->made_tmp)
+		return;
+	for (i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		free(f);
+		f = dl_xasprintf("%s/%s", dir, files[i]);
+		unlink(f);
+	}
+	if (rmdir(dir) < 0)
+		dl_warn("unable to remove '%s': %s", dir, strerror(errno));
+}
+
+static void job_free(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->ntags; i++)
+		dl_ref_free(&j->tags[i]);
+	free(j->tags);
+	free(j->old);
+	free(j->had_old);
+	free(j->tmp);
+	free(j->rootfs);
+	free(j->image);
+}
+
+/* "unable to VERB 'OBJ': REASON", freeing REASON */
+static char *wrap(char *reason, const char *verb, const char *obj)
+{
+	char *s = dl_xasprintf("unable to %s '%s': %s", verb, obj,
+			       reason ? reason : "unknown error");
+
+	free(reason);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cfg = NULL, *msg = NULL, *author = NULL, *parent = NULL;
+	_cleanup_free_ char *reason = NULL, *marker = NULL;
+	_cleanup_close_ int src = -1;
+	char now[DL_TIME_LEN + 1];
+	struct job j = { 0 };
+	uint64_t bytes = 0;
+	struct stat st;
+	const char *source;
+	json_t *config;
+	int opt, code;
+
+	dl_set_prog(argv[0]);
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	j.tags = dl_xcalloc((size_t)argc, sizeof(*j.tags));
+	opterr = 0; /* dl_usage() says it, in the one format */
+	while ((opt = getopt(argc, argv, "+C:m:a:p:t:h")) != -1) {
+		switch (opt) {
+		case 'C':
+			cfg = optarg;
+			break;
+		case 'm':
+			msg = optarg;
+			break;
+		case 'a':
+			author = optarg;
+			break;
+		case 'p':
+			parent = optarg;
+			break;
+		case 't':
+			code = dl_ref_parse(optarg, &j.tags[j.ntags], &reason);
+			if (code)
+				dl_die(code, "unable to use name '%s': %s",
+				       optarg, reason);
+			j.ntags++;
+			break;
+		case 'h':
+			dl_help(USAGE, OPTIONS);
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	if (argc - optind != 1 || !*argv[optind])
+		dl_usage(USAGE);
+	source = argv[optind];
+	/* an empty -m or -a (a front script passing "$msg") is none at all:
+	 * it must not wipe what CONFIG says */
+	if (msg && !*msg)
+		msg = NULL;
+	if (author && !*author)
+		author = NULL;
+	if (cfg && !strcmp(cfg, "-") && !strcmp(source, "-"))
+		dl_die(DL_EXIT_USAGE, "unable to read 'stdin': both CONFIG "
+				      "and SOURCE are '-'");
+	if (parent && !dl_is_id(parent))
+		dl_die(DL_EXIT_USAGE, "unable to use parent '%s': not a full "
+				      "image ID", parent);
+
+	marker = dl_path(".dockerlite");
+	if (access(marker, F_OK) < 0)
+		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
+				   "initialised (run 'dl init')", dl_root());
+	if (parent) {
+		_cleanup_free_ char *p = dl_path("images/%s", parent);
+
+		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+			dl_die(DL_EXIT_NO, "unable to use parent '%s': no such "
+					   "image", parent);
+	}
+	if (dl_time_now(now) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to read 'clock'");
+	config = make_config(cfg, msg, author, now);
+
+	src = strcmp(source, "-") ? open(source, O_RDONLY | O_CLOEXEC)
+				  : dup(STDIN_FILENO);
+	if (src < 0 || fstat(src, &st) < 0)
+		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
+			   "unable to open '%s'", source);
+	if (dl_new_id(j.id) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to make 'ID'");
+	j.tmp = dl_path("tmp/%s", j.id);
+	j.rootfs = dl_path("tmp/%s/rootfs", j.id);
+	j.image = dl_path("images/%s", j.id);
+	j.old = dl_xcalloc(j.ntags + 1, sizeof(*j.old));
+	j.had_old = dl_xcalloc(j.ntags + 1, sizeof(*j.had_old));
+
+	/* Everything is built under tmp/ID, then published by rename(2). */
+	if (mkdir(j.tmp, 0700) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to create '%s'", j.tmp);
+	j.made_tmp = true;
+	code = dl_subvol_create(j.rootfs, &reason);
+	if (code) {
+		reason = wrap(reason, "create", j.rootfs);
+		goto on_error;
+	}
+	j.made_subvol = true;
+	code = fill(src, S_ISDIR(st.st_mode), j.rootfs, &bytes, &reason);
+	if (code) {
+		reason = wrap(reason, S_ISDIR(st.st_mode) ? "copy" : "extract",
+			      source);
+		goto on_error;
+	}
+	code = write_meta(&j, parent, now, msg, author, bytes, config, &reason);
+	if (code)
+		goto on_error;
+	code = dl_subvol_set_ro(j.rootfs, true, &reason);
+	if (code) {
+		reason = wrap(reason, "set read-only", j.rootfs);
+		goto on_error;
+	}
+	if (rename(j.tmp, j.image) < 0) {
+		code = DL_EXIT_FAIL;
+		reason = wrap(dl_xstrdup(strerror(errno)), "publish", j.image);
+		goto on_error;
+	}
+	j.published = true;
+	code = set_tags(&j, &reason);
+	if (code)
+		goto on_error;
+
+	json_decref(config);
+	printf("%s\n", j.id);
+	job_free(&j);
+	return dl_finish_stdout();
+
+on_error:
+	rollback(&j);
+	dl_die(code, "%s", reason ? reason : "unable to make the image");
+}

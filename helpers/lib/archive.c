@@ -1,0 +1,824 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* archive.c: the one hardened tar extraction: libarchive reads the stream,
+ * every write is an *at() call beneath the destination root */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <linux/openat2.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "dl.h"
+#include "dl-archive.h"
+
+/* Every lookup stays beneath the root; /proc magic links never count. */
+#define RESOLVE_SAFE (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
+
+struct xattr {
+	char *name;
+	void *value;
+	size_t size;
+};
+
+/* The metadata of one entry, copied out of the archive entry. */
+struct meta {
+	uid_t uid;
+	gid_t gid;
+	mode_t perm;
+	struct timespec times[2]; /* atime, mtime */
+	struct xattr *xattrs;
+	size_t nxattrs;
+};
+
+/* A directory whose mode and mtime are set once everything is written. */
+struct pending_dir {
+	char *path; /* "" for the root */
+	dev_t dev;
+	ino_t ino;
+	struct meta m;
+};
+
+struct xt {
+	struct archive *a;
+	int rootfd;
+	const char *entry; /* the entry being written, for messages */
+	struct dl_tree_stats st;
+	struct pending_dir *dirs;
+	size_t ndirs, capdirs;
+	char *reason;
+};
+
+static int xfail(struct xt *x, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int xfail(struct xt *x, int code, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	if (x->reason)
+		return code;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	if (x->entry)
+		x->reason = dl_xasprintf("entry '%s': %s", x->entry, msg);
+	else
+		x->reason = dl_steal_pointer(&msg);
+	return code;
+}
+
+/* A system call failed on the destination: the tool failed, not the input. */
+static int sys_err(struct xt *x, const char *verb, const char *path)
+{
+	return xfail(x, DL_EXIT_FAIL, "unable to %s '%s': %s", verb,
+		     *path ? path : ".", strerror(errno));
+}
+
+/* A lookup failed: escaping, looping or impossible paths are the input's
+ * fault (rejected), anything else is a system error. */
+static int path_err(struct xt *x, const char *path)
+{
+	const char *p = *path ? path : ".";
+
+	switch (errno) {
+	case EXDEV:
+		return xfail(x, DL_EXIT_REJECT,
+			     "'%s' leads outside the destination", p);
+	case ELOOP:
+		return xfail(x, DL_EXIT_REJECT,
+			     "'%s' has too many symbolic links", p);
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+		return xfail(x, DL_EXIT_REJECT, "'%s': %s", p, strerror(errno));
+	default:
+		return sys_err(x, "open", path);
+	}
+}
+
+/* libarchive failed: a read error is ours, anything else (truncated,
+ * corrupt, unknown format) is the archive's. */
+static int ar_err(struct xt *x)
+{
+	const char *s = archive_error_string(x->a);
+	int e = archive_errno(x->a);
+
+	switch (e) {
+	case EIO:
+	case ENOMEM:
+	case EBADF:
+	case EISDIR:
+	case EINTR:
+	case EFAULT:
+	case ENOBUFS:
+		return xfail(x, DL_EXIT_FAIL, "%s: %s", s ? s : "read error",
+			     strerror(e));
+	default:
+		return xfail(x, DL_EXIT_REJECT, "malformed archive: %s",
+			     s ? s : "unknown error");
+	}
+}
+
+static int openat2_safe(int dirfd, const char *path, int flags,
+			unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)flags | O_CLOEXEC,
+		.resolve = resolve,
+	};
+	int tries = 0;
+	long r;
+
+	/* EAGAIN: a concurrent rename made the kernel unsure of ".." */
+	do {
+		r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	} while (r < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < 32);
+	return (int)r;
+}
+
+/**
+ * clean_name() - normalise an entry name: "./a//b/./c/" becomes "a/b/c",
+ * the root becomes ""
+ * Return: NULL and *out malloc'd, or why the name is refused.
+ */
+static const char *clean_name(const char *in, char **out)
+{
+	const char *s = in;
+	char *buf, *w;
+
+	if (!in || !*in)
+		return "empty name";
+	if (*in == '/')
+		return "absolute name";
+	buf = dl_xmalloc(strlen(in) + 1);
+	w = buf;
+	while (*s) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			free(buf);
+			return "name has a '..' component";
+		}
+		if (n > 0 && !(n == 1 && s[0] == '.')) {
+			if (w != buf)
+				*w++ = '/';
+			memcpy(w, s, n);
+			w += n;
+		}
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	*w = '\0';
+	*out = buf;
+	return NULL;
+}
+
+/* Split "a/b/c" into parent "a/b" and leaf "c" (parent "" at the top). */
+static void split_name(char *path, const char **parent, const char **leaf)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash) {
+		*slash = '\0';
+		*parent = path;
+		*leaf = slash + 1;
+	} else {
+		*parent = "";
+		*leaf = path;
+	}
+}
+
+static int make_dir(struct xt *x, int pfd, const char *comp, const char *path,
+		    int *out)
+{
+	int fd;
+
+	if (mkdirat(pfd, comp, 0700) < 0) {
+		if (errno == EEXIST)
+			return xfail(x, DL_EXIT_REJECT,
+				     "'%s' is a dangling symbolic link", path);
+		return sys_err(x, "create", path);
+	}
+	x->st.entries++;
+	fd = openat2_safe(pfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+			  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return sys_err(x, "open", path);
+	if (fchmod(fd, 0755) < 0) {
+		close(fd);
+		return sys_err(x, "chmod", path);
+	}
+	*out = fd;
+	return 0;
+}
+
+/**
+ * open_dir() - open directory @dir beneath the root, never leaving it
+ * @create: make missing directories, one component at a time, each
+ *          looked up anew from the root
+ * Return: 0 with *out an fd, or an exit code.
+ */
+static int open_dir(struct xt *x, const char *dir, bool create, int *out)
+{
+	_cleanup_free_ char *p = NULL;
+	_cleanup_close_ int cur = -1;
+	char *s;
+	int fd;
+
+	fd = openat2_safe(x->rootfd, *dir ? dir : ".", O_PATH | O_DIRECTORY,
+			  RESOLVE_SAFE);
+	if (fd >= 0) {
+		*out = fd;
+		return 0;
+	}
+	if (errno != ENOENT || !create)
+		return path_err(x, dir);
+
+	cur = openat2_safe(x->rootfd, ".", O_PATH | O_DIRECTORY, RESOLVE_SAFE);
+	if (cur < 0)
+		return sys_err(x, "open", ".");
+	p = dl_xstrdup(dir);
+	s = p;
+	for (;;) {
+		char *slash = strchr(s, '/');
+
+		if (slash)
+			*slash = '\0';
+		fd = openat2_safe(x->rootfd, p, O_PATH | O_DIRECTORY,
+				  RESOLVE_SAFE);
+		if (fd < 0 && errno == ENOENT) {
+			int r = make_dir(x, cur, s, p, &fd);
+
+			if (r)
+				return r;
+		} else if (fd < 0) {
+			return path_err(x, p);
+		}
+		close(cur);
+		cur = fd;
+		if (!slash)
+			break;
+		*slash = '/';
+		s = slash + 1;
+	}
+	*out = dl_steal_fd(&cur);
+	return 0;
+}
+
+/**
+ * clear_leaf() - make room for a new entry @leaf in @pfd, never following it
+ * @keep_dir: an existing directory stays (a directory entry over it)
+ * Return: 0 room made, 1 a directory is kept, or an exit code.
+ */
+static int clear_leaf(struct xt *x, int pfd, const char *leaf, bool keep_dir)
+{
+	struct stat st;
+
+	if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return sys_err(x, "stat", leaf);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (keep_dir)
+			return 1;
+		if (unlinkat(pfd, leaf, AT_REMOVEDIR) == 0)
+			return 0;
+		if (errno == ENOTEMPTY || errno == EEXIST)
+			return xfail(x, DL_EXIT_REJECT,
+				     "would replace a non-empty directory");
+		return sys_err(x, "remove", leaf);
+	}
+	if (unlinkat(pfd, leaf, 0) < 0 && errno != ENOENT)
+		return sys_err(x, "remove", leaf);
+	return 0;
+}
+
+static void meta_free(struct meta *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nxattrs; i++) {
+		free(m->xattrs[i].name);
+		free(m->xattrs[i].value);
+	}
+	free(m->xattrs);
+	m->xattrs = NULL;
+	m->nxattrs = 0;
+}
+
+static int meta_get(struct xt *x, struct archive_entry *e, struct meta *m)
+{
+	int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
+	const char *name;
+	const void *value;
+	size_t size, n;
+	long ns;
+
+	memset(m, 0, sizeof(*m));
+	/* (uid_t)-1 would mean "leave the owner alone" to chown(2) */
+	if (uid < 0 || uid >= (int64_t)UINT32_MAX || gid < 0 ||
+	    gid >= (int64_t)UINT32_MAX)
+		return xfail(x, DL_EXIT_REJECT, "owner %lld:%lld out of range",
+			     (long long)uid, (long long)gid);
+	m->uid = (uid_t)uid;
+	m->gid = (gid_t)gid;
+	m->perm = archive_entry_perm(e) & 07777;
+
+	ns = archive_entry_mtime_nsec(e);
+	m->times[1].tv_sec = archive_entry_mtime(e);
+	m->times[1].tv_nsec = ns >= 0 && ns < 1000000000 ? ns : 0;
+	m->times[0] = m->times[1];
+	if (archive_entry_atime_is_set(e)) {
+		ns = archive_entry_atime_nsec(e);
+		m->times[0].tv_sec = archive_entry_atime(e);
+		m->times[0].tv_nsec = ns >= 0 && ns < 1000000000 ? ns : 0;
+	}
+
+	n = (size_t)archive_entry_xattr_reset(e);
+	if (!n)
+		return 0;
+	m->xattrs = dl_xcalloc(n, sizeof(*m->xattrs));
+	while (m->nxattrs < n &&
+	       archive_entry_xattr_next(e, &name, &value, &size) ==
+		       ARCHIVE_OK) {
+		struct xattr *xa = &m->xattrs[m->nxattrs++];
+
+		if (!name || !*name)
+			return xfail(x, DL_EXIT_REJECT, "xattr without a name");
+		xa->name = dl_xstrdup(name);
+		xa->size = size;
+		xa->value = dl_xmalloc(size ? size : 1);
+		if (size)
+			memcpy(xa->value, value, size);
+	}
+	return 0;
+}
+
+/* Set the xattrs on @fd, or, when @fd < 0, on @path without following it. */
+static int set_xattrs(struct xt *x, int fd, const char *path,
+		      const struct meta *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nxattrs; i++) {
+		const struct xattr *xa = &m->xattrs[i];
+		int r = fd >= 0
+			    ? fsetxattr(fd, xa->name, xa->value, xa->size, 0)
+			    : lsetxattr(path, xa->name, xa->value, xa->size, 0);
+
+		if (r == 0)
+			continue;
+		switch (errno) {
+		case EOPNOTSUPP:
+		case EPERM:
+			/* a namespace this kernel does not know (macOS's
+			 * com.apple.*), or user.* on a symlink: skipped, as
+			 * Docker does */
+			continue;
+		case EINVAL:
+		case ERANGE:
+		case E2BIG:
+			return xfail(x, DL_EXIT_REJECT,
+				     "xattr '%s' refused: %s", xa->name,
+				     strerror(errno));
+		default:
+			return xfail(x, DL_EXIT_FAIL,
+				     "unable to set xattr '%s': %s", xa->name,
+				     strerror(errno));
+		}
+	}
+	return 0;
+}
+
+/* Owner, then mode (chown clears setuid/setgid), then xattrs (chown clears
+ * security.capability), then times. */
+static int set_meta_fd(struct xt *x, int fd, const char *path,
+		       const struct meta *m)
+{
+	int r;
+
+	if (fchown(fd, m->uid, m->gid) < 0)
+		return sys_err(x, "chown", path);
+	if (fchmod(fd, m->perm) < 0)
+		return sys_err(x, "chmod", path);
+	r = set_xattrs(x, fd, NULL, m);
+	if (r)
+		return r;
+	if (futimens(fd, m->times) < 0)
+		return sys_err(x, "set times of", path);
+	return 0;
+}
+
+static int set_meta_xattrs_at(struct xt *x, int pfd, const char *leaf,
+			      const struct meta *m)
+{
+	char path[64 + 4096];
+
+	if (!m->nxattrs)
+		return 0;
+	/* lsetxattr(2) has no *at() form: go through our own fd in /proc */
+	if (snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", pfd, leaf) >=
+	    (int)sizeof(path))
+		return xfail(x, DL_EXIT_REJECT, "name too long");
+	return set_xattrs(x, -1, path, m);
+}
+
+static int write_data(struct xt *x, int fd, const char *name, int64_t size)
+{
+	int64_t end = 0;
+
+	for (;;) {
+		const void *buf;
+		size_t len;
+		la_int64_t off;
+		int r = archive_read_data_block(x->a, &buf, &len, &off);
+
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN)
+			return ar_err(x);
+		if (off < 0)
+			return xfail(x, DL_EXIT_REJECT, "negative data offset");
+		/* sparse files: blocks come with offsets, holes stay holes */
+		while (len > 0) {
+			ssize_t w = pwrite(fd, buf, len, off);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return sys_err(x, "write", name);
+			}
+			buf = (const char *)buf + w;
+			len -= (size_t)w;
+			off += w;
+			x->st.bytes += (uint64_t)w;
+		}
+		if (off > end)
+			end = off;
+	}
+	if (size > end && ftruncate(fd, size) < 0)
+		return sys_err(x, "truncate", name);
+	return 0;
+}
+
+static int x_file(struct xt *x, struct archive_entry *e, int pfd,
+		  const char *leaf, const char *name, const struct meta *m)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	r = clear_leaf(x, pfd, leaf, false);
+	if (r)
+		return r;
+	fd = openat(pfd, leaf,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return sys_err(x, "create", name);
+	x->st.entries++;
+	r = write_data(x, fd, name,
+		       archive_entry_size_is_set(e) ? archive_entry_size(e)
+						    : 0);
+	if (r)
+		return r;
+	return set_meta_fd(x, fd, name, m);
+}
+
+static int x_dir(struct xt *x, int pfd, const char *leaf, const char *name,
+		 struct meta *m)
+{
+	struct pending_dir *d;
+	struct stat st;
+	int r;
+
+	if (!*name) {
+		if (fstat(x->rootfd, &st) < 0)
+			return sys_err(x, "stat", ".");
+	} else {
+		r = clear_leaf(x, pfd, leaf, true);
+		if (r < 0 || r > 1)
+			return r;
+		if (r == 0) {
+			if (mkdirat(pfd, leaf, 0700) < 0)
+				return sys_err(x, "create", name);
+			x->st.entries++;
+		}
+		if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return sys_err(x, "stat", name);
+	}
+	/* Mode and times wait for the end: a 0555 directory must still be
+	 * filled, and every file made in it changes its mtime. */
+	if (x->ndirs == x->capdirs) {
+		x->capdirs = x->capdirs ? 2 * x->capdirs : 64;
+		x->dirs = dl_xrealloc(x->dirs, x->capdirs * sizeof(*x->dirs));
+	}
+	d = &x->dirs[x->ndirs++];
+	d->path = dl_xstrdup(name);
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	d->m = *m;
+	m->xattrs = NULL;
+	m->nxattrs = 0;
+	return 0;
+}
+
+static int x_symlink(struct xt *x, struct archive_entry *e, int pfd,
+		     const char *leaf, const char *name, const struct meta *m)
+{
+	const char *target = archive_entry_symlink(e);
+	int r;
+
+	if (!target || !*target)
+		return xfail(x, DL_EXIT_REJECT, "empty symbolic link target");
+	r = clear_leaf(x, pfd, leaf, false);
+	if (r)
+		return r;
+	/* The target is stored verbatim and never followed by us. */
+	if (symlinkat(target, pfd, leaf) < 0)
+		return sys_err(x, "create", name);
+	x->st.entries++;
+	if (fchownat(pfd, leaf, m->uid, m->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return sys_err(x, "chown", name);
+	r = set_meta_xattrs_at(x, pfd, leaf, m);
+	if (r)
+		return r;
+	if (utimensat(pfd, leaf, m->times, AT_SYMLINK_NOFOLLOW) < 0)
+		return sys_err(x, "set times of", name);
+	return 0;
+}
+
+/* chmod a node without following it, and without opening the device */
+static int chmod_node(struct xt *x, int pfd, const char *leaf,
+		      const char *name, mode_t perm)
+{
+	_cleanup_close_ int fd = -1;
+	char path[64];
+	struct stat st;
+
+	fd = openat(pfd, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return sys_err(x, "open", name);
+	if (S_ISLNK(st.st_mode))
+		return xfail(x, DL_EXIT_FAIL, "'%s' was replaced", name);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (chmod(path, perm) == 0)
+		return 0;
+	/* no /proc: the node is ours and not a symlink, fchmodat is fine */
+	if (errno == ENOENT && fchmodat(pfd, leaf, perm, 0) == 0)
+		return 0;
+	return sys_err(x, "chmod", name);
+}
+
+static int x_node(struct xt *x, struct archive_entry *e, int pfd,
+		  const char *leaf, const char *name, const struct meta *m)
+{
+	mode_t type = archive_entry_filetype(e);
+	dev_t rdev = 0;
+	int r;
+
+	if (type != AE_IFIFO)
+		rdev = makedev(archive_entry_rdevmajor(e),
+			       archive_entry_rdevminor(e));
+	r = clear_leaf(x, pfd, leaf, false);
+	if (r)
+		return r;
+	if (mknodat(pfd, leaf, type | 0600, rdev) < 0)
+		return sys_err(x, "create", name);
+	x->st.entries++;
+	if (fchownat(pfd, leaf, m->uid, m->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return sys_err(x, "chown", name);
+	r = chmod_node(x, pfd, leaf, name, m->perm);
+	if (r)
+		return r;
+	r = set_meta_xattrs_at(x, pfd, leaf, m);
+	if (r)
+		return r;
+	if (utimensat(pfd, leaf, m->times, AT_SYMLINK_NOFOLLOW) < 0)
+		return sys_err(x, "set times of", name);
+	return 0;
+}
+
+/* A hard link: the target is an earlier entry, looked up beneath the root
+ * without following its last component. */
+static int x_hardlink(struct xt *x, const char *raw, int pfd, const char *leaf,
+		      const char *name)
+{
+	_cleanup_free_ char *t = NULL;
+	_cleanup_close_ int tpfd = -1;
+	const char *why, *tparent, *tleaf;
+	struct stat ts, ls;
+	int r;
+
+	why = clean_name(raw, &t);
+	if (why)
+		return xfail(x, DL_EXIT_REJECT, "hard link target '%s': %s",
+			     raw ? raw : "", why);
+	if (!*t)
+		return xfail(x, DL_EXIT_REJECT, "hard link to the root");
+	split_name(t, &tparent, &tleaf);
+	r = open_dir(x, tparent, false, &tpfd);
+	if (r)
+		return r;
+	if (fstatat(tpfd, tleaf, &ts, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return xfail(x, DL_EXIT_REJECT,
+				     "hard link target '%s' does not exist",
+				     raw);
+		return sys_err(x, "stat", raw);
+	}
+	if (S_ISDIR(ts.st_mode))
+		return xfail(x, DL_EXIT_REJECT,
+			     "hard link target '%s' is a directory", raw);
+	if (fstatat(pfd, leaf, &ls, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    ls.st_dev == ts.st_dev && ls.st_ino == ts.st_ino)
+		return 0; /* linked already (or a link to itself) */
+	r = clear_leaf(x, pfd, leaf, false);
+	if (r)
+		return r;
+	if (linkat(tpfd, tleaf, pfd, leaf, 0) < 0) {
+		if (errno == EXDEV || errno == EPERM || errno == ENOENT)
+			return xfail(x, DL_EXIT_REJECT,
+				     "unable to link to '%s': %s", raw,
+				     strerror(errno));
+		return sys_err(x, "link", name);
+	}
+	x->st.entries++;
+	return 0;
+}
+
+static int x_entry(struct xt *x, struct archive_entry *e)
+{
+	_cleanup_free_ char *name = NULL, *split = NULL;
+	_cleanup_close_ int pfd = -1;
+	const char *raw = archive_entry_pathname(e);
+	const char *hl = archive_entry_hardlink(e);
+	mode_t type = archive_entry_filetype(e);
+	const char *why, *parent, *leaf;
+	struct meta m;
+	int r;
+
+	x->entry = raw ? raw : "";
+	why = clean_name(raw, &name);
+	if (why)
+		return xfail(x, DL_EXIT_REJECT, "%s", why);
+	r = meta_get(x, e, &m);
+	if (r)
+		goto out;
+	if (!*name) {
+		if (hl || type != AE_IFDIR)
+			r = xfail(x, DL_EXIT_REJECT,
+				  "the root is not a directory");
+		else
+			r = x_dir(x, x->rootfd, ".", name, &m);
+		goto out;
+	}
+	split = dl_xstrdup(name);
+	split_name(split, &parent, &leaf);
+	r = open_dir(x, parent, true, &pfd);
+	if (r)
+		goto out;
+
+	if (hl) {
+		r = x_hardlink(x, hl, pfd, leaf, name);
+		goto out;
+	}
+	switch (type) {
+	case AE_IFREG:
+		r = x_file(x, e, pfd, leaf, name, &m);
+		break;
+	case AE_IFDIR:
+		r = x_dir(x, pfd, leaf, name, &m);
+		break;
+	case AE_IFLNK:
+		r = x_symlink(x, e, pfd, leaf, name, &m);
+		break;
+	case AE_IFCHR:
+	case AE_IFBLK:
+	case AE_IFIFO:
+		r = x_node(x, e, pfd, leaf, name, &m);
+		break;
+	default:
+		r = xfail(x, DL_EXIT_REJECT, "unsupported entry type 0%o",
+			  (unsigned)type);
+		break;
+	}
+out:
+	meta_free(&m);
+	return r;
+}
+
+/* Second pass: owners, modes, xattrs and times of the directories, each
+ * found again beneath the root and skipped if a later entry replaced it. */
+static int finish_dirs(struct xt *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ndirs; i++) {
+		struct pending_dir *d = &x->dirs[i];
+		_cleanup_close_ int fd = -1;
+		struct stat st;
+		int r;
+
+		x->entry = *d->path ? d->path : ".";
+		fd = openat2_safe(x->rootfd, x->entry,
+				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+				  RESOLVE_SAFE);
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ENOTDIR ||
+			    errno == ELOOP || errno == EXDEV)
+				continue;
+			return sys_err(x, "open", d->path);
+		}
+		if (fstat(fd, &st) < 0)
+			return sys_err(x, "stat", d->path);
+		if (st.st_dev != d->dev || st.st_ino != d->ino)
+			continue;
+		r = set_meta_fd(x, fd, d->path, &d->m);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void xt_free(struct xt *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ndirs; i++) {
+		free(x->dirs[i].path);
+		meta_free(&x->dirs[i].m);
+	}
+	free(x->dirs);
+	if (x->a)
+		archive_read_free(x->a);
+}
+
+int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
+{
+	struct xt x = { .rootfd = destfd };
+	struct stat dst;
+	int r;
+
+	*reason = NULL;
+	if (fstat(destfd, &dst) < 0) {
+		*reason = dl_xasprintf("unable to use the destination: %s",
+				       strerror(errno));
+		return DL_EXIT_FAIL;
+	}
+	if (!S_ISDIR(dst.st_mode)) {
+		*reason = dl_xstrdup("the destination is not a directory");
+		return DL_EXIT_FAIL;
+	}
+	x.a = archive_read_new();
+	if (!x.a)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	/* tar only (ustar, pax, GNU, v7); compression told by content */
+	if (archive_read_support_filter_all(x.a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(x.a) != ARCHIVE_OK ||
+	    archive_read_open_fd(x.a, fd, 128 * 1024) != ARCHIVE_OK) {
+		r = ar_err(&x);
+		goto out;
+	}
+	for (;;) {
+		struct archive_entry *e;
+
+		x.entry = NULL;
+		r = archive_read_next_header(x.a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			r = ar_err(&x);
+			goto out;
+		}
+		r = x_entry(&x, e);
+		if (r)
+			goto out;
+	}
+	x.entry = NULL;
+	r = finish_dirs(&x);
+out:
+	if (r && !x.reason)
+		x.reason = dl_xstrdup("extraction failed");
+	if (st)
+		*st = x.st;
+	if (r)
+		*reason = dl_steal_pointer(&x.reason);
+	free(x.reason);
+	xt_free(&x);
+	return r;
+}
