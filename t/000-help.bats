@@ -19,7 +19,7 @@ programs() {
 # the exit code of a usage error: 125 for the run family, else 2
 usage_code() {
 	case "$1" in
-	dl-spawn | dl-attach | dl-container-new | "dl run" | "dl container") echo 125 ;;
+	dl-spawn | dl-attach | dl-container-new | "dl run") echo 125 ;;
 	*) echo 2 ;;
 	esac
 }
@@ -27,7 +27,7 @@ usage_code() {
 # check_synopsis PROG LINE: operands upper case, option groups ([-x ARG])
 # before every operand; option arguments inside a group are not operands
 check_synopsis() {
-	local prog=$1 line=$2 rest c next depth=0 group= seen_operand= i
+	local prog=$1 line=$2 rest c next depth=0 group='' seen_operand='' i
 	[[ "$line" == "usage: $prog"* ]] || {
 		echo "$prog: help does not start with 'usage: $prog': $line"
 		return 1
