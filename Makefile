@@ -42,6 +42,8 @@ PKGS_dl-cp = jansson
 PKGS_dl-diff = jansson libbtrfsutil
 PKGS_dl-container-new = libbtrfsutil jansson
 PKGS_dl-commit = libbtrfsutil jansson
+PKGS_dl-container-rm = libbtrfsutil jansson
+PKGS_dl-container-inspect = jansson
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

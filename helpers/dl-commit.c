@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-commit: make an image from a container's root filesystem */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <btrfsutil.h>
+#include <jansson.h>
+
+#include "dl.h"
+#include "dl-btrfs.h"
+#include "dl-json.h"
+#include "dl-ref.h"
+#include "dl-time.h"
+#include "dl-tree.h"
+
+#define USAGE                                                                  \
+	"dl-commit [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID"
+#define OPTIONS                                                                \
+	"  -C CONFIG   the image config (a file, - for stdin); default: the\n" \
+	"              config of the container's image\n"                    \
+	"  -m MESSAGE  commit message\n"                                      \
+	"  -a AUTHOR   author\n"                                              \
+	"  -t NAME     name the new image\n"
+
+/* What a btrfs snapshot shows where a nested subvolume was. */
+#define EMPTY_SUBVOL_DIR_INO 2
+
+static struct {
+	char *dir, *rootfs, *pub;
+	bool made_dir, made_rootfs, published;
+	bool done;
+} undo;
+
+static void undo_all(void)
+{
+	char *why = NULL;
+
+	if (undo.done)
+		return;
+	if (undo.published && rename(undo.pub, undo.dir) < 0) {
+		dl_warn("unable to unpublish '%s': %s", undo.pub,
+			strerror(errno));
+		return;
+	}
+	if (undo.made_rootfs && dl_subvol_delete(undo.rootfs, &why))
+		dl_warn("unable to delete '%s': %s", undo.rootfs, why);
+	free(why);
+	if (undo.made_dir) {
+		int fd = open(undo.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			unlinkat(fd, "config.json", 0);
+			unlinkat(fd, "meta.json", 0);
+			close(fd);
+		}
+		if (rmdir(undo.dir) < 0)
+			dl_warn("unable to remove '%s': %s", undo.dir,
+				strerror(errno));
+	}
+}
+
+static json_t *jcheck(json_t *j)
+{
+	if (!j)
+		dl_die(DL_EXIT_FAIL, "unable to build 'config.json': out of "
+		       "memory");
+	return j;
+}
+
+/*
+ * A snapshot shows a nested subvolume as an empty placeholder directory:
+ * replace each by a real directory holding a reflink copy of its files
+ * (dl_copy_tree() crosses into deeper subvolumes), so the image never
+ * silently lacks what the container wrote there.
+ */
+static void lay_nested(const char *src, int srcfd, int dstfd)
+{
+	struct btrfs_util_subvolume_iterator *iter = NULL;
+	enum btrfs_util_error err;
+
+	err = btrfs_util_create_subvolume_iterator_fd(srcfd, 0, 0, &iter);
+	if (err)
+		dl_die(DL_EXIT_FAIL, "unable to list subvolumes of '%s': %s",
+		       src, btrfs_util_strerror(err));
+	for (;;) {
+		_cleanup_free_ char *rel = NULL, *why = NULL;
+		_cleanup_close_ int sfd = -1, dfd = -1;
+		struct stat st;
+
+		err = btrfs_util_subvolume_iterator_next(iter, &rel, NULL);
+		if (err == BTRFS_UTIL_ERROR_STOP_ITERATION)
+			break;
+		if (err)
+			dl_die(DL_EXIT_FAIL, "unable to list subvolumes of "
+			       "'%s': %s", src, btrfs_util_strerror(err));
+		if (fstatat(dstfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_ino != EMPTY_SUBVOL_DIR_INO)
+			continue; /* copied with its parent, or gone */
+		sfd = openat(srcfd, rel,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sfd < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to open '%s/%s'", src,
+				   rel);
+		if (unlinkat(dstfd, rel, AT_REMOVEDIR) < 0 ||
+		    mkdirat(dstfd, rel, 0700) < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to replace '%s'", rel);
+		dfd = openat(dstfd, rel,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", rel);
+		if (dl_copy_tree(sfd, dfd, 0, NULL, &why))
+			dl_die(DL_EXIT_FAIL, "unable to copy subvolume '%s': %s",
+			       rel, why);
+	}
+	btrfs_util_destroy_subvolume_iterator(iter);
+}
+
+/* The container's spec: its image ID and command. */
+static json_t *load_spec(const char *id, const char **image)
+{
+	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
+	_cleanup_free_ char *why = NULL;
+	json_t *spec = dl_json_load(path, &why), *v;
+
+	if (!spec)
+		dl_die(DL_EXIT_REJECT, "unable to load '%s': %s", path, why);
+	v = json_object_get(json_object_get(spec, "annotations"),
+			    "org.dockerlite.image");
+	*image = json_is_string(v) && dl_is_id(json_string_value(v))
+			 ? json_string_value(v)
+			 : "";
+	return spec;
+}
+
+static json_t *load_config(const char *path)
+{
+	_cleanup_free_ char *why = NULL;
+	json_t *cfg;
+
+	if (strcmp(path, "-") && access(path, F_OK) < 0)
+		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
+			   "unable to load '%s'", path);
+	cfg = dl_json_load(path, &why);
+	if (!cfg)
+		dl_die(DL_EXIT_REJECT, "unable to load '%s': %s", path, why);
+	if (!json_is_object(cfg) ||
+	    (json_object_get(cfg, "config") &&
+	     !json_is_object(json_object_get(cfg, "config"))))
+		dl_die(DL_EXIT_REJECT, "unable to load '%s': not an image "
+		       "config", path);
+	return cfg;
+}
+
+/* Stamp the config as Docker's commit does: created, author, history. */
+static void stamp(json_t *cfg, json_t *spec, const char *now,
+		  const char *msg, const char *author)
+{
+	json_t *args = json_object_get(json_object_get(spec, "process"),
+				       "args");
+	json_t *hist = json_object_get(cfg, "history"), *h, *v;
+	char *by = dl_xstrdup("");
+	size_t i;
+
+	json_array_foreach(args, i, v) {
+		char *s = dl_xasprintf("%s%s%s", by, i ? " " : "",
+				       json_string_value(v) ?: "");
+		free(by);
+		by = s;
+	}
+	h = jcheck(json_pack("{s:s,s:s}", "created", now, "created_by", by));
+	free(by);
+	if (*msg)
+		json_object_set_new(h, "comment", jcheck(json_string(msg)));
+	if (*author)
+		json_object_set_new(h, "author", jcheck(json_string(author)));
+	if (!json_is_array(hist)) {
+		hist = jcheck(json_array());
+		json_object_set_new(cfg, "history", hist);
+	}
+	json_array_append_new(hist, h);
+	json_object_set_new(cfg, "created", jcheck(json_string(now)));
+	if (*author)
+		json_object_set_new(cfg, "author", jcheck(json_string(author)));
+	else
+		json_object_del(cfg, "author");
+	/* layer digests are computed lazily, at export */
+	json_object_set_new(cfg, "rootfs",
+			    jcheck(json_pack("{s:s,s:[]}", "type", "layers",
+					     "diff_ids")));
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = NULL, *msg = "", *author = "", *tag = NULL;
+	const char *id, *parent;
+	_cleanup_free_ char *src = NULL, *path = NULL, *why = NULL;
+	_cleanup_close_ int srcfd = -1, dstfd = -1;
+	struct dl_ref ref = { 0 };
+	char img[DL_ID_LEN + 1], now[DL_TIME_LEN + 1];
+	json_t *spec, *cfg, *meta;
+	struct stat st;
+	int c, ret;
+
+	dl_set_prog(argv[0]);
+	opterr = 0;
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	while ((c = getopt(argc, argv, "+C:m:a:t:")) != -1) {
+		switch (c) {
+		case 'C':
+			config = optarg;
+			break;
+		case 'm':
+			msg = optarg;
+			break;
+		case 'a':
+			author = optarg;
+			break;
+		case 't':
+			tag = optarg;
+			break;
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	if (argc - optind != 1 || !dl_is_id(argv[optind]))
+		dl_usage(USAGE);
+	id = argv[optind];
+	if (tag && (ret = dl_ref_parse(tag, &ref, &why)))
+		dl_die(ret, "unable to use name '%s': %s", tag, why);
+
+	src = dl_path("containers/%s/rootfs", id);
+	if (lstat(src, &st) < 0)
+		dl_die(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
+		       "unable to commit container '%s': %s", id,
+		       errno == ENOENT ? "no such container" : strerror(errno));
+	spec = load_spec(id, &parent);
+	if (!config && !*parent)
+		dl_die(DL_EXIT_REJECT, "unable to commit container '%s': its "
+		       "spec names no image", id);
+	path = config ? dl_xstrdup(config)
+		      : dl_path("images/%s/config.json", parent);
+	cfg = load_config(path);
+	if (dl_time_now(now) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to read 'the clock'");
+	stamp(cfg, spec, now, msg, author);
+	if (dl_new_id(img) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to make 'image ID'");
+
+	/* side effects from here on: undone at exit unless done */
+	undo.dir = dl_path("tmp/%s", img);
+	undo.rootfs = dl_path("tmp/%s/rootfs", img);
+	undo.pub = dl_path("images/%s", img);
+	atexit(undo_all);
+	if (mkdir(undo.dir, 0700) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to create '%s'", undo.dir);
+	undo.made_dir = true;
+	ret = dl_subvol_snapshot(src, undo.rootfs, false, &why);
+	if (ret)
+		dl_die(DL_EXIT_FAIL, "unable to snapshot '%s': %s", src, why);
+	undo.made_rootfs = true;
+	srcfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dstfd = open(undo.rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (srcfd < 0 || dstfd < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", src);
+	lay_nested(src, srcfd, dstfd);
+	ret = dl_subvol_set_ro(undo.rootfs, true, &why);
+	if (ret)
+		dl_die(DL_EXIT_FAIL, "unable to set '%s' read-only: %s",
+		       undo.rootfs, why);
+
+	free(path);
+	path = dl_path("tmp/%s/config.json", img);
+	if (dl_json_save(path, cfg) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", path);
+	/* size: unknown for a commit; counting would walk the whole tree */
+	meta = jcheck(json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "id", img,
+				"parent", parent, "created", now, "comment", msg,
+				"author", author, "size", 0));
+	free(path);
+	path = dl_path("tmp/%s/meta.json", img);
+	if (dl_json_save(path, meta) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", path);
+	if (rename(undo.dir, undo.pub) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to publish '%s'", undo.pub);
+	undo.published = true;
+	if (tag && (ret = dl_ref_image_set(&ref, img, &why)))
+		dl_die(ret, "unable to tag '%s': %s", tag, why);
+	undo.done = true;
+	printf("%s\n", img);
+
+	dl_ref_free(&ref);
+	json_decref(meta);
+	json_decref(cfg);
+	json_decref(spec);
+	free(undo.dir);
+	free(undo.rootfs);
+	free(undo.pub);
+	return dl_finish_stdout();
+}
