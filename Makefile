@@ -44,6 +44,7 @@ PKGS_dl-container-new = libbtrfsutil jansson
 PKGS_dl-commit = libbtrfsutil jansson
 PKGS_dl-container-rm = libbtrfsutil jansson
 PKGS_dl-container-inspect = jansson
+PKGS_dl-store-sweep = libbtrfsutil
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

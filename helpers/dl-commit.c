@@ -17,6 +17,7 @@
 #include "dl-json.h"
 #include "dl-ref.h"
 #include "dl-time.h"
+#include "dl-tmp.h"
 #include "dl-tree.h"
 
 #define USAGE                                                                  \
@@ -200,7 +201,7 @@ int main(int argc, char **argv)
 	const char *config = NULL, *msg = "", *author = "", *tag = NULL;
 	const char *id, *parent;
 	_cleanup_free_ char *src = NULL, *path = NULL, *why = NULL;
-	_cleanup_close_ int srcfd = -1, dstfd = -1;
+	_cleanup_close_ int srcfd = -1, dstfd = -1, lock = -1;
 	struct dl_ref ref = { 0 };
 	char img[DL_ID_LEN + 1], now[DL_TIME_LEN + 1];
 	json_t *spec, *cfg, *meta;
@@ -258,8 +259,11 @@ int main(int argc, char **argv)
 	undo.rootfs = dl_path("tmp/%s/rootfs", img);
 	undo.pub = dl_path("images/%s", img);
 	atexit(undo_all);
-	if (mkdir(undo.dir, 0700) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to create '%s'", undo.dir);
+	/* tmp/ID is ours while locked; a sweep takes it once we are gone */
+	ret = dl_tmp_make(img, &lock, &why);
+	if (ret)
+		dl_die(DL_EXIT_FAIL, "unable to create '%s': %s", undo.dir,
+		       why);
 	undo.made_dir = true;
 	ret = dl_subvol_snapshot(src, undo.rootfs, false, &why);
 	if (ret)
@@ -293,6 +297,7 @@ int main(int argc, char **argv)
 	if (tag && (ret = dl_ref_image_set(&ref, img, &why)))
 		dl_die(ret, "unable to tag '%s': %s", tag, why);
 	undo.done = true;
+	dl_closep(&lock);
 	printf("%s\n", img);
 
 	dl_ref_free(&ref);

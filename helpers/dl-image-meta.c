@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* dl-image-meta: make, read, check and show image configs and metadata */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "dl.h"
 #include "dl-change.h"
+#include "dl-image.h"
+#include "dl-imgconfig.h"
 #include "dl-json.h"
-#include "dl-reflist.h"
+#include "dl-ref.h"
 #include "dl-time.h"
 
 #define USAGE "dl-image-meta COMMAND [ARG]..."
@@ -49,72 +48,20 @@
 	"  " U_SET_SIZE "\n"                                                   \
 	"      record the size of image ID in its meta.json\n"
 
-enum kind { ANY, CONFIG, META };
-
-/*
- * Load @path, a JSON object, and check it as @kind: NULL with *why and
- * *code (1 when absent, 4 when not valid, 125 other) on failure.
- */
-static json_t *try_load(const char *path, enum kind kind, int *code,
-			char **why)
-{
-	json_t *j;
-
-	*why = NULL;
-	if (strcmp(path, "-") && access(path, F_OK) < 0) {
-		*code = errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL;
-		*why = dl_xstrdup(strerror(errno));
-		return NULL;
-	}
-	*code = DL_EXIT_REJECT;
-	j = dl_json_load(path, why);
-	if (!j)
-		return NULL;
-	if (kind == ANY && !json_is_object(j))
-		*why = dl_xstrdup("not a JSON object");
-	else if (kind != ANY)
-		*why = kind == META ? dl_image_meta_check(j)
-				    : dl_image_config_check(j);
-	if (*why) {
-		json_decref(j);
-		return NULL;
-	}
-	return j;
-}
-
-static json_t *load(const char *verb, const char *path, enum kind kind)
+static json_t *load(const char *verb, const char *path,
+		    enum dl_image_doc kind)
 {
 	_cleanup_free_ char *why = NULL;
 	json_t *j;
 	int code;
 
-	j = try_load(path, kind, &code, &why);
-	if (!j)
+	code = dl_image_doc_load(path, kind, &j, &why);
+	if (code)
 		dl_die(code, "unable to %s '%s': %s", verb, path, why);
 	return j;
 }
 
 /* --- config ------------------------------------------------------------ */
-
-static const char *goarch(void)
-{
-	static const char *const map[][2] = {
-		{ "x86_64", "amd64" },	 { "aarch64", "arm64" },
-		{ "armv7l", "arm" },	 { "armv6l", "arm" },
-		{ "i386", "386" },	 { "i686", "386" },
-		{ "ppc64le", "ppc64le" }, { "s390x", "s390x" },
-		{ "riscv64", "riscv64" }, { "mips64", "mips64" },
-	};
-	static struct utsname u;
-	size_t i;
-
-	if (uname(&u) < 0)
-		return "amd64";
-	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
-		if (!strcmp(u.machine, map[i][0]))
-			return map[i][1];
-	return u.machine;
-}
 
 static void xset(json_t *o, const char *k, json_t *v)
 {
@@ -155,11 +102,12 @@ static int cmd_config(int argc, char **argv)
 	if (argc - optind > 1)
 		dl_usage(U_CONFIG);
 	if (optind < argc) {
-		j = load("read", argv[optind], CONFIG);
+		j = load("read", argv[optind], DL_DOC_CONFIG);
 	} else {
-		j = json_pack("{s:s, s:s, s:{}, s:{s:s, s:[]}}", "architecture",
-			      goarch(), "os", "linux", "config", "rootfs",
-			      "type", "layers", "diff_ids");
+		j = dl_imgconfig_new();
+		if (!j)
+			dl_die(DL_EXIT_FAIL, "unable to build 'json': out of "
+					     "memory");
 	}
 	c = json_object_get(j, "config");
 	if (!json_is_object(c)) {
@@ -309,7 +257,7 @@ static int cmd_get(int argc, char **argv)
 
 static int cmd_validate(int argc, char **argv)
 {
-	enum kind kind = CONFIG;
+	enum dl_image_doc kind = DL_DOC_CONFIG;
 	json_t *j;
 	int opt;
 
@@ -317,9 +265,9 @@ static int cmd_validate(int argc, char **argv)
 		if (opt != 't')
 			dl_usage(U_VALIDATE);
 		if (!strcmp(optarg, "config"))
-			kind = CONFIG;
+			kind = DL_DOC_CONFIG;
 		else if (!strcmp(optarg, "meta"))
-			kind = META;
+			kind = DL_DOC_META;
 		else
 			dl_usage(U_VALIDATE);
 	}
@@ -331,115 +279,6 @@ static int cmd_validate(int argc, char **argv)
 }
 
 /* --- inspect and ls ---------------------------------------------------- */
-
-struct image {
-	json_t *obj; /* the Docker-shaped object */
-	struct timespec created;
-	const char *id;
-};
-
-static const char *str(json_t *o, const char *key, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s && *s ? s : dflt;
-}
-
-/* The time a name last moved to @id: the newest mtime of its ref files */
-static json_t *last_tag_time(const struct dl_ref_entry *refs, size_t n,
-			     const char *id)
-{
-	struct timespec best = { 0, 0 };
-	char out[DL_TIME_LEN + 1];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		_cleanup_free_ char *p = NULL;
-		struct stat st;
-
-		if (strcmp(refs[i].id, id))
-			continue;
-		p = dl_path("refs/images/%s/:%s", refs[i].repo, refs[i].tag);
-		if (stat(p, &st) == 0 &&
-		    (st.st_mtim.tv_sec > best.tv_sec ||
-		     (st.st_mtim.tv_sec == best.tv_sec &&
-		      st.st_mtim.tv_nsec > best.tv_nsec)))
-			best = st.st_mtim;
-	}
-	if (best.tv_sec == 0 || dl_time_format(&best, out) < 0)
-		return json_string("0001-01-01T00:00:00Z");
-	return json_string(out);
-}
-
-/* Build image @id's object into @img: 0, or a code with *why set */
-static int inspect_one(const char *id, const struct dl_ref_entry *refs,
-		       size_t nrefs, struct image *img, char **why)
-{
-	_cleanup_free_ char *cpath = dl_path("images/%s/config.json", id);
-	_cleanup_free_ char *mpath = dl_path("images/%s/meta.json", id);
-	_cleanup_free_ char *dir = dl_path("images/%s", id);
-	json_t *cfg = NULL, *meta = NULL, *tags, *o, *c, *size, *rootfs;
-	const char *parent, *created;
-	struct stat st;
-	size_t i;
-	int code;
-
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		*why = dl_xstrdup("no such image");
-		return DL_EXIT_NO;
-	}
-	cfg = try_load(cpath, ANY, &code, why);
-	if (cfg)
-		meta = try_load(mpath, ANY, &code, why);
-	if (!meta) {
-		char *w = dl_xasprintf("%s: %s", cfg ? mpath : cpath, *why);
-
-		free(*why);
-		*why = w;
-		json_decref(cfg);
-		return code == DL_EXIT_NO ? DL_EXIT_REJECT : code;
-	}
-	tags = json_array();
-	for (i = 0; i < nrefs; i++)
-		if (!strcmp(refs[i].id, id))
-			json_array_append_new(tags, json_string(refs[i].name));
-	parent = str(meta, "parent", "");
-	created = str(meta, "created", str(cfg, "created", ""));
-	c = json_object_get(cfg, "config");
-	size = json_object_get(meta, "size");
-	rootfs = json_object_get(cfg, "rootfs");
-	o = json_pack("{s:s+, s:o, s:[], s:s, s:s, s:s, s:s, s:o, s:s, s:s,"
-		      " s:o, s:o, s:{s:o}}",
-		      "Id", "sha256:", id, "RepoTags", tags, "RepoDigests",
-		      "Parent", *parent ? "sha256:" : "", "Comment",
-		      str(meta, "comment", ""), "Created", created, "Author",
-		      str(meta, "author", str(cfg, "author", "")), "Config",
-		      json_is_object(c) ? json_incref(c) : json_object(),
-		      "Architecture",
-		      str(cfg, "architecture", ""), "Os", str(cfg, "os", ""),
-		      "Size",
-		      json_is_integer(size) ? json_incref(size) : json_integer(0),
-		      "RootFS",
-		      json_is_object(rootfs) ? json_incref(rootfs) : json_object(),
-		      "Metadata", "LastTagTime",
-		      last_tag_time(refs, nrefs, id));
-	if (!o)
-		dl_die(DL_EXIT_FAIL, "unable to build 'json': out of memory");
-	if (*parent) {
-		_cleanup_free_ char *p = dl_xasprintf("sha256:%s", parent);
-
-		xset(o, "Parent", json_string(p));
-	}
-	if (json_object_get(cfg, "variant"))
-		xset(o, "Variant", json_incref(json_object_get(cfg, "variant")));
-	if (dl_time_parse(created, &img->created) < 0)
-		img->created.tv_sec = img->created.tv_nsec = 0;
-	img->obj = o;
-	img->id = id;
-	json_decref(cfg);
-	json_decref(meta);
-	return 0;
-}
 
 static void load_refs(struct dl_ref_entry **refs, size_t *n)
 {
@@ -468,8 +307,8 @@ static int cmd_inspect(int argc, char **argv)
 	out = json_array();
 	for (i = optind; i < argc; i++) {
 		_cleanup_free_ char *why = NULL;
-		struct image img;
-		int code = inspect_one(argv[i], refs, nrefs, &img, &why);
+		struct dl_image_info img;
+		int code = dl_image_inspect(argv[i], refs, nrefs, &img, &why);
 
 		if (code)
 			dl_die(code, "unable to inspect '%s': %s", argv[i], why);
@@ -482,16 +321,11 @@ static int cmd_inspect(int argc, char **argv)
 	return dl_finish_stdout();
 }
 
-/* Newest first; the same time by ID, for a stable order */
-static int cmp_image(const void *a, const void *b)
+static const char *str(json_t *o, const char *key, const char *dflt)
 {
-	const struct image *x = a, *y = b;
+	const char *s = json_string_value(json_object_get(o, key));
 
-	if (x->created.tv_sec != y->created.tv_sec)
-		return x->created.tv_sec < y->created.tv_sec ? 1 : -1;
-	if (x->created.tv_nsec != y->created.tv_nsec)
-		return x->created.tv_nsec < y->created.tv_nsec ? 1 : -1;
-	return strcmp(x->id, y->id);
+	return s && *s ? s : dflt;
 }
 
 static const char *const fields[] = { "id",   "repo",	"tag",	   "created",
@@ -547,75 +381,65 @@ static void print_row(json_t *o, const char *name, const int *sel, size_t n)
 	putchar('\n');
 }
 
+/* -o FIELDS: the index in fields[] of each, into @sel; how many */
+static size_t parse_fields(char *list, int *sel, size_t max)
+{
+	char *f, *save = NULL;
+	size_t nsel = 0;
+
+	for (f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		int k;
+
+		for (k = 0; fields[k] && strcmp(fields[k], f); k++)
+			;
+		if (!fields[k])
+			dl_die(DL_EXIT_USAGE, "unable to use field '%s': not "
+			       "one of id,repo,tag,created,size,parent,comment",
+			       f);
+		if (nsel == max)
+			dl_usage(U_LS);
+		sel[nsel++] = k;
+	}
+	if (nsel == 0)
+		dl_usage(U_LS);
+	return nsel;
+}
+
 static int cmd_ls(int argc, char **argv)
 {
-	_cleanup_free_ char *images = dl_path("images");
-	_cleanup_free_ struct image *v = NULL;
-	_cleanup_free_ char *list = NULL;
+	_cleanup_free_ struct dl_image_info *v = NULL;
+	_cleanup_free_ char *list = NULL, *why = NULL;
+	_cleanup_free_ char **ids = NULL;
 	struct dl_ref_entry *refs = NULL;
-	size_t n = 0, cap = 0, nrefs = 0, nsel = 0, i;
-	int sel[64], opt;
-	struct dirent *de;
-	DIR *d;
+	size_t n = 0, nids = 0, nrefs = 0, nsel = 0, i;
+	int sel[64], opt, code;
 
 	while ((opt = getopt(argc, argv, "+o:")) != -1) {
-		char *f, *save = NULL;
-
 		if (opt != 'o')
 			dl_usage(U_LS);
 		free(list);
 		list = dl_xstrdup(optarg);
-		nsel = 0;
-		for (f = strtok_r(list, ",", &save); f;
-		     f = strtok_r(NULL, ",", &save)) {
-			int k;
-
-			for (k = 0; fields[k] && strcmp(fields[k], f); k++)
-				;
-			if (!fields[k])
-				dl_die(DL_EXIT_USAGE,
-				       "unable to use field '%s': not one of "
-				       "id,repo,tag,created,size,parent,comment",
-				       f);
-			if (nsel == sizeof(sel) / sizeof(*sel))
-				dl_usage(U_LS);
-			sel[nsel++] = k;
-		}
-		if (nsel == 0)
-			dl_usage(U_LS);
+		nsel = parse_fields(list, sel, sizeof(sel) / sizeof(*sel));
 	}
 	if (optind != argc)
 		dl_usage(U_LS);
 	load_refs(&refs, &nrefs);
-	d = opendir(images);
-	if (!d && errno != ENOENT)
-		dl_die_sys(DL_EXIT_FAIL, "unable to list '%s'", images);
-	while (d && (errno = 0, de = readdir(d))) {
-		_cleanup_free_ char *why = NULL;
-		int code;
+	code = dl_image_ids(&ids, &nids, &why);
+	if (code)
+		dl_die(code, "unable to list '%s/images': %s", dl_root(), why);
+	v = dl_xcalloc(nids ? nids : 1, sizeof(*v));
+	for (i = 0; i < nids; i++) {
+		_cleanup_free_ char *w = NULL;
 
-		if (!dl_is_id(de->d_name))
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			v = dl_xrealloc(v, cap * sizeof(*v));
-		}
-		v[n].id = dl_xstrdup(de->d_name);
-		code = inspect_one(v[n].id, refs, nrefs, &v[n], &why);
-		if (code) {
-			/* one broken image must not hide the others */
-			dl_warn("unable to read image '%s': %s", v[n].id, why);
-			free((char *)v[n].id);
-			continue;
-		}
-		n++;
+		code = dl_image_inspect(ids[i], refs, nrefs, &v[n], &w);
+		/* one broken image must not hide the others */
+		if (code)
+			dl_warn("unable to read image '%s': %s", ids[i], w);
+		else
+			n++;
+		free(ids[i]);
 	}
-	if (d && errno)
-		dl_die_sys(DL_EXIT_FAIL, "unable to list '%s'", images);
-	if (d)
-		closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_image);
+	dl_image_info_sort(v, n);
 	if (nsel == 0) {
 		json_t *out = json_array();
 
@@ -636,7 +460,6 @@ static int cmd_ls(int argc, char **argv)
 				print_row(v[i].obj, json_string_value(t), sel,
 					  nsel);
 		json_decref(v[i].obj);
-		free((char *)v[i].id);
 	}
 	dl_ref_entries_free(refs, nrefs);
 	return dl_finish_stdout();
@@ -663,7 +486,7 @@ static int cmd_set_size(int argc, char **argv)
 		dl_die(DL_EXIT_USAGE, "unable to use size '%s': not a count "
 				      "of bytes", argv[optind + 1]);
 	path = dl_path("images/%s/meta.json", argv[optind]);
-	meta = load("update", path, ANY);
+	meta = load("update", path, DL_DOC_OBJECT);
 	xset(meta, "size", json_integer(size));
 	if (dl_json_save(path, meta) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to update '%s'", path);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -14,9 +13,11 @@
 #include "dl.h"
 #include "dl-archive.h"
 #include "dl-btrfs.h"
+#include "dl-imgconfig.h"
 #include "dl-json.h"
 #include "dl-ref.h"
 #include "dl-time.h"
+#include "dl-tmp.h"
 #include "dl-tree.h"
 
 #define USAGE                                                                  \
@@ -36,32 +37,13 @@
 struct job {
 	char id[DL_ID_LEN + 1];
 	char *tmp, *rootfs, *image;
+	int lock; /* tmp/ID, locked while we work on it (dl-tmp.h) */
 	bool made_tmp, made_subvol, published;
 	struct dl_ref *tags;
 	size_t ntags, nset;
 	char (*old)[DL_ID_LEN + 1]; /* what each tag pointed at before */
 	bool *had_old;
 };
-
-static const char *goarch(void)
-{
-	static const char *const map[][2] = {
-		{ "x86_64", "amd64" },	  { "aarch64", "arm64" },
-		{ "armv7l", "arm" },	  { "armv6l", "arm" },
-		{ "i386", "386" },	  { "i686", "386" },
-		{ "ppc64le", "ppc64le" }, { "s390x", "s390x" },
-		{ "riscv64", "riscv64" },
-	};
-	static struct utsname u;
-	size_t i;
-
-	if (uname(&u) < 0)
-		return "amd64";
-	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
-		if (!strcmp(u.machine, map[i][0]))
-			return map[i][1];
-	return u.machine;
-}
 
 static void xset(json_t *o, const char *key, json_t *v, const char *what)
 {
@@ -81,13 +63,12 @@ static json_t *make_config(const char *path, const char *msg,
 	json_t *j, *c, *h, *last;
 
 	if (!path) {
-		j = json_pack("{s:s, s:s, s:s, s:{}, s:{s:s, s:[]}, s:[{s:s, "
-			      "s:s}]}",
-			      "architecture", goarch(), "os", "linux",
-			      "created", now, "config", "rootfs", "type",
-			      "layers", "diff_ids", "history", "created", now,
-			      "created_by", "dl image create");
-		if (!j)
+		j = dl_imgconfig_new();
+		if (!j || dl_imgconfig_fill(j, now) < 0 ||
+		    json_object_set_new(j, "history",
+					json_pack("[{s:s, s:s}]", "created", now,
+						  "created_by",
+						  "dl image create")) < 0)
 			dl_die(DL_EXIT_FAIL, "unable to build 'config.json'");
 	} else {
 		if (strcmp(path, "-") && access(path, F_OK) < 0)
@@ -107,18 +88,8 @@ static json_t *make_config(const char *path, const char *msg,
 		if (h && !json_is_array(h))
 			dl_die(DL_EXIT_REJECT, "unable to use '%s': %s", path,
 			       "'history' must be an array");
-		/* fields an image config must have */
-		if (!json_object_get(j, "architecture"))
-			xset(j, "architecture", json_string(goarch()), "arch");
-		if (!json_object_get(j, "os"))
-			xset(j, "os", json_string("linux"), "os");
-		if (!json_object_get(j, "rootfs"))
-			xset(j, "rootfs",
-			     json_pack("{s:s, s:[]}", "type", "layers",
-				       "diff_ids"),
-			     "rootfs");
-		if (!json_object_get(j, "created"))
-			xset(j, "created", json_string(now), "created");
+		if (dl_imgconfig_fill(j, now) < 0)
+			dl_die(DL_EXIT_FAIL, "unable to build 'config.json'");
 	}
 	if (author)
 		xset(j, "author", json_string(author), "AUTHOR");
@@ -271,6 +242,7 @@ static void job_free(struct job *j)
 	free(j->tmp);
 	free(j->rootfs);
 	free(j->image);
+	dl_closep(&j->lock);
 }
 
 /* "unable to VERB 'OBJ': REASON", freeing REASON */
@@ -289,7 +261,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL, *marker = NULL;
 	_cleanup_close_ int src = -1;
 	char now[DL_TIME_LEN + 1];
-	struct job j = { 0 };
+	struct job j = { .lock = -1 };
 	uint64_t bytes = 0;
 	struct stat st;
 	const char *source;
@@ -373,8 +345,10 @@ int main(int argc, char **argv)
 	j.had_old = dl_xcalloc(j.ntags + 1, sizeof(*j.had_old));
 
 	/* Everything is built under tmp/ID, then published by rename(2). */
-	if (mkdir(j.tmp, 0700) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to create '%s'", j.tmp);
+	code = dl_tmp_make(j.id, &j.lock, &reason);
+	if (code)
+		dl_die(DL_EXIT_FAIL, "unable to create '%s': %s", j.tmp,
+		       reason);
 	j.made_tmp = true;
 	code = dl_subvol_create(j.rootfs, &reason);
 	if (code) {

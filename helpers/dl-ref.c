@@ -7,7 +7,6 @@
 
 #include "dl.h"
 #include "dl-ref.h"
-#include "dl-reflist.h"
 
 #define USAGE "dl-ref [-c] COMMAND [ARG]..."
 #define OPTIONS                                                                \

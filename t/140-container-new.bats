@@ -450,3 +450,60 @@ layer_two() {
 	assert_output ''
 	[[ "$stderr" == dl-container-rm:\ usage:* ]]
 }
+
+@test "dl-container-rm: a name that now names another container is kept" {
+	mk_store
+	img=$(mk_image)
+	new_ctr --name moved "$img"
+	other=$(new_id)
+	printf '%s\n' "$other" >"$DL_ROOT/refs/containers/moved"
+	run -0 --separate-stderr dl-container-rm "$cid"
+	assert_output ''
+	assert_equal "$stderr" ''
+	store_is_clean
+	run -0 cat "$DL_ROOT/refs/containers/moved"
+	assert_output "$other"
+}
+
+@test "dl-container-rm: a corrupt name file is left alone" {
+	mk_store
+	img=$(mk_image)
+	new_ctr --name junk "$img"
+	echo garbage >"$DL_ROOT/refs/containers/junk"
+	run -0 --separate-stderr dl-container-rm "$cid"
+	assert_equal "$stderr" ''
+	store_is_clean
+	run -0 cat "$DL_ROOT/refs/containers/junk"
+	assert_output garbage
+}
+
+@test "dl-container-rm: a container another process holds locked is 3 and stays" {
+	mk_store
+	img=$(mk_image)
+	new_ctr "$img"
+	flock "$DL_ROOT/containers/$cid" sleep 1.5 3>&- &
+	holder=$!
+	for _ in $(seq 100); do
+		flock -n "$DL_ROOT/containers/$cid" true || break
+		sleep 0.01
+	done
+	run -3 --separate-stderr dl-container-rm "$cid"
+	wait "$holder"
+	assert_output ''
+	assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$cid': $DL_ROOT/containers/$cid: in use by another process"
+	assert_dir_exists "$DL_ROOT/containers/$cid/rootfs"
+	run -0 dl-container-rm "$cid"
+	store_is_clean
+}
+
+@test "dl-container-rm: the leftover of an interrupted removal is deleted first" {
+	mk_store
+	img=$(mk_image)
+	new_ctr "$img"
+	mkdir -p "$DL_ROOT/tmp/$cid/dir"
+	btrfs -q subvolume create "$DL_ROOT/tmp/$cid/rootfs"
+	echo old >"$DL_ROOT/tmp/$cid/rootfs/file"
+	run -0 --separate-stderr dl-container-rm "$cid"
+	assert_equal "$stderr" ''
+	store_is_clean
+}

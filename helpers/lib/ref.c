@@ -13,7 +13,6 @@
 
 #include "dl.h"
 #include "dl-ref.h"
-#include "dl-reflist.h"
 
 #define NAME_MAX_LEN 255
 #define TAG_MAX_LEN 128
@@ -577,6 +576,39 @@ int dl_ref_container_rm(const char *name, char **reason)
 	lk = lock_refs(true, &code, reason);
 	if (lk < 0)
 		return code;
+	if (unlink(path) < 0) {
+		if (errno == ENOENT)
+			return fail(reason, DL_EXIT_NO, "no such name");
+		return fail_sys(reason, path);
+	}
+	return 0;
+}
+
+int dl_ref_container_rm_if(const char *name, const char *id, char **reason)
+{
+	_cleanup_close_ int lk = -1;
+	_cleanup_free_ char *path = NULL;
+	char cur[DL_ID_LEN + 1];
+	int code = 0;
+
+	*reason = NULL;
+	if (!dl_is_container_name(name))
+		return fail(reason, DL_EXIT_USAGE, "invalid container name");
+	if (!dl_is_id(id))
+		return fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
+			    id ? id : "");
+	path = dl_path("refs/containers/%s", name);
+	lk = lock_refs(true, &code, reason);
+	if (lk < 0)
+		return code;
+	/* read and unlink under the one lock: nobody can move the name to
+	 * another container in between */
+	code = read_id(path, cur, reason);
+	if (code)
+		return code;
+	if (strcmp(cur, id))
+		return fail(reason, DL_EXIT_NO,
+			    "name is in use by container %s", cur);
 	if (unlink(path) < 0) {
 		if (errno == ENOENT)
 			return fail(reason, DL_EXIT_NO, "no such name");

@@ -7,7 +7,6 @@
 
 #include "dl.h"
 #include "dl-ref.h"
-#include "dl-reflist.h"
 #include "dl-time.h"
 
 static int n, failed;

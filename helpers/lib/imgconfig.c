@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* imgconfig.c: OCI image configs: the machine's architecture, the default
+ * config, the fields every config must have */
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <jansson.h>
+
+#include "dl-imgconfig.h"
+
+const char *dl_goarch(void)
+{
+	static const char *const map[][2] = {
+		{ "x86_64", "amd64" },	  { "aarch64", "arm64" },
+		{ "armv7l", "arm" },	  { "armv6l", "arm" },
+		{ "i386", "386" },	  { "i686", "386" },
+		{ "ppc64le", "ppc64le" }, { "s390x", "s390x" },
+		{ "riscv64", "riscv64" }, { "mips64", "mips64" },
+	};
+	static struct utsname u;
+	size_t i;
+
+	if (uname(&u) < 0)
+		return "amd64";
+	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (!strcmp(u.machine, map[i][0]))
+			return map[i][1];
+	return u.machine;
+}
+
+json_t *dl_imgconfig_new(void)
+{
+	return json_pack("{s:s, s:s, s:{}, s:{s:s, s:[]}}", "architecture",
+			 dl_goarch(), "os", "linux", "config", "rootfs", "type",
+			 "layers", "diff_ids");
+}
+
+/* Set @key to @v (stolen) unless @j has it: 0, or -1 when @v is NULL. */
+static int set_default(json_t *j, const char *key, json_t *v)
+{
+	if (json_object_get(j, key)) {
+		json_decref(v);
+		return 0;
+	}
+	return json_object_set_new(j, key, v);
+}
+
+int dl_imgconfig_fill(json_t *j, const char *created)
+{
+	if (set_default(j, "architecture", json_string(dl_goarch())) < 0 ||
+	    set_default(j, "os", json_string("linux")) < 0 ||
+	    set_default(j, "rootfs", json_pack("{s:s, s:[]}", "type", "layers",
+					       "diff_ids")) < 0)
+		return -1;
+	if (created && set_default(j, "created", json_string(created)) < 0)
+		return -1;
+	return 0;
+}

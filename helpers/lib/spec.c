@@ -1,0 +1,953 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* spec.c: the OCI runtime spec of a container, from docker-run-like
+ * options and the image config */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "dl.h"
+#include "dl-ref.h"
+#include "dl-spec.h"
+
+#define DEFAULT_PATH                                                           \
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define CAP_MAX 40 /* CAP_CHECKPOINT_RESTORE, the last one we know */
+#define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
+#define OOM "unable to build 'spec.json': out of memory"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
+
+static const char *const cap_names[CAP_MAX + 1] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
+	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
+	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+	"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
+	"SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
+	"SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
+	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+/* Docker's 14 default capabilities (CapEff 00000000a80425fb). */
+#define DEFAULT_CAPS 0xa80425fbULL
+
+static const char *const masked_paths[] = {
+	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+	"/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+	"/sys/devices/virtual/powercap",
+};
+
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static int fail(char **reason, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char **reason, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	*reason = s ? s : dl_xstrdup(OOM);
+	return code;
+}
+
+/* Append @v to array @a, stealing it: -1 when either is missing. */
+static int append(json_t *a, json_t *v)
+{
+	if (!v)
+		return -1;
+	return json_array_append_new(a, v);
+}
+
+char *dl_clean_path(const char *p)
+{
+	char *out = dl_xmalloc(strlen(p) + 2);
+	size_t len = 0;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+/* ---- scalar values ------------------------------------------------- */
+
+/* Docker's RAMInBytes: "1024", "512m", "64mb", "1.5g" (binary units). */
+static long long parse_bytes(const char *s)
+{
+	static const char units[] = "bkmgtp";
+	const char *u;
+	char *end;
+	double v;
+	int i = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -1;
+	if (*end == ' ')
+		end++;
+	if (*end && (u = strchr(units, *end | 0x20))) {
+		i = (int)(u - units);
+		end++;
+		if (i > 0 && (*end | 0x20) == 'i')
+			end++;
+		if (i > 0 && (*end | 0x20) == 'b')
+			end++;
+	}
+	if (*end)
+		return -1;
+	while (i-- > 0)
+		v *= 1024;
+	return v >= 9.2e18 ? -1 : (long long)v;
+}
+
+static bool is_true(const char *v, bool *out)
+{
+	if (!v || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static bool valid_hostname(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n == 0 || n > 64 || *h == '-' || *h == '.')
+		return false;
+	return strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-_") == n;
+}
+
+/* ---- capabilities --------------------------------------------------- */
+
+/* A capability name, with or without CAP_, any case; -1 when unknown. */
+static int cap_number(const char *s)
+{
+	int i;
+
+	if (!strncasecmp(s, "CAP_", 4))
+		s += 4;
+	for (i = 0; i <= CAP_MAX; i++)
+		if (!strcasecmp(s, cap_names[i]))
+			return i;
+	return -1;
+}
+
+static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
+		   char **reason)
+{
+	int n;
+
+	if (!strcasecmp(s, "ALL")) {
+		*(add ? &o->add_all : &o->drop_all) = true;
+		return 0;
+	}
+	n = cap_number(s);
+	if (n < 0)
+		return fail(reason, DL_EXIT_USAGE, "unable to %s capability "
+			    "'%s': unknown capability", add ? "add" : "drop",
+			    s);
+	*(add ? &o->cap_add : &o->cap_drop) |= 1ULL << n;
+	return 0;
+}
+
+static int opt_cap_add(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	return set_cap(o, s, true, reason);
+}
+
+static int opt_cap_drop(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	return set_cap(o, s, false, reason);
+}
+
+/* Every capability this kernel knows, as Docker's --privileged. */
+static uint64_t all_caps(void)
+{
+	_cleanup_free_ char *buf = NULL;
+	long last = CAP_MAX;
+
+	if (dl_read_file("/proc/sys/kernel/cap_last_cap", &buf, NULL) == 0)
+		last = strtol(buf, NULL, 10);
+	if (last <= 0 || last > CAP_MAX)
+		last = CAP_MAX;
+	return last == 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+}
+
+/* The capability set, as Docker's CLI and daemon together compute it. */
+static uint64_t effective_caps(const struct dl_spec_opts *o)
+{
+	uint64_t drop = o->cap_drop & ~o->cap_add;
+
+	if (o->privileged)
+		return all_caps();
+	if (o->add_all)
+		return all_caps() & ~(o->drop_all ? 0 : drop);
+	if (o->drop_all)
+		return o->cap_add;
+	return (DEFAULT_CAPS & ~drop) | o->cap_add;
+}
+
+static json_t *caps_json(uint64_t caps)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; a && i <= CAP_MAX; i++)
+		if ((caps & (1ULL << i)) &&
+		    append(a, json_sprintf("CAP_%s", cap_names[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static int opt_security(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	size_t n = strlen("no-new-privileges");
+
+	if (!strncmp(s, "no-new-privileges", n) &&
+	    (!s[n] || s[n] == '=' || s[n] == ':') &&
+	    is_true(s[n] ? s + n + 1 : NULL, &o->nnp))
+		return 0;
+	return fail(reason, DL_EXIT_USAGE, "unable to use security option "
+		    "'%s': not supported", s);
+}
+
+/* ---- mounts --------------------------------------------------------- */
+
+/* A mount target: absolute, cleaned, not "/". */
+static int target_path(const char *spec, const char *t, char **out,
+		       char **reason)
+{
+	if (!t || *t != '/')
+		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+			    "'%s': the target must be an absolute path", spec);
+	*out = dl_clean_path(t);
+	if (!strcmp(*out, "/")) {
+		free(dl_steal_pointer(out));
+		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+			    "'%s': the target cannot be '/'", spec);
+	}
+	return 0;
+}
+
+static int add_bind(struct dl_spec_opts *o, const char *src, const char *dst,
+		    bool ro, const char *prop, const char *spec,
+		    char **reason)
+{
+	_cleanup_free_ char *s = NULL, *d = NULL;
+	struct stat st;
+	json_t *opt;
+	int ret;
+
+	ret = target_path(spec, dst, &d, reason);
+	if (ret)
+		return ret;
+	if (!src || !*src)
+		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+			    "'%s': a bind mount needs a source", spec);
+	if (*src != '/')
+		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+			    "named volumes are not supported", src);
+	s = dl_clean_path(src);
+	if (stat(s, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return fail(reason, DL_EXIT_NO, "unable to mount "
+				    "'%s': no such file or directory", src);
+		return fail(reason, DL_EXIT_FAIL, "unable to mount '%s': %s",
+			    src, strerror(errno));
+	}
+	opt = json_pack("[ss]", "rbind", prop ? prop : "rprivate");
+	if (opt && ro && append(opt, json_string("ro")) < 0)
+		opt = NULL;
+	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
+					d, "type", "bind", "source", s,
+					"options", opt)) < 0)
+		return fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+static bool is_propagation(const char *s)
+{
+	static const char *const p[] = { "private", "rprivate", "shared",
+					 "rshared", "slave", "rslave" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		if (!strcmp(s, p[i]))
+			return true;
+	return false;
+}
+
+/* -v SRC:DST[:OPTS] */
+static int opt_volume(struct dl_spec_opts *o, const char *spec,
+		      char **reason)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(spec);
+	char *src = copy, *dst, *mode, *save = NULL, *m;
+	const char *prop = NULL;
+	bool ro = false;
+
+	dst = strchr(src, ':');
+	if (!dst)
+		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+			    "anonymous volumes are not supported", spec);
+	*dst++ = '\0';
+	mode = strchr(dst, ':');
+	if (mode)
+		*mode++ = '\0';
+	for (m = mode ? strtok_r(mode, ",", &save) : NULL; m;
+	     m = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(m, "ro") || !strcmp(m, "rw"))
+			ro = !strcmp(m, "ro");
+		else if (is_propagation(m))
+			prop = m;
+		else if (strcmp(m, "z") && strcmp(m, "Z") &&
+			 strcmp(m, "nocopy") && strcmp(m, "consistent") &&
+			 strcmp(m, "cached") && strcmp(m, "delegated"))
+			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+				    "mount '%s': invalid mode '%s'", spec, m);
+	}
+	return add_bind(o, src, dst, ro, prop, spec, reason);
+}
+
+/* A tmpfs at @dst with Docker's noexec,nosuid,nodev unless @extra (an
+ * array of options, stolen) says otherwise. */
+static int add_tmpfs(struct dl_spec_opts *o, const char *dst, json_t *extra,
+		     const char *spec, char **reason)
+{
+	_cleanup_free_ char *d = NULL;
+	json_t *opt, *v;
+	size_t i, j;
+	int ret;
+
+	ret = target_path(spec, dst, &d, reason);
+	if (ret) {
+		json_decref(extra);
+		return ret;
+	}
+	opt = json_pack("[sss]", "noexec", "nosuid", "nodev");
+	/* a user's exec, suid or dev overrides Docker's default */
+	json_array_foreach(opt ? extra : NULL, i, v) {
+		const char *s = json_string_value(v);
+		const char *bare = !strncmp(s, "no", 2) ? s + 2 : s;
+
+		for (j = 0; j < 3; j++) {
+			const char *def = json_string_value(
+				json_array_get(opt, j));
+			if (!strcmp(def + 2, bare)) {
+				json_array_set(opt, j, v);
+				break;
+			}
+		}
+		if (j == 3)
+			json_array_append(opt, v);
+	}
+	json_decref(extra);
+	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
+					d, "type", "tmpfs", "source",
+					"tmpfs", "options", opt)) < 0)
+		return fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+/* --tmpfs DST[:OPTS] */
+static int opt_tmpfs(struct dl_spec_opts *o, const char *spec, char **reason)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(spec);
+	char *dst = copy, *opts = strchr(copy, ':'), *save = NULL, *m;
+	json_t *extra = json_array();
+
+	if (opts)
+		*opts++ = '\0';
+	for (m = opts ? strtok_r(opts, ",", &save) : NULL; m;
+	     m = strtok_r(NULL, ",", &save))
+		if (append(extra, json_string(m)) < 0) {
+			json_decref(extra);
+			return fail(reason, DL_EXIT_FAIL, OOM);
+		}
+	if (!extra)
+		return fail(reason, DL_EXIT_FAIL, OOM);
+	return add_tmpfs(o, dst, extra, spec, reason);
+}
+
+/* The tmpfs options of --mount: size, mode and ro, as --tmpfs takes them */
+static json_t *tmpfs_extra(long long size, long mode, bool ro)
+{
+	json_t *extra = json_array();
+
+	if (extra && ((size >= 0 &&
+		       append(extra, json_sprintf("size=%lld", size)) < 0) ||
+		      (mode >= 0 &&
+		       append(extra, json_sprintf("mode=%lo", mode)) < 0) ||
+		      (ro && append(extra, json_string("ro")) < 0))) {
+		json_decref(extra);
+		return NULL;
+	}
+	return extra;
+}
+
+/* --mount type=bind|tmpfs,source=,target=,readonly,tmpfs-size=,tmpfs-mode= */
+static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(spec);
+	const char *type = "volume", *src = NULL, *dst = NULL, *prop = NULL;
+	char *save = NULL, *kv;
+	long long size = -1;
+	long mode = -1;
+	bool ro = false;
+	json_t *extra;
+
+	for (kv = strtok_r(copy, ",", &save); kv;
+	     kv = strtok_r(NULL, ",", &save)) {
+		char *v = strchr(kv, '='), *end;
+
+		if (v)
+			*v++ = '\0';
+		if (!strcmp(kv, "type") && v)
+			type = v;
+		else if ((!strcmp(kv, "source") || !strcmp(kv, "src")) && v)
+			src = v;
+		else if ((!strcmp(kv, "target") || !strcmp(kv, "dst") ||
+			  !strcmp(kv, "destination")) && v)
+			dst = v;
+		else if ((!strcmp(kv, "readonly") || !strcmp(kv, "ro")) &&
+			 is_true(v, &ro))
+			continue;
+		else if (!strcmp(kv, "bind-propagation") && v &&
+			 is_propagation(v))
+			prop = v;
+		else if (!strcmp(kv, "tmpfs-size") && v &&
+			 (size = parse_bytes(v)) >= 0)
+			continue;
+		else if (!strcmp(kv, "tmpfs-mode") && v && *v &&
+			 (mode = strtol(v, &end, 8)) >= 0 && !*end &&
+			 mode <= 07777)
+			continue;
+		else if (!strcmp(kv, "consistency") && v)
+			continue;
+		else
+			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+				    "mount '%s': unexpected key or value '%s'",
+				    spec, kv);
+	}
+	if (!strcmp(type, "bind")) {
+		if (size >= 0 || mode >= 0)
+			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+				    "mount '%s': tmpfs options on a bind mount",
+				    spec);
+		return add_bind(o, src, dst, ro, prop, spec, reason);
+	}
+	if (strcmp(type, "tmpfs"))
+		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+			    "mount type '%s' is not supported", spec, type);
+	if (src || prop)
+		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+			    "'%s': a tmpfs has no source", spec);
+	extra = tmpfs_extra(size, mode, ro);
+	if (!extra)
+		return fail(reason, DL_EXIT_FAIL, OOM);
+	return add_tmpfs(o, dst, extra, spec, reason);
+}
+
+int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
+{
+	size_t i, j;
+	json_t *a, *b;
+
+	json_array_foreach(o->mounts, i, a)
+		json_array_foreach(o->mounts, j, b)
+			if (j > i &&
+			    json_equal(json_object_get(a, "destination"),
+				       json_object_get(b, "destination")))
+				return fail(reason, DL_EXIT_USAGE,
+					    "unable to mount '%s': duplicate "
+					    "mount point",
+					    json_string_value(json_object_get(
+						    a, "destination")));
+	return 0;
+}
+
+/* ---- resources ------------------------------------------------------ */
+
+static int opt_memory(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	o->memory = parse_bytes(s);
+	if (o->memory < 0)
+		return fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
+			    "invalid size", s);
+	if (o->memory < MIN_MEMORY)
+		return fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
+			    "the minimum is 6MB", s);
+	return 0;
+}
+
+static int opt_cpus(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !(v > 0) || *s == '+')
+		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+			    "not a positive decimal number", s);
+	if (ncpu > 0 && v > (double)ncpu)
+		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+			    "the range is 0.01 to %ld.00, as there are only "
+			    "%ld CPUs", s, ncpu, ncpu);
+	o->cpu_quota = (long long)(v * 100000 + 0.5);
+	if (o->cpu_quota < 1000)
+		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+			    "the minimum is 0.01", s);
+	return 0;
+}
+
+static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	char *end;
+
+	errno = 0;
+	o->pids = strtoll(s, &end, 10);
+	if (end == s || *end || errno)
+		return fail(reason, DL_EXIT_USAGE, "unable to set pids-limit "
+			    "'%s': not an integer", s);
+	return 0;
+}
+
+/* ---- the other options ---------------------------------------------- */
+
+static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (!dl_is_container_name(s))
+		return fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
+			    "invalid container name, must match "
+			    "[a-zA-Z0-9][a-zA-Z0-9_.-]*", s);
+	o->name = s;
+	return 0;
+}
+
+static int opt_env(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (*s == '=' || !*s)
+		return fail(reason, DL_EXIT_USAGE, "unable to set variable "
+			    "'%s': invalid environment variable", s);
+	if (append(o->env, json_string(s)) < 0)
+		return fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+static int opt_workdir(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (*s != '/')
+		return fail(reason, DL_EXIT_USAGE, "unable to use working "
+			    "directory '%s': it needs to be an absolute path",
+			    s);
+	o->workdir = s;
+	return 0;
+}
+
+static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (!valid_hostname(s))
+		return fail(reason, DL_EXIT_USAGE, "unable to use hostname "
+			    "'%s': invalid hostname", s);
+	o->hostname = s;
+	return 0;
+}
+
+static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (strcmp(s, "none") && strcmp(s, "host"))
+		return fail(reason, DL_EXIT_USAGE, "unable to use network "
+			    "'%s': only none and host are supported", s);
+	o->network = s;
+	return 0;
+}
+
+#define FIELD(f) offsetof(struct dl_spec_opts, f)
+
+/* An option: a parser, or a string field to keep, or a flag to set. */
+static const struct {
+	const char *key;
+	int (*parse)(struct dl_spec_opts *o, const char *v, char **reason);
+	size_t field;
+	bool flag;
+} options[] = {
+	{ "name", opt_name, 0, false },
+	{ "env", opt_env, 0, false },
+	{ "workdir", opt_workdir, 0, false },
+	{ "user", NULL, FIELD(user), false },
+	{ "entrypoint", NULL, FIELD(entrypoint), false },
+	{ "hostname", opt_hostname, 0, false },
+	{ "volume", opt_volume, 0, false },
+	{ "mount", opt_mount, 0, false },
+	{ "tmpfs", opt_tmpfs, 0, false },
+	{ "memory", opt_memory, 0, false },
+	{ "cpus", opt_cpus, 0, false },
+	{ "pids-limit", opt_pids, 0, false },
+	{ "cap-add", opt_cap_add, 0, false },
+	{ "cap-drop", opt_cap_drop, 0, false },
+	{ "security-opt", opt_security, 0, false },
+	{ "network", opt_network, 0, false },
+	{ "net", opt_network, 0, false },
+	{ "image-name", NULL, FIELD(image_name), false },
+	{ "read-only", NULL, FIELD(readonly), true },
+	{ "privileged", NULL, FIELD(privileged), true },
+	{ "tty", NULL, FIELD(tty), true },
+	{ "interactive", NULL, FIELD(interactive), true },
+	{ "rm", NULL, FIELD(rm), true },
+	{ "init", NULL, FIELD(init), true },
+};
+
+int dl_spec_opts_init(struct dl_spec_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->network = "none";
+	o->env = json_array();
+	o->mounts = json_array();
+	return o->env && o->mounts ? 0 : -1;
+}
+
+void dl_spec_opts_free(struct dl_spec_opts *o)
+{
+	json_decref(o->env);
+	json_decref(o->mounts);
+	o->env = o->mounts = NULL;
+}
+
+int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
+		char **reason)
+{
+	size_t i;
+
+	*reason = NULL;
+	for (i = 0; i < ARRAY_SIZE(options); i++) {
+		char *p = (char *)o + options[i].field;
+
+		if (strcmp(key, options[i].key))
+			continue;
+		if (options[i].flag) {
+			*(bool *)p = true;
+			return 0;
+		}
+		if (!val)
+			break;
+		if (options[i].parse)
+			return options[i].parse(o, val, reason);
+		*(const char **)p = val;
+		return 0;
+	}
+	return fail(reason, DL_EXIT_USAGE, "unable to use option '%s': %s",
+		    key, i < ARRAY_SIZE(options) ? "it needs a value"
+						 : "unknown option");
+}
+
+/* ---- process -------------------------------------------------------- */
+
+/* The key of "K=V" or "K": its length. */
+static size_t key_len(const char *kv)
+{
+	return strcspn(kv, "=");
+}
+
+ssize_t dl_spec_env_find(json_t *env, const char *kv)
+{
+	size_t i, n = key_len(kv);
+	json_t *v;
+
+	json_array_foreach(env, i, v) {
+		const char *s = json_string_value(v);
+
+		if (s && key_len(s) == n && !strncmp(s, kv, n))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* The -e values, a bare "K" taking the caller's value, then the image's
+ * variables they do not name. */
+static json_t *user_env(const struct dl_spec_opts *o, json_t *image_env)
+{
+	json_t *user = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(user ? o->env : NULL, i, v) {
+		const char *s = json_string_value(v), *val;
+
+		if (!strchr(s, '=') && (val = getenv(s)))
+			v = json_sprintf("%s=%s", s, val);
+		else
+			json_incref(v);
+		if (append(user, v) < 0)
+			goto oom;
+	}
+	json_array_foreach(user ? image_env : NULL, i, v)
+		if (json_is_string(v) &&
+		    dl_spec_env_find(user, json_string_value(v)) < 0 &&
+		    json_array_append(user, v) < 0)
+			goto oom;
+	return user;
+oom:
+	json_decref(user);
+	return NULL;
+}
+
+json_t *dl_spec_env(const struct dl_spec_opts *o, json_t *image_env,
+		    const char *hostname)
+{
+	json_t *env = json_array(), *user = user_env(o, image_env), *v;
+	size_t i;
+	int r = 0;
+
+	if (!env || !user ||
+	    append(env, json_string(DEFAULT_PATH)) < 0 ||
+	    append(env, json_sprintf("HOSTNAME=%s", hostname)) < 0 ||
+	    (o->tty && append(env, json_string("TERM=xterm")) < 0))
+		goto oom;
+	json_array_foreach(user, i, v) {
+		const char *s = json_string_value(v);
+		ssize_t at = dl_spec_env_find(env, s);
+
+		if (!strchr(s, '=')) {
+			if (at >= 0)
+				r = json_array_remove(env, (size_t)at);
+		} else if (at >= 0) {
+			r = json_array_set(env, (size_t)at, v);
+		} else {
+			r = json_array_append(env, v);
+		}
+		if (r < 0)
+			goto oom;
+	}
+	json_decref(user);
+	return env;
+oom:
+	json_decref(user);
+	json_decref(env);
+	return NULL;
+}
+
+/* Append the strings of array @from to @to. */
+static int append_strings(json_t *to, json_t *from)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(from, i, v)
+		if (json_is_string(v) && json_array_append(to, v) < 0)
+			return -1;
+	return 0;
+}
+
+json_t *dl_spec_args(const struct dl_spec_opts *o, json_t *cfg,
+		     char *const *cmd, int ncmd)
+{
+	json_t *args = json_array();
+	json_t *ep = json_object_get(cfg, "Entrypoint");
+	json_t *icmd = json_object_get(cfg, "Cmd");
+	int k;
+
+	if (!args)
+		return NULL;
+	if (o->entrypoint) {
+		if (*o->entrypoint &&
+		    append(args, json_string(o->entrypoint)) < 0)
+			goto oom;
+	} else if (append_strings(args, ep) < 0) {
+		goto oom;
+	}
+	if (ncmd > 0) {
+		for (k = 0; k < ncmd; k++)
+			if (append(args, json_string(cmd[k])) < 0)
+				goto oom;
+	} else if (!o->entrypoint && append_strings(args, icmd) < 0) {
+		goto oom;
+	}
+	return args;
+oom:
+	json_decref(args);
+	return NULL;
+}
+
+void dl_spec_make_hostname(const struct dl_spec_opts *o, const char *id,
+			   char out[65])
+{
+	if (o->hostname)
+		snprintf(out, 65, "%s", o->hostname);
+	else if (!strcmp(o->network, "host") && gethostname(out, 64) == 0)
+		out[64] = '\0';
+	else
+		snprintf(out, 65, "%.12s", id);
+}
+
+/* ---- the document --------------------------------------------------- */
+
+static json_t *strings(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		if (append(a, json_string(v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* {"limit": N} when N > 0, else nothing */
+static int set_limit(json_t *res, const char *key, long long n)
+{
+	if (n <= 0)
+		return 0;
+	return json_object_set_new(res, key,
+				   json_pack("{s:I}", "limit", (json_int_t)n));
+}
+
+static json_t *make_linux(const struct dl_spec_opts *o)
+{
+	json_t *res = json_object(), *ns, *lx;
+
+	if (!res || set_limit(res, "memory", o->memory) < 0 ||
+	    set_limit(res, "pids", o->pids) < 0 ||
+	    (o->cpu_quota > 0 &&
+	     json_object_set_new(res, "cpu",
+				 json_pack("{s:I,s:I}", "quota",
+					   (json_int_t)o->cpu_quota, "period",
+					   (json_int_t)100000)) < 0)) {
+		json_decref(res);
+		return NULL;
+	}
+	ns = json_pack("[{s:s},{s:s},{s:s},{s:s}]", "type", "pid", "type",
+		       "ipc", "type", "uts", "type", "mount");
+	if (ns && strcmp(o->network, "host") &&
+	    append(ns, json_pack("{s:s}", "type", "network")) < 0)
+		json_decref(dl_steal_pointer(&ns));
+	lx = json_pack("{s:o,s:o}", "resources", res, "namespaces", ns);
+	if (!lx || o->privileged)
+		return lx;
+	if (json_object_set_new(lx, "maskedPaths",
+				strings(masked_paths,
+					ARRAY_SIZE(masked_paths))) < 0 ||
+	    json_object_set_new(lx, "readonlyPaths",
+				strings(readonly_paths,
+					ARRAY_SIZE(readonly_paths))) < 0) {
+		json_decref(lx);
+		return NULL;
+	}
+	return lx;
+}
+
+static const char *yes(bool b)
+{
+	return b ? "true" : "false";
+}
+
+static json_t *make_annotations(const struct dl_spec_opts *o,
+				char *const *ids, size_t n,
+				const char *created)
+{
+	_cleanup_free_ char *all = dl_xstrdup("");
+	json_t *a;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *s = dl_xasprintf("%s%s%s", all, i ? "," : "", ids[i]);
+
+		free(all);
+		all = s;
+	}
+	a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+		      "org.dockerlite.image", ids[n - 1],
+		      "org.dockerlite.images", all, "org.dockerlite.created",
+		      created, "org.dockerlite.network", o->network,
+		      "org.dockerlite.init", yes(o->init),
+		      "org.dockerlite.privileged", yes(o->privileged),
+		      "org.dockerlite.rm", yes(o->rm),
+		      "org.dockerlite.interactive", yes(o->interactive));
+	if (a && ((o->name && json_object_set_new(a, "org.dockerlite.name",
+						  json_string(o->name)) < 0) ||
+		  (o->image_name &&
+		   json_object_set_new(a, "org.dockerlite.image-name",
+				       json_string(o->image_name)) < 0))) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_t *make_user(const struct dl_user *u)
+{
+	json_t *g = json_array();
+	size_t i;
+
+	for (i = 0; g && i < u->ngids; i++)
+		if (append(g, json_integer(u->gids[i])) < 0)
+			json_decref(dl_steal_pointer(&g));
+	return json_pack("{s:I,s:I,s:o}", "uid", (json_int_t)u->uid, "gid",
+			 (json_int_t)u->gid, "additionalGids", g);
+}
+
+json_t *dl_spec_build(const struct dl_spec_opts *o, json_t *args,
+		      json_t *env, const char *cwd,
+		      const struct dl_user *user, const char *hostname,
+		      char *const *ids, size_t nids, const char *created)
+{
+	uint64_t caps = effective_caps(o);
+
+	/* json_pack() fails on any NULL part: out of memory, or not UTF-8 */
+	return json_pack(
+		"{s:s,s:{s:b,s:o,s:O,s:O,s:s,s:{s:o,s:o,s:o,s:[],s:[]},s:b},"
+		"s:{s:s,s:b},s:s,s:O,s:o,s:o}",
+		"ociVersion", "1.0.2", "process", "terminal", o->tty, "user",
+		make_user(user), "args", args, "env", env, "cwd", cwd,
+		"capabilities", "bounding", caps_json(caps), "effective",
+		caps_json(caps), "permitted", caps_json(caps), "inheritable",
+		"ambient", "noNewPrivileges", o->nnp, "root", "path", "rootfs",
+		"readonly", o->readonly, "hostname", hostname, "mounts",
+		o->mounts, "linux", make_linux(o), "annotations",
+		make_annotations(o, ids, nids, created));
+}
