@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-attach: run a command in a running container, as docker exec */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <lxc/lxccontainer.h>
+
+#include "dl.h"
+#include "dl-lxc.h"
+
+#define USAGE \
+	"dl-attach [-i] [-t] [-d] [-e K=V]... [-w DIR] [-u USER[:GROUP]] ID " \
+	"COMMAND [ARG...]"
+#define OPTIONS \
+	"  -i               keep stdin attached (otherwise /dev/null)\n" \
+	"  -t               allocate a pseudo-terminal\n" \
+	"  -d               detach: start the command and return at once\n" \
+	"  -e K=V           set a variable (a bare K takes ours); repeatable\n" \
+	"  -w DIR           the working directory (default: the container's)\n" \
+	"  -u USER[:GROUP]  the user, by name or number (default: the container's)\n"
+
+/* What the attached process needs, in its copy of our memory. */
+struct payload {
+	const char *id;
+	const char *cwd;
+	char **argv;
+	char **envp;
+	bool tty;
+};
+
+static int run_in(void *data)
+{
+	struct payload *p = data;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	for (int i = 1; i < NSIG; i++)
+		sigaction(i, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (chdir(p->cwd) < 0) {
+		dprintf(STDERR_FILENO,
+			"%s: fatal: unable to exec in container '%s': chdir to cwd (\"%s\"): %s\n",
+			dl_prog, p->id, p->cwd, strerror(errno));
+		return DL_EXIT_CANNOT_INVOKE;
+	}
+	setsid();
+	if (p->tty)
+		ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+	syscall(SYS_close_range, 3, ~0U, 0);
+	return dl_exec_in(p->argv, p->envp, "exec in", p->id);
+}
+
+/* Point fd 2 at /dev/null while liblxc runs: it prints its errors there
+ * whatever its log settings (they are in containers/ID/lxc.log). */
+static int hush(void)
+{
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	if (null >= 0)
+		close(null);
+	return saved;
+}
+
+static void unhush(int saved)
+{
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+}
+
+struct opts {
+	bool in, tty, detach;
+	char **env;
+	size_t nenv;
+	const char *cwd, *user;
+};
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	opterr = 0;
+	o->env = dl_xcalloc((size_t)argc + 1, sizeof(*o->env));
+	while ((c = getopt(argc, argv, "+itde:w:u:")) != -1) {
+		switch (c) {
+		case 'i':
+			o->in = true;
+			break;
+		case 't':
+			o->tty = true;
+			break;
+		case 'd':
+			o->detach = true;
+			break;
+		case 'e':
+			if (!*optarg || optarg[0] == '=')
+				dl_usage(USAGE);
+			o->env[o->nenv++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/')
+				dl_die(DL_EXIT_FAIL, "unable to exec in container: the working directory '%s' is invalid, it needs to be an absolute path",
+				       optarg);
+			o->cwd = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	if (argc - optind < 2)
+		dl_usage(USAGE);
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_free_ char *reason = NULL, *path = NULL, *lxcpath = NULL;
+	_cleanup_free_ char *host = NULL;
+	_cleanup_free_ gid_t *gids = NULL;
+	_cleanup_close_ int rootfd = -1;
+	lxc_attach_options_t ao = LXC_ATTACH_OPTIONS_DEFAULT;
+	struct dl_session s = { 0 };
+	struct dl_spec spec;
+	struct dl_stdio io;
+	struct payload p;
+	struct opts o = { 0 };
+	struct lxc_container *c;
+	const char *id;
+	size_t ngids = 0;
+	long logsize;
+	bool running;
+	int saved;
+	sigset_t mask;
+	pid_t pid;
+	int r;
+
+	dl_set_prog(argv[0]);
+	dl_usage_exit = DL_EXIT_FAIL;
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	parse(argc, argv, &o);
+	id = argv[optind];
+	if (!dl_is_id(id))
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': not a container ID",
+		       id);
+	if (dl_lxc_rexec(argv) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to re-execute '%s' from memory",
+			   dl_prog);
+	if (geteuid() != 0)
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': this needs root",
+		       id);
+	path = dl_path("containers/%s/spec.json", id);
+	if ((r = dl_spec_load(path, &spec, &reason)))
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s", id,
+		       reason);
+	free(path);
+	path = dl_path("containers/%s/rootfs", id);
+	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to exec in container '%s': %s",
+			   id, path);
+	ao.uid = spec.uid;
+	ao.gid = spec.gid;
+	if (o.user && dl_lookup_user(rootfd, o.user, &ao.uid, &ao.gid, &gids,
+				     &ngids, &reason))
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s", id,
+		       reason);
+	if (!o.user) {
+		ngids = spec.ngids;
+		gids = spec.ngids ? dl_xcalloc(ngids, sizeof(gid_t)) : NULL;
+		if (ngids)
+			memcpy(gids, spec.gids, ngids * sizeof(gid_t));
+	}
+
+	logsize = dl_lxc_log_size(id);
+	dl_lxc_log(id, false);
+	lxcpath = dl_path("containers");
+	saved = hush();
+	c = lxc_container_new(id, lxcpath);
+	running = c && c->is_running(c);
+	unhush(saved);
+	if (!running)
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': not running",
+		       id);
+	host = dl_spec_hostname(&spec, id);
+	p.id = id;
+	p.cwd = o.cwd ? o.cwd : spec.cwd;
+	p.argv = argv + optind + 1;
+	p.envp = dl_spec_environ(&spec, host, o.tty && !o.detach, o.env, o.nenv);
+	p.tty = o.tty && !o.detach;
+
+	dl_session_signals(&mask);
+	if (o.detach) {
+		io = (struct dl_stdio){ .in = -1, .out = -1, .err = -1 };
+		io.child[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		io.child[1] = io.child[2] = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (io.child[0] < 0 || io.child[1] < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to open '/dev/null'");
+	} else if (dl_stdio_open(&io, p.tty, o.in, p.tty ? c->devpts_fd(c) : -1,
+				 &reason)) {
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s", id,
+		       reason);
+	}
+	ao.attach_flags = LXC_ATTACH_DEFAULT;
+	if (spec.nnp)
+		ao.attach_flags |= LXC_ATTACH_NO_NEW_PRIVS;
+	ao.attach_flags |= LXC_ATTACH_SETGROUPS;
+	ao.groups.size = ngids;
+	ao.groups.list = gids;
+	ao.env_policy = LXC_ATTACH_CLEAR_ENV;
+	ao.initial_cwd = (char *)"/";
+	ao.stdin_fd = io.child[0];
+	ao.stdout_fd = io.child[1];
+	ao.stderr_fd = io.child[2];
+	saved = hush();
+	r = c->attach(c, run_in, &p, &ao, &pid);
+	unhush(saved);
+	if (r < 0) {
+		_cleanup_free_ char *why = dl_lxc_error(id, logsize);
+
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s", id,
+		       why ? why : "liblxc failed");
+	}
+	dl_stdio_close_child(&io);
+	if (o.detach)
+		return dl_finish_stdout();
+	s.io = &io;
+	s.in_src = o.in ? STDIN_FILENO : -1;
+	s.out_dst = STDOUT_FILENO;
+	s.err_dst = STDERR_FILENO;
+	s.child = pid;
+	s.target = pid;
+	if ((r = dl_session_run(&s, &reason)))
+		dl_die(r, "unable to exec in container '%s': %s", id, reason);
+	lxc_container_put(c);
+	dl_spec_free(&spec);
+	return dl_exit_status(s.status);
+}

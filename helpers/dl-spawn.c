@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-spawn: run a container's command with LXC, confined as Docker does */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <lxc/lxccontainer.h>
+
+#include "dl.h"
+#include "dl-container.h"
+#include "dl-lxc.h"
+#include "dl-state.h"
+
+#define USAGE "dl-spawn [-d] [-i] ID"
+#define OPTIONS \
+	"  -d  detach: return once the command runs; its output goes to\n" \
+	"      containers/ID/console.log\n" \
+	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n"
+
+/* What the monitor (the liblxc caller) tells us, in shared memory. */
+struct result {
+	int done;
+	int start_ok;
+	int error_num;
+};
+
+struct spawn {
+	const char *id;
+	char *lxcpath;
+	char *dir;
+	struct dl_spec spec;
+	char **env;
+	bool detach, interactive;
+	int notify;			/* -d: pipe to the waiting parent */
+	struct lxc_container *c;	/* to watch the container */
+	struct dl_state st;
+	struct result *res;
+	struct dl_stdio io;
+};
+
+/* Set once we hold the container and its spec asks for --rm: whatever
+ * happens then, the container goes (as docker run --rm). */
+static struct spawn *rm_armed;
+
+static void remove_container(struct spawn *sp)
+{
+	_cleanup_free_ char *reason = NULL;
+
+	rm_armed = NULL;
+	if (dl_container_remove(sp->id, &reason))
+		dl_warn("unable to remove container '%s': %s", sp->id, reason);
+	else
+		dl_lxc_forget(sp->lxcpath, sp->id);
+}
+
+static noreturn void die_start(const char *id, int code, const char *why)
+{
+	if (rm_armed)
+		remove_container(rm_armed);
+	dl_die(code, "unable to start container '%s': %s", id, why);
+}
+
+/*
+ * The monitor: runs the container with liblxc in the foreground.  The
+ * container inherits its stdin and stdout, and its stderr from fd 3: fd 2
+ * is /dev/null, where liblxc writes its errors whatever its log settings
+ * (they are in containers/ID/lxc.log).  The init moves fd 3 to 2.
+ */
+static noreturn void monitor(struct spawn *sp, struct dl_stdio *io,
+			     const sigset_t *mask)
+{
+	struct lxc_container *c;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	/* above the descriptors being placed */
+	null = null < 0 ? -1 : fcntl(null, F_DUPFD_CLOEXEC, 10);
+	setsid();
+	if (null < 0 || dup2(io->child[0], 0) < 0 || dup2(io->child[1], 1) < 0 ||
+	    dup2(io->child[2], 3) < 0 || dup2(null, 2) < 0)
+		_exit(DL_EXIT_FAIL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	syscall(SYS_close_range, 4, ~0U, 0);
+	dl_lxc_log(sp->id, true);
+	c = lxc_container_new(sp->id, sp->lxcpath);
+	if (c && c->is_defined(c)) {
+		c->want_daemonize(c, false);
+		/* lxc would close fd 3; our init closes all but 0-2 */
+		c->want_close_all_fds(c, false);
+		sp->res->start_ok = c->start(c, 1, (char *const *)sp->spec.args);
+		sp->res->error_num = c->error_num;
+	}
+	sp->res->done = 1;
+	_exit(0);
+}
+
+static void tell_parent(struct spawn *sp, const char *msg)
+{
+	if (sp->notify < 0)
+		return;
+	if (write(sp->notify, msg, strlen(msg)) < 0)
+		dl_warn("unable to notify 'dl-spawn': %s", strerror(errno));
+	close(sp->notify);
+	sp->notify = -1;
+}
+
+/* Every tick until the container runs: record it, aim signals at init. */
+static int watch(struct dl_session *s)
+{
+	struct spawn *sp = s->data;
+	_cleanup_free_ char *reason = NULL;
+	const char *state = sp->c->state(sp->c);
+	pid_t pid;
+
+	if (!state || strcmp(state, "RUNNING"))
+		return 0;
+	pid = sp->c->init_pid(sp->c);
+	if (pid <= 0)
+		return 0;
+	sp->st.status = DL_STATUS_RUNNING;
+	sp->st.pid = pid;
+	sp->st.monitor_pid = getpid();
+	dl_now_rfc3339(sp->st.started);
+	if (dl_state_write(sp->id, &sp->st, &reason))
+		dl_warn("unable to record state of container '%s': %s", sp->id,
+			reason);
+	s->target = pid;
+	s->tick = NULL;
+	tell_parent(sp, "R");
+	return 0;
+}
+
+/* Run the container to its end; return the command's exit code. */
+static int supervise(struct spawn *sp)
+{
+	_cleanup_free_ char *reason = NULL, *why = NULL;
+	struct dl_session s = { 0 };
+	struct dl_stdio *io = &sp->io;
+	sigset_t mask;
+	pid_t mon;
+	int r, code;
+
+	dl_session_signals(&mask);
+	sp->res = mmap(NULL, sizeof(*sp->res), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sp->res == MAP_FAILED)
+		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': mmap",
+			   sp->id);
+	dl_state_init(&sp->st);
+	dl_now_rfc3339(sp->st.started);
+	mon = fork();
+	if (mon < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': fork",
+			   sp->id);
+	if (mon == 0)
+		monitor(sp, io, &mask);
+	dl_stdio_close_child(io);
+	dl_lxc_log(NULL, false);
+	sp->c = lxc_container_new(sp->id, sp->lxcpath);
+	if (!sp->c)
+		die_start(sp->id, DL_EXIT_FAIL, "lxc_container_new failed");
+	s.io = io;
+	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
+	s.out_dst = STDOUT_FILENO;
+	s.err_dst = STDERR_FILENO;
+	s.child = mon;
+	s.tick = watch;
+	s.tick_ms = 5;
+	s.data = sp;
+	if ((r = dl_session_run(&s, &reason)))
+		die_start(sp->id, r, reason);
+	if (!sp->res->done || !sp->res->start_ok) {
+		why = dl_lxc_error(sp->id, 0);
+		if (!why)
+			why = dl_xstrdup(sp->res->done ? "liblxc failed" :
+					 "the monitor died");
+		if (sp->st.status == DL_STATUS_RUNNING) {
+			sp->st.status = DL_STATUS_EXITED;
+			sp->st.exit_code = DL_EXIT_FAIL;
+		}
+		code = DL_EXIT_FAIL;
+	} else {
+		code = dl_exit_status(sp->res->error_num);
+		sp->st.status = DL_STATUS_EXITED;
+		sp->st.exit_code = code;
+	}
+	if (sp->st.status == DL_STATUS_EXITED) {
+		sp->st.pid = 0;
+		sp->st.monitor_pid = 0;
+		dl_now_rfc3339(sp->st.finished);
+		if (dl_state_write(sp->id, &sp->st, &reason))
+			dl_warn("unable to record state of container '%s': %s",
+				sp->id, reason);
+	}
+	lxc_container_put(sp->c);
+	if (rm_armed)
+		remove_container(sp);
+	if (why) {
+		_cleanup_free_ char *msg = dl_xasprintf("F%d %s", code, why);
+
+		tell_parent(sp, msg);
+		die_start(sp->id, code, why);
+	}
+	tell_parent(sp, "R");
+	return code;
+}
+
+/* -d: the supervisor goes on alone; we wait until the command runs. */
+static int detach(struct spawn *sp)
+{
+	char buf[4096];
+	size_t len = 0;
+	int p[2], fd, code;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': pipe",
+			   sp->id);
+	pid = fork();
+	if (pid < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': fork",
+			   sp->id);
+	if (pid == 0) {
+		_cleanup_free_ char *log = dl_xasprintf("%s/console.log", sp->dir);
+
+		close(p[0]);
+		sp->notify = p[1];
+		setsid();
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
+		    dup2(fd, STDERR_FILENO) < 0)
+			_exit(DL_EXIT_FAIL);
+		close(fd);
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
+			_exit(DL_EXIT_FAIL);
+		close(fd);
+		_exit(supervise(sp));
+	}
+	/* the supervisor removes a --rm container now */
+	rm_armed = NULL;
+	close(p[1]);
+	for (;;) {
+		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (len += (size_t)r) == sizeof(buf) - 1)
+			break;
+	}
+	buf[len] = '\0';
+	if (buf[0] == 'R')
+		return DL_EXIT_OK;
+	if (buf[0] == 'F' && sscanf(buf + 1, "%d", &code) == 1 &&
+	    strchr(buf, ' '))
+		die_start(sp->id, code, strchr(buf, ' ') + 1);
+	die_start(sp->id, DL_EXIT_FAIL, "the supervisor died");
+}
+
+/* Check everything that can be checked, then make the container's stdio,
+ * seccomp profile and LXC config; nothing runs yet. */
+static void prepare(struct spawn *sp, char **argv)
+{
+	_cleanup_free_ char *reason = NULL, *path = NULL, *host = NULL;
+	_cleanup_free_ char *cfg = NULL, *share = NULL, *base = NULL;
+	_cleanup_free_ char *seccomp = NULL;
+	_cleanup_close_ int rootfd = -1;
+	char console[64] = "";
+	int r, lockfd;
+
+	path = dl_path("containers/%s/spec.json", sp->id);
+	if ((r = dl_spec_load(path, &sp->spec, &reason)))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	r = dl_state_lock(sp->id, true, &lockfd, &reason);
+	if (r == DL_EXIT_CONFLICT)
+		die_start(sp->id, DL_EXIT_FAIL, "it is already running");
+	if (r)
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	/* the lock stays held, by us or the supervisor, until the end */
+	if (sp->spec.rm)
+		rm_armed = sp;
+	free(path);
+	path = dl_xasprintf("%s/rootfs", sp->dir);
+	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	host = dl_spec_hostname(&sp->spec, sp->id);
+	sp->env = dl_spec_environ(&sp->spec, host, sp->spec.terminal, NULL, 0);
+	if ((r = dl_root_find_exec(rootfd, sp->spec.cwd, sp->spec.args[0],
+				   sp->env, &reason)))
+		die_start(sp->id, r, reason);
+	if (!sp->spec.privileged) {
+		const char *dir = getenv("DL_SHAREDIR");
+
+		if (!dir)
+			die_start(sp->id, DL_EXIT_FAIL,
+				  "no dl.seccomp found: set DL_SHAREDIR");
+		base = dl_xasprintf("%s/dl.seccomp", dir);
+		if (dl_read_file(base, &share, NULL) < 0)
+			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+		seccomp = dl_seccomp_profile(share,
+					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
+	}
+	if ((r = dl_root_prepare_mounts(rootfd, &sp->spec, &reason)) ||
+	    (r = dl_root_mkdir(rootfd, sp->spec.cwd, &reason)))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	if (dl_stdio_open(&sp->io, sp->spec.terminal,
+			  sp->interactive && !sp->detach, -1, &reason))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	if (sp->spec.terminal && ptsname_r(sp->io.out, console, sizeof(console)))
+		console[0] = '\0';
+	free(path);
+	path = dl_xasprintf("%s/seccomp", sp->dir);
+	if (seccomp && dl_write_file_atomic(path, seccomp, strlen(seccomp), 0644))
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	if ((r = dl_lxc_config(&sp->spec, sp->id, sp->dir,
+			       seccomp ? path : NULL, console[0] ? console : NULL,
+			       &cfg, &reason)))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	free(path);
+	path = dl_xasprintf("%s/config", sp->dir);
+	if (dl_write_file_atomic(path, cfg, strlen(cfg), 0644))
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	dl_init_arm(argv, (char *const *)sp->spec.args, sp->env, sp->id, 3);
+}
+
+int main(int argc, char **argv)
+{
+	struct spawn sp = { .notify = -1 };
+	_cleanup_free_ char *share = NULL, *dir = NULL;
+	int c;
+
+	dl_set_prog(argv[0]);
+	dl_usage_exit = DL_EXIT_FAIL;
+	opterr = 0;
+	/* 0, 1 and 2 open, so that nothing we open takes their place */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return DL_EXIT_FAIL;
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	while ((c = getopt(argc, argv, "+di")) != -1) {
+		switch (c) {
+		case 'd':
+			sp.detach = true;
+			break;
+		case 'i':
+			sp.interactive = true;
+			break;
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	if (argc - optind != 1)
+		dl_usage(USAGE);
+	sp.id = argv[optind];
+	if (!dl_is_id(sp.id))
+		dl_die(DL_EXIT_FAIL, "unable to start container '%s': not a container ID",
+		       sp.id);
+	/* found beside our binary, so before it becomes a memfd */
+	share = dl_sharedir();
+	if (share)
+		setenv("DL_SHAREDIR", share, 1);
+	if (dl_lxc_rexec(argv) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to re-execute '%s' from memory",
+			   dl_prog);
+	if (geteuid() != 0)
+		die_start(sp.id, DL_EXIT_FAIL, "this needs root");
+	sp.lxcpath = realpath(dir = dl_path("containers"), NULL);
+	free(dir);
+	dir = dl_path("containers/%s", sp.id);
+	sp.dir = realpath(dir, NULL);
+	if (!sp.lxcpath || !sp.dir)
+		die_start(sp.id, DL_EXIT_FAIL, errno == ENOENT ?
+			  "no such container" : strerror(errno));
+	prepare(&sp, argv);
+	if (sp.detach)
+		return detach(&sp);
+	return supervise(&sp);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-stop: stop a container: its stop signal, then SIGKILL */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "dl.h"
+#include "dl-lxc.h"
+#include "dl-state.h"
+
+#define USAGE "dl-stop [-t SECONDS] ID"
+#define OPTIONS \
+	"  -t SECONDS  wait this long after the stop signal before SIGKILL\n" \
+	"              (default 10; -1 waits for ever)\n"
+
+/* Gone: no supervisor left to record the end, and nothing runs. */
+static bool stopped(const char *id)
+{
+	return !dl_state_supervised(id) && dl_lxc_init_pid(id) == 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait up to @ms milliseconds (-1: for ever) for the container to stop. */
+static bool wait_stopped(const char *id, long ms)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	long end = now_ms() + ms;
+
+	while (ms < 0 || now_ms() < end) {
+		if (stopped(id))
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return stopped(id);
+}
+
+/* The stop signal: annotation org.dockerlite.stop-signal, else SIGTERM. */
+static int stop_signal(const char *id)
+{
+	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
+	_cleanup_free_ char *reason = NULL;
+	struct dl_spec spec;
+	int sig = SIGTERM;
+
+	if (dl_spec_load(path, &spec, &reason) == 0 && spec.stop_signal &&
+	    dl_signal_parse(spec.stop_signal) > 0)
+		sig = dl_signal_parse(spec.stop_signal);
+	dl_spec_free(&spec);
+	return sig;
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_free_ char *reason = NULL;
+	const char *id;
+	struct dl_state st;
+	long secs = 10;
+	char *end;
+	int c, r;
+
+	dl_set_prog(argv[0]);
+	opterr = 0;
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	while ((c = getopt(argc, argv, "+t:")) != -1) {
+		if (c != 't')
+			dl_usage(USAGE);
+		errno = 0;
+		secs = strtol(optarg, &end, 10);
+		if (errno || *end || !*optarg || secs < -1 || secs > 86400 * 365)
+			dl_usage(USAGE);
+	}
+	if (argc - optind != 1)
+		dl_usage(USAGE);
+	id = argv[optind];
+	if (!dl_is_id(id))
+		dl_usage(USAGE);
+	dl_lxc_log(NULL, false);
+	r = dl_lxc_state(id, &st, &reason);
+	if (r)
+		dl_die(r, "unable to stop container '%s': %s", id, reason);
+	if (st.status != DL_STATUS_RUNNING)
+		return dl_finish_stdout();	/* as Docker: already stopped */
+	r = dl_lxc_kill(id, stop_signal(id));
+	if (r && r != DL_EXIT_NO)
+		dl_die_sys(r, "unable to stop container '%s'", id);
+	if (!wait_stopped(id, secs < 0 ? -1 : secs * 1000)) {
+		r = dl_lxc_kill(id, SIGKILL);
+		if (r && r != DL_EXIT_NO)
+			dl_die_sys(r, "unable to stop container '%s'", id);
+		if (!wait_stopped(id, 30 * 1000))
+			dl_die(DL_EXIT_FAIL, "unable to stop container '%s': it survived SIGKILL",
+			       id);
+	}
+	/* records the end when no supervisor did */
+	free(reason);
+	reason = NULL;
+	r = dl_lxc_state(id, &st, &reason);
+	if (r)
+		dl_die(r, "unable to stop container '%s': %s", id, reason);
+	return dl_finish_stdout();
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-state.h: the run state of a container, containers/ID/state.json */
+#ifndef DL_STATE_H
+#define DL_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Length of an RFC 3339 UTC timestamp with nanoseconds, plus NUL. */
+#define DL_TIME_LEN 40
+
+/* The zero time, as Docker prints a time that never happened. */
+#define DL_TIME_ZERO "0001-01-01T00:00:00Z"
+
+enum dl_status {
+	DL_STATUS_CREATED,
+	DL_STATUS_RUNNING,
+	DL_STATUS_EXITED,
+};
+
+/*
+ * The content of state.json: {"status":"created|running|exited","pid":N,
+ * "monitor_pid":N,"exit_code":N,"started":RFC3339,"finished":RFC3339}.
+ * pid is the host pid of the container's init while running, 0 otherwise;
+ * monitor_pid that of the dl-spawn process supervising it (0 otherwise).
+ * exit_code is -1 when the supervisor died before it could record one.
+ */
+struct dl_state {
+	enum dl_status status;
+	pid_t pid;
+	pid_t monitor_pid;
+	int exit_code;
+	char started[DL_TIME_LEN];
+	char finished[DL_TIME_LEN];
+};
+
+/**
+ * dl_now_rfc3339() - the current time as "YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ"
+ * @buf: receives the text
+ */
+extern void dl_now_rfc3339(char buf[DL_TIME_LEN]);
+
+/**
+ * dl_status_name() - "created", "running" or "exited"
+ * @s: the status
+ * Return: a static string.
+ */
+extern const char *dl_status_name(enum dl_status s);
+
+/**
+ * dl_state_init() - fill @st with the state of a container never started
+ * @st: the state
+ */
+extern void dl_state_init(struct dl_state *st);
+
+/**
+ * dl_state_read() - read containers/ID/state.json as recorded, without any
+ * liveness check
+ * @id: the full container ID
+ * @st: receives the state ("created" when there is no state.json)
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_NO when there is no such container, DL_EXIT_REJECT when
+ * state.json is not valid, or DL_EXIT_FAIL.
+ */
+extern int dl_state_read(const char *id, struct dl_state *st, char **reason);
+
+/**
+ * dl_state_write() - replace containers/ID/state.json atomically
+ * @id: the full container ID
+ * @st: the state
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_state_write(const char *id, const struct dl_state *st,
+			  char **reason);
+
+/**
+ * dl_state_lock() - take the lock a container's supervisor holds while it
+ * runs the container (containers/ID/lock, flock(2))
+ * @id: the full container ID
+ * @exclusive: LOCK_EX (a supervisor) rather than LOCK_SH (a reader)
+ * @fd: receives the open lock file (O_CLOEXEC); closing it releases the lock
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_CONFLICT when someone else holds it, DL_EXIT_NO when
+ * there is no such container, or DL_EXIT_FAIL.  Never waits.
+ */
+extern int dl_state_lock(const char *id, bool exclusive, int *fd,
+			 char **reason);
+
+/**
+ * dl_state_supervised() - tell whether a supervisor holds the lock of @id
+ * @id: the full container ID
+ * Return: true when a dl-spawn supervisor is alive for this container.
+ */
+extern bool dl_state_supervised(const char *id);
+
+/**
+ * dl_state_json() - the state as a JSON object
+ * @st: the state
+ * Return: a new reference (dies on OOM).
+ */
+struct json_t;
+extern struct json_t *dl_state_json(const struct dl_state *st);
+
+#endif
