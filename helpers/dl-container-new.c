@@ -17,6 +17,7 @@
 #include "dl-ref.h"
 #include "dl-rootpath.h"
 #include "dl-spec.h"
+#include "dl-state.h"
 #include "dl-time.h"
 #include "dl-tmp.h"
 
@@ -183,6 +184,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char **ids = NULL, **roots = NULL;
 	_cleanup_close_ int rootfd = -1, lock = -1;
 	json_t *image, *cfg, *env, *args, *spec, *state;
+	struct dl_state st;
 	struct dl_user user = { 0 };
 	char id[DL_ID_LEN + 1], host[65], now[DL_TIME_LEN + 1];
 	const char *uspec;
@@ -269,7 +271,8 @@ int main(int argc, char **argv)
 	spath = dl_path("tmp/%s/spec.json", id);
 	if (dl_json_save(spath, spec) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", spath);
-	state = jcheck(json_pack("{s:s}", "status", "created"));
+	dl_state_init(&st);
+	state = dl_state_json(&st);
 	stpath = dl_path("tmp/%s/state.json", id);
 	if (dl_json_save(stpath, state) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", stpath);

@@ -57,8 +57,6 @@ static void remove_container(struct spawn *sp)
 	rm_armed = NULL;
 	if (dl_container_remove(sp->id, &reason))
 		dl_warn("unable to remove container '%s': %s", sp->id, reason);
-	else
-		dl_lxc_forget(sp->lxcpath, sp->id);
 }
 
 static noreturn void die_start(const char *id, int code, const char *why)
@@ -128,7 +126,7 @@ static int watch(struct dl_session *s)
 	sp->st.status = DL_STATUS_RUNNING;
 	sp->st.pid = pid;
 	sp->st.monitor_pid = getpid();
-	dl_now_rfc3339(sp->st.started);
+	dl_time_now(sp->st.started);
 	if (dl_state_write(sp->id, &sp->st, &reason))
 		dl_warn("unable to record state of container '%s': %s", sp->id,
 			reason);
@@ -155,7 +153,7 @@ static int supervise(struct spawn *sp)
 		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': mmap",
 			   sp->id);
 	dl_state_init(&sp->st);
-	dl_now_rfc3339(sp->st.started);
+	dl_time_now(sp->st.started);
 	mon = fork();
 	if (mon < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': fork",
@@ -195,7 +193,7 @@ static int supervise(struct spawn *sp)
 	if (sp->st.status == DL_STATUS_EXITED) {
 		sp->st.pid = 0;
 		sp->st.monitor_pid = 0;
-		dl_now_rfc3339(sp->st.finished);
+		dl_time_now(sp->st.finished);
 		if (dl_state_write(sp->id, &sp->st, &reason))
 			dl_warn("unable to record state of container '%s': %s",
 				sp->id, reason);

@@ -72,6 +72,7 @@ int dl_container_remove(const char *id, char **reason)
 {
 	_cleanup_free_ char *pub = NULL, *tmp = NULL, *tmpdir = NULL;
 	_cleanup_free_ char *name = NULL, *why = NULL;
+	_cleanup_free_ char *dir = NULL, *lxcpath = NULL;
 	_cleanup_close_ int lock = -1, tfd = -1;
 	bool swept;
 	int ret;
@@ -80,6 +81,7 @@ int dl_container_remove(const char *id, char **reason)
 	if (!dl_is_id(id))
 		return fail(reason, DL_EXIT_USAGE, id, "not a full ID");
 	pub = dl_path("containers/%s", id);
+	dir = dl_path("containers");
 	tmpdir = dl_path("tmp");
 	tmp = dl_path("tmp/%s", id);
 	ret = dl_tmp_claim(pub, &lock, &why);
@@ -113,5 +115,18 @@ int dl_container_remove(const char *id, char **reason)
 		*reason = dl_xasprintf("%s/%s", tmpdir, why);
 		return ret;
 	}
+	lxcpath = realpath(dir, NULL);
+	if (lxcpath)
+		dl_lxc_forget(lxcpath, id);
 	return 0;
+}
+
+void dl_lxc_forget(const char *lxcpath, const char *id)
+{
+	_cleanup_free_ char *lock = dl_xasprintf("/run/lxc/lock%s/.%s", lxcpath,
+						 id);
+
+	/* only the file: removing directories would race with liblxc
+	 * making them for another container */
+	unlink(lock);
 }

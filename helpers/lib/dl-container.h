@@ -14,4 +14,12 @@
  */
 extern int dl_container_remove(const char *id, char **reason);
 
+/**
+ * dl_lxc_forget() - remove the lock file liblxc keeps for a container
+ * (/run/lxc/lock/LXCPATH/.ID), once the container is gone
+ * @lxcpath: the absolute containers directory
+ * @id: the full container ID
+ */
+extern void dl_lxc_forget(const char *lxcpath, const char *id);
+
 #endif

@@ -188,14 +188,6 @@ extern long dl_lxc_log_size(const char *id);
 extern pid_t dl_lxc_init_pid(const char *id);
 
 /**
- * dl_lxc_forget() - remove the lock file liblxc keeps for a container
- * (/run/lxc/lock/LXCPATH/.ID), once the container is gone
- * @lxcpath: the absolute containers directory
- * @id: the full container ID
- */
-extern void dl_lxc_forget(const char *lxcpath, const char *id);
-
-/**
  * dl_lxc_kill() - send a signal to a running container's init, which
  * forwards it to the command (SIGKILL and SIGSTOP act on init itself: the
  * whole container)

@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Length of an RFC 3339 UTC timestamp with nanoseconds, plus NUL. */
-#define DL_TIME_LEN 40
+#include "dl-time.h"
+
+/* Room for an RFC 3339 timestamp read from state.json, plus NUL. */
+#define DL_STATE_TIME_MAX 40
 
 /* The zero time, as Docker prints a time that never happened. */
 #define DL_TIME_ZERO "0001-01-01T00:00:00Z"
@@ -30,15 +32,9 @@ struct dl_state {
 	pid_t pid;
 	pid_t monitor_pid;
 	int exit_code;
-	char started[DL_TIME_LEN];
-	char finished[DL_TIME_LEN];
+	char started[DL_STATE_TIME_MAX];
+	char finished[DL_STATE_TIME_MAX];
 };
-
-/**
- * dl_now_rfc3339() - the current time as "YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ"
- * @buf: receives the text
- */
-extern void dl_now_rfc3339(char buf[DL_TIME_LEN]);
 
 /**
  * dl_status_name() - "created", "running" or "exited"

@@ -880,16 +880,6 @@ pid_t dl_lxc_init_pid(const char *id)
 	return pid > 0 ? pid : 0;
 }
 
-void dl_lxc_forget(const char *lxcpath, const char *id)
-{
-	_cleanup_free_ char *lock = dl_xasprintf("/run/lxc/lock%s/.%s", lxcpath,
-						 id);
-
-	/* only the file: removing directories would race with liblxc
-	 * making them for another container */
-	unlink(lock);
-}
-
 int dl_lxc_kill(const char *id, int sig)
 {
 	_cleanup_free_ char *dir = dl_path("containers");
@@ -948,7 +938,7 @@ int dl_lxc_state(const char *id, struct dl_state *st, char **reason)
 	st->pid = 0;
 	st->monitor_pid = 0;
 	st->exit_code = -1;
-	dl_now_rfc3339(st->finished);
+	dl_time_now(st->finished);
 	return dl_state_write(id, st, reason);
 }
 

@@ -14,18 +14,6 @@
 #include "dl-json.h"
 #include "dl-state.h"
 
-void dl_now_rfc3339(char buf[DL_TIME_LEN])
-{
-	struct timespec ts;
-	struct tm tm;
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, DL_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, DL_TIME_LEN - n, ".%09ldZ", ts.tv_nsec);
-}
-
 const char *dl_status_name(enum dl_status s)
 {
 	switch (s) {
@@ -54,9 +42,9 @@ static bool container_exists(const char *id)
 	return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-static int copy_time(char dst[DL_TIME_LEN], const char *src)
+static int copy_time(char dst[DL_STATE_TIME_MAX], const char *src)
 {
-	if (strlen(src) >= DL_TIME_LEN)
+	if (strlen(src) >= DL_STATE_TIME_MAX)
 		return -1;
 	strcpy(dst, src);
 	return 0;

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-container-inspect: describe containers, in Docker's shape or as tokens */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "dl.h"
+#include "dl-json.h"
+#include "dl-state.h"
+
+#define USAGE "dl-container-inspect [-r] [-o FIELDS] [ID...]"
+#define OPTIONS                                                                \
+	"  -r         only running containers\n"                              \
+	"  -o FIELDS  tab-separated fields instead of JSON, one line a\n"     \
+	"             container: id,name,image,image_id,command,created,\n"   \
+	"             status,exit_code,pid,started,finished\n"
+
+/* One container: its spec and its state, as read from the store. */
+struct ctr {
+	char id[DL_ID_LEN + 1];
+	json_t *spec;
+	struct dl_state st;
+	const char *created;
+};
+
+static const char *annotation(const struct ctr *c, const char *key)
+{
+	json_t *a = json_object_get(c->spec, "annotations");
+	const char *v = json_string_value(json_object_get(a, key));
+
+	return v ? v : "";
+}
+
+/* The command as one line: args joined by spaces. */
+static char *command_line(const struct ctr *c)
+{
+	json_t *args = json_object_get(json_object_get(c->spec, "process"),
+				       "args");
+	char *line = dl_xstrdup("");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(args, i, v) {
+		char *next = dl_xasprintf("%s%s%s", line, i ? " " : "",
+					  json_string_value(v));
+		free(line);
+		line = next;
+	}
+	return line;
+}
+
+static int load(const char *id, struct ctr *c)
+{
+	_cleanup_free_ char *p = dl_path("containers/%s/spec.json", id);
+	_cleanup_free_ char *reason = NULL;
+
+	memcpy(c->id, id, DL_ID_LEN + 1);
+	c->spec = dl_json_load(p, &reason);
+	if (!c->spec) {
+		if (errno == ENOENT)
+			return DL_EXIT_NO;
+		dl_die(DL_EXIT_REJECT, "unable to read '%s': %s", p, reason);
+	}
+	c->created = annotation(c, "org.dockerlite.created");
+	free(reason);
+	reason = NULL;
+	if (dl_state_read(id, &c->st, &reason))
+		dl_die(DL_EXIT_REJECT, "unable to read state of '%s': %s", id,
+		       reason);
+	/* recorded running, but its supervisor is gone: it died unrecorded */
+	if (c->st.status == DL_STATUS_RUNNING && !dl_state_supervised(id)) {
+		c->st.status = DL_STATUS_EXITED;
+		c->st.pid = 0;
+		c->st.exit_code = -1;
+	}
+	return 0;
+}
+
+static const char *status(const struct ctr *c)
+{
+	return dl_status_name(c->st.status);
+}
+
+static const char *time_or_zero(const char *t)
+{
+	return *t ? t : DL_TIME_ZERO;
+}
+
+static json_t *docker_shape(const struct ctr *c)
+{
+	json_t *proc = json_object_get(c->spec, "process");
+	json_t *args = json_object_get(proc, "args");
+	json_t *user = json_object_get(proc, "user");
+	json_t *res = json_object_get(json_object_get(c->spec, "linux"),
+				      "resources");
+	const char *name = annotation(c, "org.dockerlite.name");
+	json_t *rest = json_array();
+	_cleanup_free_ char *rootfs = dl_path("containers/%s/rootfs", c->id);
+	_cleanup_free_ char *log = dl_path("containers/%s/console.log", c->id);
+	_cleanup_free_ char *uname = dl_xasprintf(
+		"%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
+		json_integer_value(json_object_get(user, "uid")),
+		json_integer_value(json_object_get(user, "gid")));
+	_cleanup_free_ char *slashname = dl_xasprintf("/%s", name);
+	_cleanup_free_ char *image = dl_xasprintf(
+		"sha256:%s", annotation(c, "org.dockerlite.image"));
+	json_t *j, *v;
+	size_t i;
+
+	json_array_foreach(args, i, v)
+		if (i > 0)
+			json_array_append(rest, v);
+	j = json_pack(
+		"{s:s, s:s, s:O?, s:o,"
+		" s:{s:s, s:b, s:b, s:I, s:I, s:s, s:s},"
+		" s:s, s:s, s:s,"
+		" s:{s:O?, s:s, s:O?, s:O?, s:O?, s:s, s:b, s:b, s:s},"
+		" s:{s:s, s:b, s:b, s:I, s:I, s:b},"
+		" s:O?, s:{s:s, s:{s:s}}, s:s, s:O?}",
+		"Id", c->id, "Created", c->created,
+		"Path", json_array_get(args, 0), "Args", rest,
+		"State", "Status", status(c),
+		"Running", !strcmp(status(c), "running"),
+		"OOMKilled", c->st.exit_code == 137,
+		"Pid", (json_int_t)c->st.pid, "ExitCode", (json_int_t)c->st.exit_code,
+		"StartedAt", time_or_zero(c->st.started),
+		"FinishedAt", time_or_zero(c->st.finished),
+		"Image", image, "Name", slashname, "Driver", "btrfs",
+		"Config", "Hostname", json_object_get(c->spec, "hostname"),
+		"User", uname, "Env", json_object_get(proc, "env"),
+		"Cmd", args, "WorkingDir", json_object_get(proc, "cwd"),
+		"Image", annotation(c, "org.dockerlite.image-name"),
+		"Tty", json_is_true(json_object_get(proc, "terminal")),
+		"OpenStdin", !strcmp(annotation(c, "org.dockerlite.interactive"),
+				     "true"),
+		"StopSignal", "SIGTERM",
+		"HostConfig", "NetworkMode", annotation(c, "org.dockerlite.network"),
+		"Privileged", !strcmp(annotation(c, "org.dockerlite.privileged"),
+				      "true"),
+		"ReadonlyRootfs", json_is_true(json_object_get(
+					  json_object_get(c->spec, "root"),
+					  "readonly")),
+		"Memory", json_integer_value(json_object_get(
+				  json_object_get(res, "memory"), "limit")),
+		"PidsLimit", json_integer_value(json_object_get(
+				     json_object_get(res, "pids"), "limit")),
+		"AutoRemove", !strcmp(annotation(c, "org.dockerlite.rm"), "true"),
+		"Mounts", json_object_get(c->spec, "mounts"),
+		"GraphDriver", "Name", "btrfs", "Data", "Dir", rootfs,
+		"LogPath", log, "Spec", c->spec);
+	if (!j)
+		dl_die(DL_EXIT_FAIL, "unable to describe container '%s': json_pack failed",
+		       c->id);
+	return j;
+}
+
+static void print_tokens(const struct ctr *c, const char *fields)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(fields);
+	char *save = NULL;
+
+	for (char *f = strtok_r(copy, ",", &save); f;
+	     f = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(f, "id"))
+			fputs(c->id, stdout);
+		else if (!strcmp(f, "name"))
+			fputs(annotation(c, "org.dockerlite.name"), stdout);
+		else if (!strcmp(f, "image"))
+			fputs(annotation(c, "org.dockerlite.image-name"), stdout);
+		else if (!strcmp(f, "image_id"))
+			fputs(annotation(c, "org.dockerlite.image"), stdout);
+		else if (!strcmp(f, "command")) {
+			_cleanup_free_ char *cmd = command_line(c);
+
+			/* a tab or newline in an argument would split the row */
+			for (char *s = cmd; *s; s++)
+				if (*s == '\t' || *s == '\n')
+					*s = ' ';
+			fputs(cmd, stdout);
+		} else if (!strcmp(f, "created"))
+			fputs(c->created, stdout);
+		else if (!strcmp(f, "status"))
+			fputs(status(c), stdout);
+		else if (!strcmp(f, "exit_code"))
+			printf("%d", c->st.exit_code);
+		else if (!strcmp(f, "pid"))
+			printf("%d", (int)c->st.pid);
+		else if (!strcmp(f, "started"))
+			fputs(time_or_zero(c->st.started), stdout);
+		else if (!strcmp(f, "finished"))
+			fputs(time_or_zero(c->st.finished), stdout);
+		else
+			dl_die(DL_EXIT_USAGE, "unable to print field '%s': not a field",
+			       f);
+		fputc(save && *save ? '\t' : '\n', stdout);
+	}
+}
+
+static int by_created_desc(const void *a, const void *b)
+{
+	const struct ctr *x = a, *y = b;
+	int r = strcmp(y->created, x->created);
+
+	return r ? r : strcmp(x->id, y->id);
+}
+
+/* Every container of the store. */
+static struct ctr *load_all(size_t *n)
+{
+	_cleanup_free_ char *dir = dl_path("containers");
+	struct ctr *v = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	*n = 0;
+	d = opendir(dir);
+	if (!d)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", dir);
+	while ((e = readdir(d))) {
+		if (!dl_is_id(e->d_name))
+			continue;
+		v = dl_xrealloc(v, (*n + 1) * sizeof(*v));
+		if (load(e->d_name, &v[*n]) == 0)
+			(*n)++;
+	}
+	closedir(d);
+	qsort(v, *n, sizeof(*v), by_created_desc);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	json_auto_t *out = json_array();
+	const char *fields = NULL;
+	bool running_only = false;
+	struct ctr *v;
+	size_t n, i;
+	int opt;
+
+	dl_set_prog(argv[0]);
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	while ((opt = getopt(argc, argv, "+ro:")) != -1) {
+		switch (opt) {
+		case 'r':
+			running_only = true;
+			break;
+		case 'o':
+			fields = optarg;
+			break;
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		if (!dl_is_id(argv[i]))
+			dl_die(DL_EXIT_USAGE,
+			       "unable to inspect container '%s': not a full ID",
+			       argv[i]);
+
+	if (optind == argc) {
+		v = load_all(&n);
+	} else {
+		n = (size_t)(argc - optind);
+		v = dl_xcalloc(n, sizeof(*v));
+		for (i = 0; i < n; i++)
+			if (load(argv[optind + (int)i], &v[i]))
+				dl_die(DL_EXIT_NO,
+				       "unable to inspect container '%s': no such container",
+				       argv[optind + (int)i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (running_only && strcmp(status(&v[i]), "running"))
+			continue;
+		if (fields)
+			print_tokens(&v[i], fields);
+		else
+			json_array_append_new(out, docker_shape(&v[i]));
+	}
+	if (!fields && dl_json_print(out) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to write 'stdout'");
+	return dl_finish_stdout();
+}
