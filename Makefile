@@ -92,7 +92,7 @@ lint:
 	$(SHELLCHECK) -s bash -x t/*.bash t/*.bats t/bench/*.sh
 
 bench: all
-	sh t/bench/run.sh
+	bash t/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/dockerlite \

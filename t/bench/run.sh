@@ -1,0 +1,550 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t/bench/run.sh: time dockerlite against the raw primitives and its peers,
+# all measured in one run, and print ratios and targets (make bench)
+#
+# Everything happens on a fresh loop-mounted btrfs in a temp dir that is
+# removed at the end, whatever happens.  No network traffic.  Exit status
+# 0 even when a target is missed: the numbers are for people, not CI.
+#
+# BENCH_PARTS="1 2 3" picks the parts (1 image create, 2 clone, 3 run).
+
+# cleanup and part1..3 are called through trap and "part$p":
+# shellcheck disable=SC2317
+
+# 'make bench' starts this with sh: go on in bash.
+if test -z "${BASH_VERSION:-}"
+then
+	exec bash "$0" "$@"
+fi
+set -uo pipefail
+
+BENCH_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
+# shellcheck source=t/bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+
+: "${BENCH_PARTS:=1 2 3}"
+RUNS_CREATE=10
+RUNS_CLONE=50
+RUNS_RUN=20
+MIB=$((1024 * 1024))
+BIG_BYTES=$((160 * MIB))	# the big root (the tar must reach 150 MiB)
+SMALL_BYTES=$((3 * MIB))
+DROP='sync; echo 3 >/proc/sys/vm/drop_caches'
+HELPERS=$REPO/helpers
+
+# --- checks ---------------------------------------------------------------
+
+test "$(id -u)" = 0 || bench_die "run me as root (loop devices, btrfs, LXC)"
+for t in hyperfine jq btrfs mkfs.btrfs losetup findmnt busybox tar awk
+do
+	command -v "$t" >/dev/null || bench_die "'$t' is not installed"
+done
+test -x "$HELPERS/dl-clone" || bench_die "build first: make"
+
+# --- the temp dir, the btrfs, the store; all undone by cleanup ------------
+
+BENCH_TMP=
+LOOPDEV=
+PODMAN_DIR=
+CRUN_STATE=
+
+# What the peers make outside the temp dir whatever they are told (c/image's
+# blob info cache, runc's and crun's state roots, netavark's run dir, LXC's
+# lock dirs): removed at the end when they were not there before,
+# directories only if empty.  Deepest first.  (LXC's lock dir for our
+# lxcpaths, /run/lxc/lock$BENCH_TMP, is removed in any case.)
+HOST_PATHS=(/var/lib/containers/cache/blob-info-cache-v1.boltdb
+	/var/lib/containers/cache /var/lib/containers /run/runc /run/crun
+	/run/containers/networks /run/containers /run/lxc/lock/tmp
+	/run/lxc/lock /run/lxc)
+HOST_NEW=()
+for h in "${HOST_PATHS[@]}"
+do
+	test -e "$h" || HOST_NEW+=("$h")
+done
+# podman's cgroupfs parent (libpod_parent, and its conmon child in each
+# hierarchy), when this run makes it
+PODMAN_CGROUP_NEW=
+if ! compgen -G '/sys/fs/cgroup/*/libpod_parent' >/dev/null &&
+	! test -d /sys/fs/cgroup/libpod_parent
+then
+	PODMAN_CGROUP_NEW=1
+fi
+
+# unmount_under DIR: unmount every mount at or under DIR, deepest first
+unmount_under() {
+	local m
+
+	findmnt -rn -o TARGET | awk -v d="$1" \
+		'$0 == d || index($0, d "/") == 1' | sort -r |
+		while read -r m
+		do
+			umount -- "$m" 2>/dev/null ||
+				{ sleep 1; umount -- "$m" 2>/dev/null; } ||
+				umount -l -- "$m"
+		done
+}
+
+cleanup() {
+	local rc=$? id
+
+	trap - EXIT INT TERM
+	set +e
+	case "$rc" in
+	130|143)
+		log "interrupted: cleaning up"
+		;;
+	esac
+	if test -n "$PODMAN_DIR" && test -d "$PODMAN_DIR/root"
+	then
+		podman_cmd rm -fa >/dev/null 2>&1
+		podman_cmd system reset -f >/dev/null 2>&1
+	fi
+	if test -n "$CRUN_STATE" && test -d "$CRUN_STATE"
+	then
+		for id in $(crun --root "$CRUN_STATE" list -q 2>/dev/null)
+		do
+			crun --root "$CRUN_STATE" delete -f "$id" >/dev/null 2>&1
+		done
+	fi
+	if test -n "$BENCH_TMP"
+	then
+		unmount_under "$BENCH_TMP"
+	fi
+	if test -n "$LOOPDEV"
+	then
+		losetup -d "$LOOPDEV" 2>/dev/null
+	fi
+	if test -n "$BENCH_TMP"
+	then
+		rm -rf -- "/run/lxc/lock$BENCH_TMP"
+	fi
+	if test -n "$PODMAN_CGROUP_NEW" && test -n "$PODMAN_DIR" &&
+		test -d "$PODMAN_DIR"
+	then
+		# empty cgroups only: rmdir fails on one still in use
+		find /sys/fs/cgroup -maxdepth 3 -depth -type d \
+			-path '*/libpod_parent*' -exec rmdir {} \; 2>/dev/null
+	fi
+	for id in "${HOST_NEW[@]}"
+	do
+		if test -f "$id"
+		then
+			rm -f -- "$id"
+		elif test -d "$id"
+		then
+			rmdir -- "$id" 2>/dev/null
+		fi
+	done
+	if test -n "$BENCH_TMP" && test -d "$BENCH_TMP"
+	then
+		if findmnt -rn -o TARGET | grep -q -F -- "$BENCH_TMP"
+		then
+			log "warning: '$BENCH_TMP' is still mounted, left in place"
+		else
+			rm -rf -- "$BENCH_TMP"
+		fi
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+BENCH_TMP=$(mktemp -d /tmp/dl-bench.XXXXXX) || bench_die "mktemp failed"
+case "$BENCH_TMP" in
+*[!A-Za-z0-9/._-]*)
+	bench_die "unsafe temp dir name '$BENCH_TMP'"
+	;;
+esac
+BENCH_RESULTS=$BENCH_TMP/results.tsv
+# set here, not in the parts (subshells), for cleanup to see them
+PODMAN_DIR=$BENCH_TMP/podman
+CRUN_STATE=$BENCH_TMP/crun-state
+: >"$BENCH_RESULTS"
+MNT=$BENCH_TMP/mnt
+
+if ! { truncate -s 8G "$BENCH_TMP/btrfs.img" &&
+	mkfs.btrfs -q "$BENCH_TMP/btrfs.img" >/dev/null; }
+then
+	bench_die "unable to make the btrfs image"
+fi
+LOOPDEV=$(losetup --find --show "$BENCH_TMP/btrfs.img") ||
+	bench_die "unable to attach a loop device"
+if ! { mkdir -p "$MNT" && mount -o noatime "$LOOPDEV" "$MNT"; }
+then
+	bench_die "unable to mount $LOOPDEV"
+fi
+
+# The build tree's dl, never an installed one.
+unset DL_EXEC_PATH DL_SHAREDIR
+export PATH="$REPO/bin:$PATH"
+export DL_ROOT=$MNT/store
+dl init >/dev/null || bench_die "dl init failed"
+# Before a timed run: commit, so that the cleaner drops deleted subvolumes
+# now (subvolume sync alone waits for the next commit, up to 30 s), and
+# wait for it.
+SETTLE="btrfs filesystem sync $MNT; btrfs subvolume sync $MNT >/dev/null; sync"
+
+printf '== dockerlite bench ==\n'
+# the commit, and whether the tree differs from it (read only: no index
+# refresh)
+rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) || rev='?'
+if test -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$REPO" status --porcelain \
+	--untracked-files=no 2>/dev/null | head -n 1)"
+then
+	rev="$rev+changes"
+fi
+printf 'host: %s, %s CPUs, %s; dl %s\n' "$(uname -r)" "$(nproc)" \
+	"$(hyperfine --version)" "$rev"
+printf 'store: %s on %s (fresh btrfs, removed at the end)\n' "$DL_ROOT" \
+	"$LOOPDEV"
+
+# image_id NAME: the full ID of image NAME in the bench store
+image_id() {
+	"$HELPERS/dl-ref" resolve "$1"
+}
+
+# image_size ID: its size in bytes (meta.json)
+image_size() {
+	"$HELPERS/dl-image-meta" get "$DL_ROOT/images/$1/meta.json" size
+}
+
+# ensure_big: the big tar and an image of it, bench-big (part 1 makes
+# both; part 2 alone makes them here)
+ensure_big_tar() {
+	local size
+
+	test -f "$MNT/big.tar" && return 0
+	log "building a rootfs tar of busybox and host files (>= 150 MiB)"
+	mk_rootfs_tar "$MNT/big.tar" "$BIG_BYTES" "$MNT/work-big" ||
+		bench_die "unable to build the big tar"
+	size=$(stat -c %s "$MNT/big.tar")
+	test "$size" -ge $((150 * MIB)) ||
+		bench_die "the big tar is only $(bytes_h "$size")"
+	log "big tar: $(bytes_h "$size"), $(tar -tf "$MNT/big.tar" | wc -l) entries"
+}
+
+# --- part 1: dl image create vs btrfs subvolume create + tar -x -----------
+
+part1() {
+	local tarsize
+
+	printf '\n== 1. image create from a tar ==\n'
+	ensure_big_tar
+	tarsize=$(bytes_h "$(stat -c %s "$MNT/big.tar")")
+	# Same tar, same filesystem, cold caches and no pending btrfs
+	# cleanup before every run, on both sides, taken in turn.
+	hf_set "$RUNS_CREATE" 1 \
+		create-raw \
+		"btrfs subvolume delete $MNT/raw >/dev/null 2>&1; $SETTLE; $DROP" \
+		"btrfs subvolume create $MNT/raw >/dev/null && tar -xf $MNT/big.tar -C $MNT/raw" \
+		create-dl \
+		"dl image rm bench-big >/dev/null 2>&1; $SETTLE; $DROP" \
+		"dl image create bench-big $MNT/big.tar >/dev/null"
+	btrfs subvolume delete "$MNT/raw" >/dev/null
+	compare "image create, $tarsize tar" create-dl create-raw \
+		"subvol create + tar -x:" 1.1
+}
+
+# --- part 2: dl-clone of a small and a big image ---------------------------
+
+part2() {
+	local small big ssize bsize prep
+
+	printf '\n== 2. dl-clone: small vs big image ==\n'
+	if ! big=$(image_id bench-big 2>/dev/null)
+	then
+		ensure_big_tar
+		dl image create bench-big "$MNT/big.tar" >/dev/null
+		big=$(image_id bench-big)
+	fi
+	mk_rootfs_tar "$MNT/small.tar" "$SMALL_BYTES" "$MNT/work-small"
+	dl image create bench-small "$MNT/small.tar" >/dev/null
+	small=$(image_id bench-small)
+	rm -f -- "$MNT/small.tar"
+	ssize=$(bytes_h "$(image_size "$small")")
+	bsize=$(bytes_h "$(image_size "$big")")
+	log "images: small $ssize, big $bsize"
+	prep="btrfs subvolume delete $MNT/clone >/dev/null 2>&1; $SETTLE"
+	HF_NOSHELL=1 hf_set "$RUNS_CLONE" 2 \
+		clone-small "$prep" \
+		"$HELPERS/dl-clone $MNT/clone $DL_ROOT/images/$small/rootfs" \
+		clone-big "$prep" \
+		"$HELPERS/dl-clone $MNT/clone $DL_ROOT/images/$big/rootfs"
+	btrfs subvolume delete "$MNT/clone" >/dev/null
+	compare "dl-clone, $bsize image" clone-big clone-small \
+		"dl-clone, $ssize image:" 1.2
+}
+
+# --- part 3: dl run vs raw LXC, crun, podman -------------------------------
+
+# podman_cmd ARGS...: podman on its own storage under the temp dir
+podman_cmd() {
+	CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp \
+		podman --root "$PODMAN_DIR/root" \
+		--runroot "$PODMAN_DIR/runroot" "$@"
+}
+
+# short TEXT: the last non-empty line of TEXT, cut to 70 characters
+short() {
+	printf '%s\n' "$1" | grep . | tail -n 1 | cut -c 1-70
+}
+
+# peak_rss COMMAND: the max RSS in KiB of COMMAND's largest process (sh -c),
+# the highest of three runs
+peak_rss() {
+	local k max=0
+
+	test -x /usr/bin/time || return 1
+	for _ in 1 2 3
+	do
+		/usr/bin/time -f %M -o "$BENCH_TMP/rss" sh -c "$1" \
+			>/dev/null 2>&1 || return 1
+		k=$(tail -n 1 "$BENCH_TMP/rss")
+		test "$k" -le "$max" || max=$k
+	done
+	echo "$max"
+}
+
+part3() {
+	local id img dlrun lxcline crunline podline podimg podrt=crun err
+	local dl_ok=1 before left
+	local rss_dl rss_lxc='' rss_pod='' rss_ratio=-
+
+	printf '\n== 3. run a container: dl run vs raw LXC, crun, podman ==\n'
+	image_id busybox >/dev/null 2>&1 ||
+		dl image bootstrap busybox >/dev/null
+	id=$(image_id busybox)
+	img=$DL_ROOT/images/$id/rootfs
+	dlrun="dl run --rm --network none busybox true"
+
+	if ! err=$(timeout 120 sh -c "$dlrun" 2>&1 </dev/null)
+	then
+		dl_ok=
+		err=$(printf '%s\n' "$err" | tail -n 1)
+		printf 'dl run: not measurable yet: %s\n' "${err:-exit status != 0}"
+	fi
+
+	# 3a. the raw primitives in one shell line; a minimal LXC config
+	if command -v lxc-execute >/dev/null
+	then
+		mkdir -p "$MNT/lxc/bench"
+		cat >"$MNT/lxc/bench.conf" <<-EOF
+			lxc.uts.name = bench
+			lxc.rootfs.path = dir:$MNT/lxc/bench/rootfs
+			lxc.net.0.type = empty
+			lxc.autodev = 1
+			lxc.mount.auto = proc:mixed sys:ro
+		EOF
+		lxcline="btrfs subvolume snapshot $img $MNT/lxc/bench/rootfs >/dev/null && lxc-execute -n bench -P $MNT/lxc -f $MNT/lxc/bench.conf -- true && btrfs subvolume delete $MNT/lxc/bench/rootfs >/dev/null"
+		if err=$(sh -c "$lxcline" 2>&1 </dev/null)
+		then
+			hf run-lxc "$RUNS_RUN" 2 "" "$lxcline"
+			rss_lxc=$(peak_rss "$lxcline") || rss_lxc=
+		else
+			lxcline=
+			btrfs subvolume delete "$MNT/lxc/bench/rootfs" \
+				>/dev/null 2>&1
+			printf 'raw LXC: not measurable here: %s\n' \
+				"$(printf '%s\n' "$err" | grep . | tail -n 1)"
+		fi
+	else
+		lxcline=
+		printf 'raw LXC: skipped: lxc-execute is not installed\n'
+	fi
+
+	# 3b. crun on a snapshot, with a generated config.json
+	crunline=
+	if command -v crun >/dev/null
+	then
+		mkdir -p "$CRUN_STATE" "$MNT/crun"
+		(cd "$MNT/crun" && crun spec) &&
+			jq '.process.args = ["true"] | .process.terminal = false |
+				.root = {"path": "rootfs", "readonly": false} |
+				.hostname = "bench"' "$MNT/crun/config.json" \
+				>"$MNT/crun/config.json.new" &&
+			mv "$MNT/crun/config.json.new" "$MNT/crun/config.json"
+		crunline="btrfs subvolume snapshot $img $MNT/crun/rootfs >/dev/null && crun --root $CRUN_STATE run --bundle $MNT/crun bench && btrfs subvolume delete $MNT/crun/rootfs >/dev/null"
+		if ! err=$(sh -c "$crunline" 2>&1 </dev/null)
+		then
+			crunline=
+			crun --root "$CRUN_STATE" delete -f bench >/dev/null 2>&1
+			btrfs subvolume delete "$MNT/crun/rootfs" >/dev/null 2>&1
+			printf 'crun: not measurable here: %s\n' \
+				"$(printf '%s\n' "$err" | grep . | tail -n 1)"
+			row "run: dl / crun run" - \
+				"crun: not measurable: $(short "$err")" - - SKIPPED
+		else
+			hf run-crun "$RUNS_RUN" 2 "" "$crunline"
+		fi
+	else
+		printf 'crun: skipped: not installed\n'
+		row "run: dl / crun run" - "crun: not installed" - - SKIPPED
+	fi
+
+	# 3c. podman, on its own storage, the same busybox root imported;
+	# its default runtime is crun: when crun refuses the host, runc
+	podline=
+	if command -v podman >/dev/null
+	then
+		mkdir -p "$PODMAN_DIR"/{root,runroot,tmp,net}
+		cat >"$PODMAN_DIR/containers.conf" <<-EOF
+			[containers]
+			default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+
+			[network]
+			network_config_dir = "$PODMAN_DIR/net"
+
+			[engine]
+			cgroup_manager = "cgroupfs"
+			events_logger = "file"
+			events_logfile_path = "$PODMAN_DIR/events.log"
+			tmp_dir = "$PODMAN_DIR/tmp"
+			image_copy_tmp_dir = "$PODMAN_DIR/tmp"
+		EOF
+		tar -C "$img" -cf "$BENCH_TMP/busybox.tar" .
+		podline="CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot run --rm --network=none --pull=never"
+		podimg="localhost/dl-bench-busybox true"
+		if ! err=$(podman_cmd import "$BENCH_TMP/busybox.tar" \
+			localhost/dl-bench-busybox 2>&1 </dev/null)
+		then
+			podline=
+		elif ! err=$(sh -c "$podline $podimg" 2>&1 </dev/null)
+		then
+			if command -v runc >/dev/null
+			then
+				printf 'podman: default runtime fails (%s): using --runtime runc\n' \
+					"$(short "$err")"
+				podline="$podline --runtime runc"
+				podrt=runc
+				err=$(sh -c "$podline $podimg" 2>&1 </dev/null) ||
+					podline=
+			else
+				podline=
+			fi
+		fi
+		rm -f -- "$BENCH_TMP/busybox.tar"
+		if test -z "$podline"
+		then
+			printf 'podman: not measurable here: %s\n' "$(short "$err")"
+			row "run: dl / podman run" - \
+				"podman: not measurable: $(short "$err")" - \
+				"<= 0.1x" SKIPPED
+		else
+			podline="$podline $podimg"
+			hf run-podman "$RUNS_RUN" 2 "" "$podline"
+			rss_pod=$(peak_rss "$podline") || rss_pod=
+		fi
+	else
+		printf 'podman: skipped: not installed\n'
+		row "run: dl / podman run" - "podman: not installed" - \
+			"<= 0.1x" SKIPPED
+	fi
+
+	# 3d. dl run itself, then the rows that need it
+	if test -z "$dl_ok"
+	then
+		row "run: dl run --rm" "not measurable yet" - - - SKIPPED
+		return 0
+	fi
+	before=$(find "$DL_ROOT/containers" -mindepth 1 -maxdepth 1 | wc -l)
+	hf run-dl "$RUNS_RUN" 2 "" "$dlrun"
+	left=$(($(find "$DL_ROOT/containers" -mindepth 1 -maxdepth 1 |
+		wc -l) - before))
+	rss_dl=$(peak_rss "$dlrun") || rss_dl=-
+
+	# Moving a task into a cgroup waits for an RCU grace period
+	# (cgroup_threadgroup_rwsem) unless another move happened within
+	# the last one: back to back, a command that loops fast keeps that
+	# path warm and a slower one does not.  So time them all again the
+	# way a user runs one command: in turn, after 100 ms idle each.
+	set --
+	if test -n "$lxcline"
+	then
+		set -- "$@" run-lxc-idle "sleep 0.1" "$lxcline"
+	fi
+	set -- "$@" run-dl-idle "sleep 0.1" "$dlrun"
+	if test -n "$podline"
+	then
+		set -- "$@" run-podman-idle "sleep 0.1" "$podline"
+	fi
+	hf_set "$RUNS_RUN" 2 "$@"
+
+	if test -n "$lxcline"
+	then
+		compare "run: dl / raw LXC line, back to back" run-dl run-lxc \
+			"snapshot+lxc-execute+delete:" 1.3
+		compare "run: dl / raw LXC line, in turn, idle" run-dl-idle \
+			run-lxc-idle "snapshot+lxc-execute+delete:" 1.3
+	else
+		row "run: dl / raw LXC line" "$(hf_show run-dl)" \
+			"raw LXC: not measurable" - "<= 1.3x" SKIPPED
+	fi
+	if test -n "$podline"
+	then
+		compare "run: dl / podman run, back to back" run-dl run-podman \
+			"podman run --rm ($podrt):" 0.1
+		compare "run: dl / podman run, in turn, idle" run-dl-idle \
+			run-podman-idle "podman run --rm ($podrt):" 0.1
+	fi
+	if test "$left" -gt 0
+	then
+		printf 'bench: warning: dl run --rm left %s containers in the store: their removal was not timed\n' "$left"
+		row "run: dl run --rm removes its container" \
+			"$left of $((RUNS_RUN + 2)) left" "0 left" - "0 left" MISSED
+	fi
+	if test -n "$crunline"
+	then
+		row "run: dl / crun run" "$(hf_show run-dl)" \
+			"snapshot+crun run+delete: $(hf_show run-crun)" \
+			"$(ratio "$(hf_mean run-dl)" "$(hf_mean run-crun)")x" \
+			- info
+	fi
+	if test -n "$rss_lxc" && test "$rss_dl" != -
+	then
+		rss_ratio="$(ratio "$rss_dl" "$rss_lxc")x vs lxc"
+	fi
+	row "run: peak RSS (largest process)" "${rss_dl} KiB" \
+		"lxc line: ${rss_lxc:--} KiB; podman: ${rss_pod:--} KiB" \
+		"$rss_ratio" - info
+	printf 'bench: peak RSS (/usr/bin/time %%M: the largest single process, not the sum): dl run %s KiB, raw LXC line %s KiB, podman %s KiB (conmon and the runtime are not its children: not counted)\n' \
+		"$rss_dl" "${rss_lxc:--}" "${rss_pod:--}"
+}
+
+# --- run the parts; one failing does not stop the others -------------------
+
+for p in $BENCH_PARTS
+do
+	case "$p" in
+	1|2|3)
+		;;
+	*)
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3)"
+		;;
+	esac
+	# A subshell resets the traps: set them again, so that Ctrl-C
+	# stops the part even when hyperfine takes the signal and exits 0
+	(
+		set -e
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
+		"part$p"
+	)
+	rc=$?
+	if test "$rc" != 0
+	then
+		case "$rc" in
+		130|143)
+			exit "$rc"
+			;;
+		esac
+		log "part $p failed (exit status $rc)"
+		row "part $p" - - - - "FAILED (status $rc, see above)"
+	fi
+done
+
+summary
+exit 0
