@@ -124,7 +124,8 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	lxc-dev lxc libarchive-dev libcurl4-openssl-dev libssl-dev \
 	btrfs-progs busybox-static debootstrap util-linux iproute2 \
 	bats bats-support bats-assert bats-file shellcheck \
-	zstd xz-utils bzip2 gzip tar file jq hyperfine
+	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
+	hyperfine
 
 deps:
 	apt-get update -qq
