@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "dl.h"
+#include "dl-live.h"
 #include "dl-lxc.h"
 #include "dl-state.h"
 
@@ -14,7 +15,6 @@
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *reason = NULL;
 	const char *id;
 	struct dl_state st;
 	int c, r, sig = SIGKILL;
@@ -31,15 +31,7 @@ int main(int argc, char **argv)
 			dl_die(DL_EXIT_USAGE, "unable to parse signal '%s': no such signal",
 			       optarg);
 	}
-	if (argc - optind != 1)
-		dl_usage(USAGE);
-	id = argv[optind];
-	if (!dl_is_id(id))
-		dl_usage(USAGE);
-	dl_lxc_log(NULL, false);
-	r = dl_lxc_state(id, &st, &reason);
-	if (r)
-		dl_die(r, "unable to kill container '%s': %s", id, reason);
+	id = dl_live_operand(argc, argv, USAGE, "kill", &st);
 	if (st.status != DL_STATUS_RUNNING)
 		dl_die(DL_EXIT_NO, "unable to kill container '%s': not running", id);
 	r = dl_lxc_kill(id, sig);

@@ -76,15 +76,22 @@ static int open_dir(const char *path, const char *verb)
 	return fd;
 }
 
-static int cmd_create(int argc, char **argv)
+/* A subcommand on one PATH that one lib/btrfs.c call @fn does. */
+static int one_path(int argc, char **argv, const char *usage,
+		    const char *verb, int (*fn)(const char *, char **))
 {
 	char *reason = NULL;
-	int i = operands(argc, argv, U_CREATE, NULL, 1);
-	int ret = dl_subvol_create(argv[i], &reason);
+	int i = operands(argc, argv, usage, NULL, 1);
+	int ret = fn(argv[i], &reason);
 
 	if (ret)
-		dl_die(ret, "unable to create '%s': %s", argv[i], reason);
+		dl_die(ret, "unable to %s '%s': %s", verb, argv[i], reason);
 	return 0;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	return one_path(argc, argv, U_CREATE, "create", dl_subvol_create);
 }
 
 static int cmd_snapshot(int argc, char **argv)
@@ -134,13 +141,7 @@ static int cmd_get_ro(int argc, char **argv)
 
 static int cmd_delete(int argc, char **argv)
 {
-	char *reason = NULL;
-	int i = operands(argc, argv, U_DELETE, NULL, 1);
-	int ret = dl_subvol_delete(argv[i], &reason);
-
-	if (ret)
-		dl_die(ret, "unable to delete '%s': %s", argv[i], reason);
-	return 0;
+	return one_path(argc, argv, U_DELETE, "delete", dl_subvol_delete);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -13,7 +13,7 @@
 
 #include "dl.h"
 #include "dl-json.h"
-#include "dl-lxc.h"
+#include "dl-live.h"
 #include "dl-state.h"
 
 #define USAGE "dl-state [-w] [-o FIELDS] ID"
@@ -64,14 +64,12 @@ static void print_fields(const char *list, const struct dl_state *st)
 }
 
 /* Wait for the supervisor to let go of the container (or, when it died,
- * for the container to stop), then read the state again. */
-static int wait_stopped(const char *id, struct dl_state *st, char **reason)
+ * for the container to stop), reading the state again each time. */
+static void wait_stopped(const char *id, struct dl_state *st)
 {
 	const struct timespec tick = { 0, 50 * 1000 * 1000 };
-	int r;
 
-	while (!(r = dl_lxc_state(id, st, reason)) &&
-	       st->status == DL_STATUS_RUNNING) {
+	while (st->status == DL_STATUS_RUNNING) {
 		_cleanup_free_ char *path = dl_path("containers/%s/lock", id);
 		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -79,17 +77,16 @@ static int wait_stopped(const char *id, struct dl_state *st, char **reason)
 			flock(fd, LOCK_SH);	/* until the supervisor exits */
 		else
 			nanosleep(&tick, NULL);
+		dl_live_state(id, "read state of", st);
 	}
-	return r;
 }
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *reason = NULL;
 	const char *list = NULL, *id, *f;
 	struct dl_state st;
 	bool wait = false;
-	int c, r;
+	int c;
 
 	dl_set_prog(argv[0]);
 	opterr = 0;
@@ -103,11 +100,6 @@ int main(int argc, char **argv)
 		else
 			dl_usage(USAGE);
 	}
-	if (argc - optind != 1)
-		dl_usage(USAGE);
-	id = argv[optind];
-	if (!dl_is_id(id))
-		dl_usage(USAGE);
 	for (f = list; f;) {
 		size_t n = strcspn(f, ",");
 
@@ -116,11 +108,9 @@ int main(int argc, char **argv)
 			       (int)n, f);
 		f = f[n] ? f + n + 1 : NULL;
 	}
-	dl_lxc_log(NULL, false);
-	r = wait ? wait_stopped(id, &st, &reason) :
-		   dl_lxc_state(id, &st, &reason);
-	if (r)
-		dl_die(r, "unable to read state of container '%s': %s", id, reason);
+	id = dl_live_operand(argc, argv, USAGE, "read state of", &st);
+	if (wait)
+		wait_stopped(id, &st);
 	if (list) {
 		print_fields(list, &st);
 	} else {

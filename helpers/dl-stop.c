@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "dl.h"
+#include "dl-live.h"
 #include "dl-lxc.h"
 #include "dl-state.h"
 
@@ -61,7 +62,6 @@ static int stop_signal(const char *id)
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *reason = NULL;
 	const char *id;
 	struct dl_state st;
 	long secs = 10;
@@ -80,15 +80,7 @@ int main(int argc, char **argv)
 		if (errno || *end || !*optarg || secs < -1 || secs > 86400 * 365)
 			dl_usage(USAGE);
 	}
-	if (argc - optind != 1)
-		dl_usage(USAGE);
-	id = argv[optind];
-	if (!dl_is_id(id))
-		dl_usage(USAGE);
-	dl_lxc_log(NULL, false);
-	r = dl_lxc_state(id, &st, &reason);
-	if (r)
-		dl_die(r, "unable to stop container '%s': %s", id, reason);
+	id = dl_live_operand(argc, argv, USAGE, "stop", &st);
 	if (st.status != DL_STATUS_RUNNING)
 		return dl_finish_stdout();	/* as Docker: already stopped */
 	r = dl_lxc_kill(id, stop_signal(id));
@@ -103,10 +95,6 @@ int main(int argc, char **argv)
 			       id);
 	}
 	/* records the end when no supervisor did */
-	free(reason);
-	reason = NULL;
-	r = dl_lxc_state(id, &st, &reason);
-	if (r)
-		dl_die(r, "unable to stop container '%s': %s", id, reason);
+	dl_live_state(id, "stop", &st);
 	return dl_finish_stdout();
 }

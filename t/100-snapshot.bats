@@ -6,21 +6,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-# mkwork: a fresh work directory for this test on the test btrfs, in $W
-mkwork() {
-	require_btrfs
-	W="$DL_TEST_MNT/$(safename)"
-	mkdir "$W"
-}
-
 teardown() {
 	local p
 	[ -n "${W:-}" ] && [ -d "$W" ] || return 0

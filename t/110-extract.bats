@@ -6,16 +6,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-FIX="$BATS_TEST_DIRNAME/fixtures/tree"
-
 # mkwork: a fresh work directory in $W (on the test btrfs when there is
 # one), with an empty destination $W/box/dest; $W/box is "outside" it
 mkwork() {
@@ -30,11 +20,6 @@ teardown() {
 	fi
 }
 
-# sig DIR: the signature of a tree (t/fixtures/tree/sig.py)
-sig() {
-	python3 "$FIX/sig.py" "$1"
-}
-
 # mktar OUT SPEC...: a tar of exactly these entries (t/fixtures/tree/mktar.py)
 mktar() {
 	python3 "$FIX/mktar.py" "$@"
@@ -45,11 +30,6 @@ rich_tar() {
 	python3 "$FIX/mktree.py" "$W/root"
 	tar --xattrs --xattrs-include='*' --numeric-owner -C "$W/root" \
 		-cf "$W/root.tar" .
-}
-
-# same_as_root DIR: DIR is identical to $W/root, metadata included
-same_as_root() {
-	diff -u <(sig "$W/root") <(sig "$1")
 }
 
 # refused ARCHIVE: dl-extract refuses ARCHIVE with exit 4 and the message

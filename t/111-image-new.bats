@@ -6,15 +6,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-FIX="$BATS_TEST_DIRNAME/fixtures/tree"
 ID_RE='^[0-9a-f]{64}$'
 TIME_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$'
 
@@ -22,8 +13,7 @@ TIME_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$'
 # the same btrfs (so copies can share extents); $W/root is a rich tree
 mkstore() {
 	dl_test_store
-	W="$DL_TEST_MNT/$(safename)"
-	mkdir "$W"
+	mkwork
 	python3 "$FIX/mktree.py" "$W/root"
 	SUBVOLS=$(nsubvols)
 }
@@ -39,11 +29,6 @@ teardown() {
 
 nsubvols() {
 	btrfs subvolume list "$DL_TEST_MNT" | wc -l
-}
-
-# same_as_root DIR: DIR is identical to $W/root, metadata included
-same_as_root() {
-	diff -u <(python3 "$FIX/sig.py" "$W/root") <(python3 "$FIX/sig.py" "$1")
 }
 
 # nothing_left: images/ and tmp/ are empty and no subvolume was added

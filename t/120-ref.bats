@@ -6,14 +6,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 # Two images sharing the prefix "ab", one starting "cd"
 A=ab10000000000000000000000000000000000000000000000000000000000001
 B=ab20000000000000000000000000000000000000000000000000000000000002

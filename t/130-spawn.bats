@@ -9,22 +9,6 @@ load lib-btrfs
 load lib-store
 load lib-spawn
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-setup() {
-	spawn_setup
-}
-
-teardown() {
-	spawn_teardown
-}
-
 @test "dl-spawn: --help prints the synopsis, a usage error exits 125" {
 	run -0 --separate-stderr dl-spawn --help
 	assert_line --index 0 'usage: dl-spawn [-d] [-i] ID'

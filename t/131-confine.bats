@@ -10,22 +10,6 @@ load lib-btrfs
 load lib-store
 load lib-spawn
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-setup() {
-	spawn_setup
-}
-
-teardown() {
-	spawn_teardown
-}
-
 # with_probe ID: put the static probe in the container's root as /probe
 with_probe() {
 	build_probe

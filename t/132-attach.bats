@@ -10,22 +10,6 @@ load lib-btrfs
 load lib-store
 load lib-spawn
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-setup() {
-	spawn_setup
-}
-
-teardown() {
-	spawn_teardown
-}
-
 # running [JQ-FILTER [JQ-ARG...]]: a container running sleep, detached
 running() {
 	local id

@@ -9,22 +9,6 @@ load lib-btrfs
 load lib-store
 load lib-spawn
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-setup() {
-	spawn_setup
-}
-
-teardown() {
-	spawn_teardown
-}
-
 # detached SCRIPT [JQ-FILTER]: a container running SCRIPT, started with -d
 detached() {
 	local id

@@ -9,14 +9,6 @@ load helpers
 load lib-btrfs
 load lib-store
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 # new_ctr ARGS...: run dl-container-new, expect success, set $cid
 new_ctr() {
 	run -0 --separate-stderr dl-container-new "$@"

@@ -8,14 +8,6 @@ load helpers
 load lib-btrfs
 load lib-store
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 # a store, an image and a container of it running "echo hi": $img, $cid, $r
 setup_container() {
 	mk_store

@@ -8,14 +8,6 @@ load helpers
 load lib-btrfs
 load lib-store
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 add_tree() {
 	mkdir -p "$1/srv/keep" "$1/srv/gone/sub"
 	echo k >"$1/srv/keep/k"

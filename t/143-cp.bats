@@ -9,14 +9,6 @@ load helpers
 load lib-btrfs
 load lib-store
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 # a store, a container ($cid, rootfs $r) and a host tree $h/src:
 # src/f (mode 4755, uid 1000), src/sub/g
 setup() {

@@ -9,14 +9,6 @@ load helpers
 load lib-btrfs
 load lib-store
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 teardown() {
 	release_lock
 	stop_image_new

@@ -7,14 +7,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 # Every loop file a test made under $BATS_TEST_TMPDIR: unmount what is
 # mounted from it, then detach its loop devices.
 teardown() {
@@ -56,14 +48,6 @@ missing_root() {
 # tree DIR: a listing of DIR that changes when anything in it does
 tree() {
 	find "$1" -printf '%P %y %m %u %s %T@\n' | sort
-}
-
-# assert_fatal PROG: stdout is empty and the last line of stderr is
-# "PROG: fatal: unable to ..."
-assert_fatal() {
-	assert_output ''
-	[[ "${stderr##*$'\n'}" == "$1: fatal: unable to "* ]] ||
-		fail "stderr is not '$1: fatal: unable to ...': $stderr"
 }
 
 @test "dl init: a path on btrfs is used as is, no loopback file" {

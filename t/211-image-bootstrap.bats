@@ -6,41 +6,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-# subvols: every subvolume of the test filesystem
-subvols() {
-	btrfs subvolume list "$DL_TEST_MNT" | awk '{ print $NF }' | sort
-}
-
-# store: a fresh store, and what the filesystem held then in $SV0
-store() {
-	dl_test_store
-	SV0=$(subvols)
-}
-
-# assert_fatal: stdout is empty, stderr ends in "dl-PROG: fatal: unable to"
-assert_fatal() {
-	assert_output ''
-	[[ "${stderr##*$'\n'}" =~ ^dl(-[a-z]+)*:\ fatal:\ unable\ to\  ]] ||
-		fail "stderr is not 'PROG: fatal: unable to ...': $stderr"
-}
-
-# assert_no_trace: no image, no name, nothing in tmp/, no new subvolume
-assert_no_trace() {
-	local what
-	what=$(find "$DL_ROOT/tmp" "$DL_ROOT/images" "$DL_ROOT/refs/images" \
-		-mindepth 1)
-	[ -z "$what" ] || fail "left behind: $what"
-	assert_equal "$(subvols)" "$SV0"
-}
-
 # require_busybox: the host's busybox, static
 require_busybox() {
 	command -v busybox >/dev/null || skip "busybox-static is not installed"

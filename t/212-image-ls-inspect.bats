@@ -7,14 +7,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 HEADER='REPOSITORY   TAG   IMAGE ID   CREATED   SIZE'
 
 # mkroot DIR: a small root filesystem
@@ -27,13 +19,6 @@ mkroot() {
 mkimage() {
 	[ -d "$BATS_TEST_TMPDIR/root" ] || mkroot "$BATS_TEST_TMPDIR/root"
 	dl image create "$1" "$BATS_TEST_TMPDIR/root"
-}
-
-# assert_fatal: stdout is empty, stderr ends in "dl-PROG: fatal: unable to"
-assert_fatal() {
-	assert_output ''
-	[[ "${stderr##*$'\n'}" =~ ^dl(-[a-z]+)*:\ fatal:\ unable\ to\  ]] ||
-		fail "stderr is not 'PROG: fatal: unable to ...': $stderr"
 }
 
 # columns: in $COLS, where each title of the header ${lines[0]} starts

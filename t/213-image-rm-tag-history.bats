@@ -7,19 +7,6 @@
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
-# subvols: every subvolume of the test filesystem
-subvols() {
-	btrfs subvolume list "$DL_TEST_MNT" | awk '{ print $NF }' | sort
-}
-
 # mkimage NAME: a new image NAME from a small root; prints its ID
 mkimage() {
 	if [ ! -d "$BATS_TEST_TMPDIR/root" ]; then
@@ -50,13 +37,6 @@ fake_container() {
 	printf '{"annotations":{"org.dockerlite.image":"%s"}}\n' "$1" \
 		>"$DL_ROOT/containers/$c/spec.json"
 	printf '%s\n' "$c"
-}
-
-# assert_fatal: stdout is empty, stderr ends in "dl-PROG: fatal: unable to"
-assert_fatal() {
-	assert_output ''
-	[[ "${stderr##*$'\n'}" =~ ^dl(-[a-z]+)*:\ fatal:\ unable\ to\  ]] ||
-		fail "stderr is not 'PROG: fatal: unable to ...': $stderr"
 }
 
 # assert_image_gone ID: no directory, no subvolume, nothing in tmp/

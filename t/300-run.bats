@@ -1,24 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
 # 300-run.bats: dl run end to end: flags, image config, exit codes, --rm,
-# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 # several images, concurrency.
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 setup() {
-	require_lxc
-	dl_test_store
-	dl image bootstrap busybox >/dev/null
+	busybox_store
 }
 
 # store_has_no_container: nothing left in containers/, tmp/ or refs

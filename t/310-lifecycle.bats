@@ -1,24 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
 # 310-lifecycle.bats: dl ps, exec, logs, stop, kill, wait, rm, inspect,
-# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 # commit, diff and cp on real containers.
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
 load helpers
 load lib-btrfs
 
-setup_file() {
-	dl_btrfs_setup
-}
-
-teardown_file() {
-	dl_btrfs_teardown
-}
-
 setup() {
-	require_lxc
-	dl_test_store
-	dl image bootstrap busybox >/dev/null
+	busybox_store
 }
 
 # start_sleeper NAME: a detached container that runs until stopped

@@ -19,6 +19,11 @@ else
 fi
 export PATH
 
+# The rich trees and tars of the extraction and copy tests: mktree.py DIR
+# makes every kind of object, mktar.py OUT SPEC... a tar of exactly these
+# entries, sig.py DIR prints a tree's signature, metadata included
+FIX="$BATS_TEST_DIRNAME/fixtures/tree"
+
 # safename: a short name unique to this test, for images and containers
 safename() {
 	printf 't%s-%s\n' "${BATS_SUITE_TEST_NUMBER:-0}" \
@@ -41,6 +46,16 @@ require_lxc() {
 		skip "LXC is not installed"
 }
 
+# sig DIR: the signature of a tree (t/fixtures/tree/sig.py)
+sig() {
+	python3 "$FIX/sig.py" "$1"
+}
+
+# same_as_root DIR: DIR is identical to $W/root, metadata included
+same_as_root() {
+	diff -u <(sig "$W/root") <(sig "$1")
+}
+
 # mk_busybox_root DIR: a minimal root filesystem from the host's static busybox
 mk_busybox_root() {
 	local d=$1 bb a
@@ -61,4 +76,44 @@ dl_test_store() {
 	require_btrfs
 	export DL_ROOT="$DL_TEST_MNT/store-${BATS_SUITE_TEST_NUMBER:-0}-$RANDOM"
 	dl init >/dev/null
+}
+
+# busybox_store: LXC, and a fresh store holding the image busybox
+busybox_store() {
+	require_lxc
+	dl_test_store
+	dl image bootstrap busybox >/dev/null
+}
+
+# store: a fresh store (dl_test_store), and what the test filesystem held
+# then in $SV0, for assert_no_trace
+store() {
+	dl_test_store
+	SV0=$(subvols)
+}
+
+# assert_no_trace: no image, no name, nothing in tmp/, no new subvolume
+# since store
+assert_no_trace() {
+	local what
+	what=$(find "$DL_ROOT/tmp" "$DL_ROOT/images" "$DL_ROOT/refs/images" \
+		-mindepth 1)
+	[ -z "$what" ] || fail "left behind: $what"
+	assert_equal "$(subvols)" "$SV0"
+}
+
+# assert_fatal [PROG]: stdout is empty and the last line of stderr is
+# "PROG: fatal: unable to ...", PROG being any dl program when not given.
+# (A file whose messages all come from one helper may define a stricter
+# assert_fatal of its own.)
+# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
+assert_fatal() {
+	assert_output ''
+	if [ $# -gt 0 ]; then
+		[[ "${stderr##*$'\n'}" == "$1: fatal: unable to "* ]] ||
+			fail "stderr is not '$1: fatal: unable to ...': $stderr"
+	else
+		[[ "${stderr##*$'\n'}" =~ ^dl(-[a-z]+)*:\ fatal:\ unable\ to\  ]] ||
+			fail "stderr is not 'PROG: fatal: unable to ...': $stderr"
+	fi
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # lib-btrfs.bash: each bats file gets its own freshly made, loop-mounted
-# btrfs (or $DL_TEST_BTRFS_DIR when set).  Call dl_btrfs_setup from
-# setup_file and dl_btrfs_teardown from teardown_file.
+# btrfs (or $DL_TEST_BTRFS_DIR when set).  Loading it defines setup_file
+# and teardown_file, which bats calls by name; a file that needs more in
+# them defines its own, calling dl_btrfs_setup and dl_btrfs_teardown.
 # shellcheck shell=bash
 
 dl_btrfs_setup() {
@@ -31,4 +32,24 @@ dl_btrfs_teardown() {
 	if [ -n "${DL_TEST_OWN_MNT:-}" ]; then
 		umount "$DL_TEST_MNT" 2>/dev/null || umount -l "$DL_TEST_MNT"
 	fi
+}
+
+setup_file() {
+	dl_btrfs_setup
+}
+
+teardown_file() {
+	dl_btrfs_teardown
+}
+
+# subvols: every subvolume of the test filesystem
+subvols() {
+	btrfs subvolume list "$DL_TEST_MNT" | awk '{ print $NF }' | sort
+}
+
+# mkwork: a fresh work directory for this test on the test btrfs, in $W
+mkwork() {
+	require_btrfs
+	W="$DL_TEST_MNT/$(safename)"
+	mkdir "$W"
 }

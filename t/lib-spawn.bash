@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # lib-spawn.bash: containers made by hand, a busybox root and an OCI runtime
 # spec written with jq, for the tests of dl-spawn, dl-attach, dl-kill,
-# dl-stop and dl-state (13x).  Load after helpers and lib-store.
+# dl-stop and dl-state (13x).  Load after helpers, lib-btrfs and lib-store.
+# Loading it defines setup and teardown (spawn_setup, spawn_teardown); a
+# file that needs more in them defines its own, calling those two.
 # shellcheck shell=bash
 
 # The 14 capabilities Docker grants (CapEff/CapBnd 00000000a80425fb)
@@ -100,6 +102,14 @@ spawn_teardown() {
 	case "$DL_ROOT" in
 	/?*) rm -rf "/run/lxc/lock$DL_ROOT" ;;
 	esac
+}
+
+setup() {
+	spawn_setup
+}
+
+teardown() {
+	spawn_teardown
 }
 
 # build_probe: the static confinement probe, in $BATS_FILE_TMPDIR/probe

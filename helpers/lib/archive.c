@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -20,6 +19,8 @@
 
 #include "dl.h"
 #include "dl-archive.h"
+#include "dl-node.h"
+#include "dl-rootpath.h"
 
 /* Every lookup stays beneath the root; /proc magic links never count. */
 #define RESOLVE_SAFE (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
@@ -133,23 +134,6 @@ static int ar_err(struct xt *x)
 	}
 }
 
-static int openat2_safe(int dirfd, const char *path, int flags,
-			unsigned long long resolve)
-{
-	struct open_how how = {
-		.flags = (unsigned long long)flags | O_CLOEXEC,
-		.resolve = resolve,
-	};
-	int tries = 0;
-	long r;
-
-	/* EAGAIN: a concurrent rename made the kernel unsure of ".." */
-	do {
-		r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-	} while (r < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < 32);
-	return (int)r;
-}
-
 /**
  * clean_name() - normalise an entry name: "./a//b/./c/" becomes "a/b/c",
  * the root becomes ""
@@ -215,8 +199,8 @@ static int make_dir(struct xt *x, int pfd, const char *comp, const char *path,
 		return sys_err(x, "create", path);
 	}
 	x->st.entries++;
-	fd = openat2_safe(pfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
-			  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	fd = dl_openat2(pfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
+			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (fd < 0)
 		return sys_err(x, "open", path);
 	if (fchmod(fd, 0755) < 0) {
@@ -240,8 +224,8 @@ static int open_dir(struct xt *x, const char *dir, bool create, int *out)
 	char *s;
 	int fd;
 
-	fd = openat2_safe(x->rootfd, *dir ? dir : ".", O_PATH | O_DIRECTORY,
-			  RESOLVE_SAFE);
+	fd = dl_openat2(x->rootfd, *dir ? dir : ".", O_PATH | O_DIRECTORY, 0,
+			RESOLVE_SAFE);
 	if (fd >= 0) {
 		*out = fd;
 		return 0;
@@ -249,7 +233,7 @@ static int open_dir(struct xt *x, const char *dir, bool create, int *out)
 	if (errno != ENOENT || !create)
 		return path_err(x, dir);
 
-	cur = openat2_safe(x->rootfd, ".", O_PATH | O_DIRECTORY, RESOLVE_SAFE);
+	cur = dl_openat2(x->rootfd, ".", O_PATH | O_DIRECTORY, 0, RESOLVE_SAFE);
 	if (cur < 0)
 		return sys_err(x, "open", ".");
 	p = dl_xstrdup(dir);
@@ -259,8 +243,8 @@ static int open_dir(struct xt *x, const char *dir, bool create, int *out)
 
 		if (slash)
 			*slash = '\0';
-		fd = openat2_safe(x->rootfd, p, O_PATH | O_DIRECTORY,
-				  RESOLVE_SAFE);
+		fd = dl_openat2(x->rootfd, p, O_PATH | O_DIRECTORY, 0,
+				RESOLVE_SAFE);
 		if (fd < 0 && errno == ENOENT) {
 			int r = make_dir(x, cur, s, p, &fd);
 
@@ -411,12 +395,11 @@ static int set_xattrs(struct xt *x, int fd, const char *path,
 static int set_meta_fd(struct xt *x, int fd, const char *path,
 		       const struct meta *m)
 {
+	const char *verb;
 	int r;
 
-	if (fchown(fd, m->uid, m->gid) < 0)
-		return sys_err(x, "chown", path);
-	if (fchmod(fd, m->perm) < 0)
-		return sys_err(x, "chmod", path);
+	if (dl_node_own_fd(fd, m->uid, m->gid, m->perm, &verb) < 0)
+		return sys_err(x, verb, path);
 	r = set_xattrs(x, fd, NULL, m);
 	if (r)
 		return r;
@@ -425,18 +408,27 @@ static int set_meta_fd(struct xt *x, int fd, const char *path,
 	return 0;
 }
 
-static int set_meta_xattrs_at(struct xt *x, int pfd, const char *leaf,
-			      const struct meta *m)
+/* The same for a symlink or a node, @leaf in @pfd, never following it;
+ * @perm is m->perm, or DL_NODE_LINK for a symlink. */
+static int set_meta_at(struct xt *x, int pfd, const char *leaf,
+		       const char *name, const struct meta *m, mode_t perm)
 {
 	char path[64 + 4096];
+	const char *verb;
+	int r;
 
-	if (!m->nxattrs)
-		return 0;
-	/* lsetxattr(2) has no *at() form: go through our own fd in /proc */
-	if (snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", pfd, leaf) >=
-	    (int)sizeof(path))
-		return xfail(x, DL_EXIT_REJECT, "name too long");
-	return set_xattrs(x, -1, path, m);
+	if (dl_node_own_at(pfd, leaf, m->uid, m->gid, perm, &verb) < 0)
+		return sys_err(x, verb, name);
+	if (m->nxattrs) {
+		if (dl_node_proc_path(path, sizeof(path), pfd, leaf) < 0)
+			return xfail(x, DL_EXIT_REJECT, "name too long");
+		r = set_xattrs(x, -1, path, m);
+		if (r)
+			return r;
+	}
+	if (utimensat(pfd, leaf, m->times, AT_SYMLINK_NOFOLLOW) < 0)
+		return sys_err(x, "set times of", name);
+	return 0;
 }
 
 static int write_data(struct xt *x, int fd, const char *name, int64_t size)
@@ -552,36 +544,7 @@ static int x_symlink(struct xt *x, struct archive_entry *e, int pfd,
 	if (symlinkat(target, pfd, leaf) < 0)
 		return sys_err(x, "create", name);
 	x->st.entries++;
-	if (fchownat(pfd, leaf, m->uid, m->gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return sys_err(x, "chown", name);
-	r = set_meta_xattrs_at(x, pfd, leaf, m);
-	if (r)
-		return r;
-	if (utimensat(pfd, leaf, m->times, AT_SYMLINK_NOFOLLOW) < 0)
-		return sys_err(x, "set times of", name);
-	return 0;
-}
-
-/* chmod a node without following it, and without opening the device */
-static int chmod_node(struct xt *x, int pfd, const char *leaf,
-		      const char *name, mode_t perm)
-{
-	_cleanup_close_ int fd = -1;
-	char path[64];
-	struct stat st;
-
-	fd = openat(pfd, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return sys_err(x, "open", name);
-	if (S_ISLNK(st.st_mode))
-		return xfail(x, DL_EXIT_FAIL, "'%s' was replaced", name);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (chmod(path, perm) == 0)
-		return 0;
-	/* no /proc: the node is ours and not a symlink, fchmodat is fine */
-	if (errno == ENOENT && fchmodat(pfd, leaf, perm, 0) == 0)
-		return 0;
-	return sys_err(x, "chmod", name);
+	return set_meta_at(x, pfd, leaf, name, m, DL_NODE_LINK);
 }
 
 static int x_node(struct xt *x, struct archive_entry *e, int pfd,
@@ -600,17 +563,7 @@ static int x_node(struct xt *x, struct archive_entry *e, int pfd,
 	if (mknodat(pfd, leaf, type | 0600, rdev) < 0)
 		return sys_err(x, "create", name);
 	x->st.entries++;
-	if (fchownat(pfd, leaf, m->uid, m->gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return sys_err(x, "chown", name);
-	r = chmod_node(x, pfd, leaf, name, m->perm);
-	if (r)
-		return r;
-	r = set_meta_xattrs_at(x, pfd, leaf, m);
-	if (r)
-		return r;
-	if (utimensat(pfd, leaf, m->times, AT_SYMLINK_NOFOLLOW) < 0)
-		return sys_err(x, "set times of", name);
-	return 0;
+	return set_meta_at(x, pfd, leaf, name, m, m->perm);
 }
 
 /* A hard link: the target is an earlier entry, looked up beneath the root
@@ -735,9 +688,9 @@ static int finish_dirs(struct xt *x)
 		int r;
 
 		x->entry = *d->path ? d->path : ".";
-		fd = openat2_safe(x->rootfd, x->entry,
-				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
-				  RESOLVE_SAFE);
+		fd = dl_openat2(x->rootfd, x->entry,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
+				RESOLVE_SAFE);
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR ||
 			    errno == ELOOP || errno == EXDEV)

@@ -16,6 +16,7 @@
 #include <linux/fs.h>
 
 #include "dl.h"
+#include "dl-node.h"
 #include "dl-tree.h"
 
 /* A source inode with several links, and the path of its first copy. */
@@ -97,15 +98,6 @@ static void link_add(struct cp *c, const struct stat *st, const char *rel)
 		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
 }
 
-/* The xattr syscalls have no *at() form: name a child of a directory fd
- * through /proc, and use the l*() calls so it is never followed. */
-static int proc_path(char *buf, size_t n, int dirfd, const char *name)
-{
-	int r = snprintf(buf, n, "/proc/self/fd/%d/%s", dirfd, name);
-
-	return r >= 0 && r < (int)n ? 0 : -1;
-}
-
 static ssize_t xlist(int fd, const char *path, char *buf, size_t n)
 {
 	return fd >= 0 ? flistxattr(fd, buf, n) : llistxattr(path, buf, n);
@@ -180,12 +172,12 @@ static int meta_fd(struct cp *c, int sfd, int dfd, const struct stat *st,
 		   const char *rel)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	const char *verb;
 	int r;
 
-	if (fchown(dfd, st->st_uid, st->st_gid) < 0)
-		return csys(c, "chown", rel);
-	if (fchmod(dfd, st->st_mode & 07777) < 0)
-		return csys(c, "chmod", rel);
+	if (dl_node_own_fd(dfd, st->st_uid, st->st_gid, st->st_mode & 07777,
+			   &verb) < 0)
+		return csys(c, verb, rel);
 	r = copy_xattrs(c, sfd, NULL, dfd, NULL, rel);
 	if (r)
 		return r;
@@ -194,37 +186,24 @@ static int meta_fd(struct cp *c, int sfd, int dfd, const struct stat *st,
 	return 0;
 }
 
-/* The same for a symlink or a node, named by @name in @sdir and @ddir. */
+/* The same for a symlink or a node, named by @name in @sdir and @ddir.
+ * The xattr calls have no *at() form: they name it through /proc, with
+ * the l*() calls so that it is never followed. */
 static int meta_at(struct cp *c, int sdir, int ddir, const char *name,
 		   const struct stat *st, const char *rel)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	char spath[64 + 256], dpath[64 + 256];
+	const char *verb;
 	int r;
 
-	if (fchownat(ddir, name, st->st_uid, st->st_gid,
-		     AT_SYMLINK_NOFOLLOW) < 0)
-		return csys(c, "chown", rel);
-	if (!S_ISLNK(st->st_mode)) {
-		_cleanup_close_ int fd = -1;
-		char p[64];
-		struct stat now;
-
-		/* chmod the node through an O_PATH fd: never follow it, never
-		 * open the device */
-		fd = openat(ddir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &now) < 0)
-			return csys(c, "open", rel);
-		if (S_ISLNK(now.st_mode))
-			return cfail(c, "unable to chmod '%s': replaced", rel);
-		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-		if (chmod(p, st->st_mode & 07777) < 0 &&
-		    (errno != ENOENT ||
-		     fchmodat(ddir, name, st->st_mode & 07777, 0) < 0))
-			return csys(c, "chmod", rel);
-	}
-	if (proc_path(spath, sizeof(spath), sdir, name) < 0 ||
-	    proc_path(dpath, sizeof(dpath), ddir, name) < 0)
+	if (dl_node_own_at(ddir, name, st->st_uid, st->st_gid,
+			   S_ISLNK(st->st_mode) ? DL_NODE_LINK
+						: st->st_mode & 07777,
+			   &verb) < 0)
+		return csys(c, verb, rel);
+	if (dl_node_proc_path(spath, sizeof(spath), sdir, name) < 0 ||
+	    dl_node_proc_path(dpath, sizeof(dpath), ddir, name) < 0)
 		return cfail(c, "unable to copy '%s': name too long", rel);
 	r = copy_xattrs(c, -1, spath, -1, dpath, rel);
 	if (r)

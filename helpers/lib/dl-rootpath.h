@@ -5,7 +5,25 @@
 #define DL_ROOTPATH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+/**
+ * dl_openat2() - openat2(2) with O_CLOEXEC added, tried again a few times
+ * on EAGAIN (a rename or mount raced with the resolution) and EINTR
+ * @dirfd: the directory @path is looked up from
+ * @path: the path
+ * @flags: open(2) flags
+ * @mode: the mode of a file made by O_CREAT or O_TMPFILE, else ignored
+ * @resolve: RESOLVE_* flags (linux/openat2.h): RESOLVE_BENEATH,
+ *           RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS...
+ *
+ * Needs Linux 5.6.
+ *
+ * Return: the descriptor, or -1 with errno set.
+ */
+extern int dl_openat2(int dirfd, const char *path, int flags, mode_t mode,
+		      uint64_t resolve);
 
 /**
  * dl_root_open() - open @path inside a root, as if the root were "/"

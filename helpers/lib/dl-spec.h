@@ -23,6 +23,18 @@
  * Nothing here needs privileges; none prints or exits.
  */
 
+/*
+ * Docker's masked paths (linux.maskedPaths: hidden from the container) and
+ * read-only paths (linux.readonlyPaths), which dl_spec_build() writes for
+ * every container but a privileged one, and the LXC config applies when a
+ * spec has none; dl_spec_nmasked_paths and dl_spec_nreadonly_paths count
+ * them.
+ */
+extern const char *const dl_spec_masked_paths[];
+extern const size_t dl_spec_nmasked_paths;
+extern const char *const dl_spec_readonly_paths[];
+extern const size_t dl_spec_nreadonly_paths;
+
 /* What the options ask for; fill with dl_spec_opt(). */
 struct dl_spec_opts {
 	const char *name, *workdir, *user, *entrypoint, *hostname;

@@ -18,24 +18,29 @@
 /* The most of /etc/passwd or /etc/group we read: a root is untrusted. */
 #define ID_FILE_MAX (16u << 20)
 
-int dl_root_open(int rootfd, const char *path, int flags, mode_t mode)
+int dl_openat2(int dirfd, const char *path, int flags, mode_t mode,
+	       uint64_t resolve)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC),
 		.mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		.resolve = resolve,
 	};
 	int tries = 0;
 	long fd;
 
-	if (!*path)
-		path = "/";
 	/* EAGAIN: a rename or mount raced with the resolution; retry a few
 	 * times, not forever, for a container may keep renaming */
 	do
-		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+		fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	while (fd < 0 && (errno == EINTR || errno == EAGAIN) && ++tries < 64);
 	return (int)fd;
+}
+
+int dl_root_open(int rootfd, const char *path, int flags, mode_t mode)
+{
+	return dl_openat2(rootfd, *path ? path : "/", flags, mode,
+			  RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 int dl_root_open_parent(int rootfd, const char *path, char **name)

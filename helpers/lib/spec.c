@@ -39,16 +39,18 @@ static const char *const cap_names[CAP_MAX + 1] = {
 /* Docker's 14 default capabilities (CapEff 00000000a80425fb). */
 #define DEFAULT_CAPS 0xa80425fbULL
 
-static const char *const masked_paths[] = {
+const char *const dl_spec_masked_paths[] = {
 	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
 	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
 	"/proc/sched_debug", "/proc/scsi", "/sys/firmware",
 	"/sys/devices/virtual/powercap",
 };
+const size_t dl_spec_nmasked_paths = ARRAY_SIZE(dl_spec_masked_paths);
 
-static const char *const readonly_paths[] = {
+const char *const dl_spec_readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
+const size_t dl_spec_nreadonly_paths = ARRAY_SIZE(dl_spec_readonly_paths);
 
 static int fail(char **reason, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -870,11 +872,11 @@ static json_t *make_linux(const struct dl_spec_opts *o)
 	if (!lx || o->privileged)
 		return lx;
 	if (json_object_set_new(lx, "maskedPaths",
-				strings(masked_paths,
-					ARRAY_SIZE(masked_paths))) < 0 ||
+				strings(dl_spec_masked_paths,
+					dl_spec_nmasked_paths)) < 0 ||
 	    json_object_set_new(lx, "readonlyPaths",
-				strings(readonly_paths,
-					ARRAY_SIZE(readonly_paths))) < 0) {
+				strings(dl_spec_readonly_paths,
+					dl_spec_nreadonly_paths)) < 0) {
 		json_decref(lx);
 		return NULL;
 	}

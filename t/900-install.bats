@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# 900-install.bats: make install into a DESTDIR, use it, make uninstall.
+
+load helpers
+
+setup() {
+	DEST="$BATS_TEST_TMPDIR/dest"
+	PFX=/opt/dltest
+}
+
+install_tree() {
+	make -s -C "$DL_TOP" install DESTDIR="$DEST" PREFIX="$PFX" >/dev/null
+}
+
+@test "install: scripts on BINDIR, helpers in LIBEXECDIR/dockerlite, library in DATADIR" {
+	install_tree
+	assert_file_executable "$DEST$PFX/bin/dl"
+	assert_file_executable "$DEST$PFX/bin/dl-image"
+	assert_file_executable "$DEST$PFX/bin/dl-run"
+	assert_file_executable "$DEST$PFX/libexec/dockerlite/dl-snapshot"
+	assert_file_executable "$DEST$PFX/libexec/dockerlite/dl-spawn"
+	assert_file_exists "$DEST$PFX/share/dockerlite/dl-sh-setup"
+	assert_file_exists "$DEST$PFX/share/dockerlite/dl.seccomp"
+	run -0 stat -c %a "$DEST$PFX/share/dockerlite/dl-sh-setup"
+	assert_output 644
+	# helpers are plumbing: never on PATH
+	run ls "$DEST$PFX/bin"
+	refute_output --partial dl-snapshot
+	# the paths are substituted
+	run -1 grep -l '@LIBEXECDIR@\|@DATADIR@\|@VERSION@' -r "$DEST$PFX"
+}
+
+@test "install: the installed dl finds its helpers and library" {
+	install_tree
+	# the installed scripts name the final paths, not the DESTDIR ones
+	run -0 grep -c "DL_SHAREDIR='$PFX/share/dockerlite'" "$DEST$PFX/bin/dl-image"
+	run -0 grep -c "dl__libexec='$PFX/libexec/dockerlite'" \
+		"$DEST$PFX/share/dockerlite/dl-sh-setup"
+	# staged under DESTDIR, they are pointed at it by the environment
+	run -0 env DL_SHAREDIR="$DEST$PFX/share/dockerlite" \
+		DL_EXEC_PATH="$DEST$PFX/libexec/dockerlite" \
+		"$DEST$PFX/bin/dl" --exec-path
+	assert_output "$DEST$PFX/libexec/dockerlite"
+	run -0 env DL_SHAREDIR="$DEST$PFX/share/dockerlite" "$DEST$PFX/bin/dl" --version
+	assert_output --regexp '^dl version [0-9.]+$'
+	run -0 env DL_SHAREDIR="$DEST$PFX/share/dockerlite" \
+		DL_EXEC_PATH="$DEST$PFX/libexec/dockerlite" \
+		"$DEST$PFX/bin/dl" image --help
+	assert_line --index 0 'usage: dl image [--help] COMMAND [ARG...]'
+}
+
+@test "install: uninstall removes everything install put there" {
+	install_tree
+	make -s -C "$DL_TOP" uninstall DESTDIR="$DEST" PREFIX="$PFX" >/dev/null
+	run find "$DEST" -type f
+	assert_output ''
+	run find "$DEST" -type l
+	assert_output ''
+}
