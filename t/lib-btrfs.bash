@@ -31,6 +31,9 @@ dl_btrfs_teardown() {
 	done
 	if [ -n "${DL_TEST_OWN_MNT:-}" ]; then
 		umount "$DL_TEST_MNT" 2>/dev/null || umount -l "$DL_TEST_MNT"
+		# liblxc keeps a lock directory per containers path
+		rm -rf "/run/lxc/lock$DL_TEST_MNT"
+		rmdir -p "$(dirname "/run/lxc/lock$DL_TEST_MNT")" 2>/dev/null || true
 	fi
 }
 
