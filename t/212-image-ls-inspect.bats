@@ -174,11 +174,15 @@ assert_table() {
 	mkimage one >/dev/null
 	mkimage two >/dev/null
 	local want
-	want=$(dl image ls --no-trunc)
-	run -0 --separate-stderr dl images --no-trunc
+	# CREATED is relative to now: compare what does not move with the clock
+	want=$(dl image ls --no-trunc --format json)
+	run -0 --separate-stderr dl images --no-trunc --format json
 	assert_output "$want"
-	run -0 dl image list --no-trunc
+	run -0 dl image list --no-trunc --format json
 	assert_output "$want"
+	run -0 dl images --no-trunc
+	assert_line --index 0 --regexp '^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$'
+	assert_line --index 1 --regexp "^two +latest +$(dl image ls -q --no-trunc | head -n 1) "
 	run -0 dl images -a -q
 	assert_output "$(dl image ls -q)"
 }
