@@ -14,6 +14,7 @@
 
 #include "dl.h"
 #include "dl-btrfs.h"
+#include "dl-image.h"
 #include "dl-json.h"
 #include "dl-ref.h"
 #include "dl-time.h"
@@ -204,7 +205,8 @@ int main(int argc, char **argv)
 	_cleanup_close_ int srcfd = -1, dstfd = -1, lock = -1;
 	struct dl_ref ref = { 0 };
 	char img[DL_ID_LEN + 1], now[DL_TIME_LEN + 1];
-	json_t *spec, *cfg, *meta;
+	struct dl_image_meta meta;
+	json_t *spec, *cfg;
 	struct stat st;
 	int c, ret;
 
@@ -279,21 +281,17 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_FAIL, "unable to set '%s' read-only: %s",
 		       undo.rootfs, why);
 
-	free(path);
-	path = dl_path("tmp/%s/config.json", img);
-	if (dl_json_save(path, cfg) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", path);
 	/* size: unknown for a commit; counting would walk the whole tree */
-	meta = jcheck(json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "id", img,
-				"parent", parent, "created", now, "comment", msg,
-				"author", author, "size", 0));
-	free(path);
-	path = dl_path("tmp/%s/meta.json", img);
-	if (dl_json_save(path, meta) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", path);
-	if (rename(undo.dir, undo.pub) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to publish '%s'", undo.pub);
-	undo.published = true;
+	meta = (struct dl_image_meta){ .id = img, .parent = parent,
+				       .created = now, .comment = msg,
+				       .author = author };
+	ret = dl_image_docs_write(undo.dir, &meta, cfg, DL_WRITE_NOSYNC, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
+	/* the nested copies and documents were not fsync'd: one commit */
+	ret = dl_image_publish(undo.dir, undo.pub, &undo.published, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
 	if (tag && (ret = dl_ref_image_set(&ref, img, &why)))
 		dl_die(ret, "unable to tag '%s': %s", tag, why);
 	undo.done = true;
@@ -301,7 +299,6 @@ int main(int argc, char **argv)
 	printf("%s\n", img);
 
 	dl_ref_free(&ref);
-	json_decref(meta);
 	json_decref(cfg);
 	json_decref(spec);
 	free(undo.dir);

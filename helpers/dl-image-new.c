@@ -13,6 +13,7 @@
 #include "dl.h"
 #include "dl-archive.h"
 #include "dl-btrfs.h"
+#include "dl-image.h"
 #include "dl-imgconfig.h"
 #include "dl-json.h"
 #include "dl-ref.h"
@@ -136,32 +137,6 @@ static int fill(int src, bool is_dir, const char *rootfs, uint64_t *bytes,
 	return r;
 }
 
-static int write_meta(struct job *j, const char *parent, const char *now,
-		      const char *msg, const char *author, uint64_t bytes,
-		      json_t *config, char **reason)
-{
-	_cleanup_free_ char *cpath = NULL, *mpath = NULL;
-	json_t *meta;
-	int r;
-
-	cpath = dl_xasprintf("%s/config.json", j->tmp);
-	mpath = dl_xasprintf("%s/meta.json", j->tmp);
-	meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "id", j->id,
-			 "parent", parent ? parent : "", "created", now,
-			 "comment", msg ? msg : "", "author",
-			 author ? author : "", "size", (json_int_t)bytes);
-	if (!meta) {
-		*reason = dl_xstrdup("unable to build 'meta.json'");
-		return DL_EXIT_FAIL;
-	}
-	r = dl_json_save(cpath, config) < 0 || dl_json_save(mpath, meta) < 0;
-	if (r)
-		*reason = dl_xasprintf("unable to write '%s': %s", j->tmp,
-				       strerror(errno));
-	json_decref(meta);
-	return r ? DL_EXIT_FAIL : 0;
-}
-
 /* Tag the image, remembering what each name pointed at before. */
 static int set_tags(struct job *j, char **reason)
 {
@@ -262,6 +237,7 @@ int main(int argc, char **argv)
 	_cleanup_close_ int src = -1;
 	char now[DL_TIME_LEN + 1];
 	struct job j = { .lock = -1 };
+	struct dl_image_meta meta;
 	uint64_t bytes = 0;
 	struct stat st;
 	const char *source;
@@ -362,7 +338,11 @@ int main(int argc, char **argv)
 			      source);
 		goto on_error;
 	}
-	code = write_meta(&j, parent, now, msg, author, bytes, config, &reason);
+	meta = (struct dl_image_meta){ .id = j.id, .parent = parent,
+				       .created = now, .comment = msg,
+				       .author = author, .size = bytes };
+	code = dl_image_docs_write(j.tmp, &meta, config, DL_WRITE_NOSYNC,
+				   &reason);
 	if (code)
 		goto on_error;
 	code = dl_subvol_set_ro(j.rootfs, true, &reason);
@@ -370,12 +350,10 @@ int main(int argc, char **argv)
 		reason = wrap(reason, "set read-only", j.rootfs);
 		goto on_error;
 	}
-	if (rename(j.tmp, j.image) < 0) {
-		code = DL_EXIT_FAIL;
-		reason = wrap(dl_xstrdup(strerror(errno)), "publish", j.image);
+	/* nothing above was fsync'd: one commit makes it all durable */
+	code = dl_image_publish(j.tmp, j.image, &j.published, &reason);
+	if (code)
 		goto on_error;
-	}
-	j.published = true;
 	code = set_tags(&j, &reason);
 	if (code)
 		goto on_error;

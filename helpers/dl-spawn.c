@@ -40,6 +40,7 @@ struct spawn {
 	char **env;
 	bool detach, interactive;
 	int notify;			/* -d: pipe to the waiting parent */
+	int ready[2];			/* the init says the command runs */
 	struct lxc_container *c;	/* to watch the container */
 	struct dl_state st;
 	struct result *res;
@@ -70,23 +71,26 @@ static noreturn void die_start(const char *id, int code, const char *why)
  * The monitor: runs the container with liblxc in the foreground.  The
  * container inherits its stdin and stdout, and its stderr from fd 3: fd 2
  * is /dev/null, where liblxc writes its errors whatever its log settings
- * (they are in containers/ID/lxc.log).  The init moves fd 3 to 2.
+ * (they are in containers/ID/lxc.log).  The init moves fd 3 to 2, and
+ * writes to fd 4 (close-on-exec) once the command is exec'd.
  */
 static noreturn void monitor(struct spawn *sp, struct dl_stdio *io,
 			     const sigset_t *mask)
 {
 	struct lxc_container *c;
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), ready;
 
 	/* above the descriptors being placed */
 	null = null < 0 ? -1 : fcntl(null, F_DUPFD_CLOEXEC, 10);
+	ready = fcntl(sp->ready[1], F_DUPFD_CLOEXEC, 10);
 	setsid();
-	if (null < 0 || dup2(io->child[0], 0) < 0 || dup2(io->child[1], 1) < 0 ||
-	    dup2(io->child[2], 3) < 0 || dup2(null, 2) < 0)
+	if (null < 0 || ready < 0 || dup2(io->child[0], 0) < 0 ||
+	    dup2(io->child[1], 1) < 0 || dup2(io->child[2], 3) < 0 ||
+	    dup2(null, 2) < 0 || dup3(ready, 4, O_CLOEXEC) < 0)
 		_exit(DL_EXIT_FAIL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	syscall(SYS_close_range, 4, ~0U, 0);
+	syscall(SYS_close_range, 5, ~0U, 0);
 	dl_lxc_log(sp->id, true);
 	c = lxc_container_new(sp->id, sp->lxcpath);
 	if (c && c->is_defined(c)) {
@@ -110,19 +114,32 @@ static void tell_parent(struct spawn *sp, const char *msg)
 	sp->notify = -1;
 }
 
-/* Every tick until the container runs: record it, aim signals at init. */
-static int watch(struct dl_session *s)
+/*
+ * The init wrote to the ready pipe: the command runs.  Record it, aim
+ * signals at init, and let a -d parent go.  End of file instead: the
+ * monitor died first, which the end of the session reports.
+ */
+static int on_ready(struct dl_session *s)
 {
 	struct spawn *sp = s->data;
 	_cleanup_free_ char *reason = NULL;
-	const char *state = sp->c->state(sp->c);
+	ssize_t n;
 	pid_t pid;
+	char b;
 
-	if (!state || strcmp(state, "RUNNING"))
+	do
+		n = read(sp->ready[0], &b, 1);
+	while (n < 0 && errno == EINTR);
+	dl_closep(&sp->ready[0]);
+	if (n != 1)
 		return 0;
+	/* one query, answered by the monitor once it serves commands */
 	pid = sp->c->init_pid(sp->c);
-	if (pid <= 0)
+	if (pid <= 0) {
+		/* gone already: the end of the session records it */
+		tell_parent(sp, "R");
 		return 0;
+	}
 	sp->st.status = DL_STATUS_RUNNING;
 	sp->st.pid = pid;
 	sp->st.monitor_pid = getpid();
@@ -131,7 +148,6 @@ static int watch(struct dl_session *s)
 		dl_warn("unable to record state of container '%s': %s", sp->id,
 			reason);
 	s->target = pid;
-	s->tick = NULL;
 	tell_parent(sp, "R");
 	return 0;
 }
@@ -154,12 +170,16 @@ static int supervise(struct spawn *sp)
 			   sp->id);
 	dl_state_init(&sp->st);
 	dl_time_now(sp->st.started);
+	if (pipe2(sp->ready, O_CLOEXEC) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': pipe",
+			   sp->id);
 	mon = fork();
 	if (mon < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': fork",
 			   sp->id);
 	if (mon == 0)
 		monitor(sp, io, &mask);
+	dl_closep(&sp->ready[1]);
 	dl_stdio_close_child(io);
 	dl_lxc_log(NULL, false);
 	sp->c = lxc_container_new(sp->id, sp->lxcpath);
@@ -170,8 +190,8 @@ static int supervise(struct spawn *sp)
 	s.out_dst = STDOUT_FILENO;
 	s.err_dst = STDERR_FILENO;
 	s.child = mon;
-	s.tick = watch;
-	s.tick_ms = 5;
+	s.on_event = on_ready;
+	s.ev_fd = sp->ready[0];
 	s.data = sp;
 	if ((r = dl_session_run(&s, &reason)))
 		die_start(sp->id, r, reason);
@@ -315,9 +335,14 @@ static void prepare(struct spawn *sp, char **argv)
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if (sp->spec.terminal && ptsname_r(sp->io.out, console, sizeof(console)))
 		console[0] = '\0';
+	/* The seccomp profile and the LXC config are made again from
+	 * spec.json at every start, and read by this start at once: no
+	 * fsync (a crash loses nothing that the next start does not remake).
+	 * Still temp and rename, for the liblxc readers of another dl. */
 	free(path);
 	path = dl_xasprintf("%s/seccomp", sp->dir);
-	if (seccomp && dl_write_file_atomic(path, seccomp, strlen(seccomp), 0644))
+	if (seccomp && dl_write_file_atomic_flags(path, seccomp, strlen(seccomp),
+						  0644, DL_WRITE_NOSYNC))
 		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
 	if ((r = dl_lxc_config(&sp->spec, sp->id, sp->dir,
 			       seccomp ? path : NULL, console[0] ? console : NULL,
@@ -325,14 +350,15 @@ static void prepare(struct spawn *sp, char **argv)
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	free(path);
 	path = dl_xasprintf("%s/config", sp->dir);
-	if (dl_write_file_atomic(path, cfg, strlen(cfg), 0644))
+	if (dl_write_file_atomic_flags(path, cfg, strlen(cfg), 0644,
+				       DL_WRITE_NOSYNC))
 		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
-	dl_init_arm(argv, (char *const *)sp->spec.args, sp->env, sp->id, 3);
+	dl_init_arm(argv, (char *const *)sp->spec.args, sp->env, sp->id, 3, 4);
 }
 
 int main(int argc, char **argv)
 {
-	struct spawn sp = { .notify = -1 };
+	struct spawn sp = { .notify = -1, .ready = { -1, -1 } };
 	_cleanup_free_ char *share = NULL, *dir = NULL;
 	int c;
 

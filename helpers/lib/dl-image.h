@@ -5,6 +5,7 @@
 #define DL_IMAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -82,5 +83,56 @@ extern void dl_image_info_sort(struct dl_image_info *v, size_t n);
  * Return: 0 (also with no images/ at all: no image) or DL_EXIT_FAIL.
  */
 extern int dl_image_ids(char ***out, size_t *n, char **reason);
+
+/* What meta.json records of a new image (dl_image_docs_write()). */
+struct dl_image_meta {
+	const char *id;		/* the full image ID */
+	const char *parent;	/* the full ID of its parent, or NULL/"" */
+	const char *created;	/* RFC 3339 */
+	const char *comment;	/* NULL or "" for none */
+	const char *author;	/* NULL or "" for none */
+	uint64_t size;		/* bytes, 0 when unknown */
+};
+
+/**
+ * dl_image_docs_write() - write config.json and meta.json of a new image
+ * into @dir, the tmp/ID it is built in before being published
+ * @dir: the directory
+ * @meta: what meta.json records
+ * @config: the image config
+ * @flags: 0 (each file fsync'd), or DL_WRITE_NOSYNC when the caller makes
+ *         the whole tree durable with dl_image_sync() before publishing
+ * @reason: receives the failure text ("unable to write 'PATH': ...")
+ * Return: 0 or DL_EXIT_FAIL.  Needs write access to @dir.
+ */
+extern int dl_image_docs_write(const char *dir,
+			       const struct dl_image_meta *meta,
+			       const json_t *config, unsigned int flags,
+			       char **reason);
+
+/**
+ * dl_image_sync() - make everything written to the filesystem holding
+ * @dir durable (file data and metadata, subvolumes, flags), in one
+ * transaction commit; call it once, before the rename(2) that publishes
+ * a tree built without fsync
+ * @dir: a directory on the store's filesystem
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.  Needs read access to @dir.
+ */
+extern int dl_image_sync(const char *dir, char **reason);
+
+/**
+ * dl_image_publish() - publish a tree built without fsync: dl_image_sync(),
+ * rename(2) of @tmp to @image, then fsync(2) of the directory of @image,
+ * so that the new name is durable before a ref names it
+ * @tmp: the tree built (tmp/ID)
+ * @image: its published name (images/ID), which must not exist
+ * @published: set to true once the rename is made (even when the last
+ *             fsync fails: the caller then renames it back)
+ * @reason: receives the failure text ("unable to VERB 'OBJ': ...")
+ * Return: 0 or DL_EXIT_FAIL.  Needs write access to both directories.
+ */
+extern int dl_image_publish(const char *tmp, const char *image,
+			    bool *published, char **reason);
 
 #endif

@@ -30,6 +30,17 @@ extern char *dl_json_dumps(const json_t *j);
 extern int dl_json_save(const char *path, const json_t *j);
 
 /**
+ * dl_json_save_flags() - dl_json_save() with dl_write_file_atomic_flags()
+ * @flags (DL_WRITE_NOSYNC: temp and rename, no fsync)
+ * @path: the destination
+ * @j: the document
+ * @flags: 0 or DL_WRITE_NOSYNC
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_json_save_flags(const char *path, const json_t *j,
+			      unsigned int flags);
+
+/**
  * dl_json_print() - write @j to stdout, compact with sorted keys, newline
  * @j: the document
  * Return: 0, or -1 with errno set.

@@ -265,9 +265,14 @@ extern int dl_root_prepare_mounts(int rootfd, const struct dl_spec *spec,
  * @errfd: the descriptor the init finds the command's stderr at (2, or
  *         another when fd 2 of the liblxc caller must be kept for liblxc's
  *         own error messages); it becomes fd 2 in the init and the command
+ * @readyfd: the descriptor the init finds the write end of a pipe at, to
+ *           which it writes one byte, then closes, once the command is
+ *           exec'd (or failed to be): the event a supervisor waits for
+ *           instead of polling liblxc; -1 for none.  The command never
+ *           holds it (it is closed in the child before the exec).
  */
 extern void dl_init_arm(char **argv, char *const *cmd, char *const *envp,
-			const char *id, int errfd);
+			const char *id, int errfd, int readyfd);
 
 /**
  * dl_exec_in() - PATH search and execve(2) of @cmd with @envp, as the
@@ -329,9 +334,12 @@ struct dl_session {
 	int err_dst;		/* our stderr */
 	pid_t child;		/* waited for */
 	pid_t target;		/* forwarded signals go here; 0 holds them */
-	/* called every @tick_ms while set; returns 0 or a DL_EXIT_* code */
-	int (*tick)(struct dl_session *s);
-	int tick_ms;
+	/* when set: called once, as soon as @ev_fd polls readable (data,
+	 * end of file or error), and @ev_fd is polled no more (the callback
+	 * owns it); returns 0 or a DL_EXIT_* code; signals held until then
+	 * go to @target once it sets it */
+	int (*on_event)(struct dl_session *s);
+	int ev_fd;
 	void *data;
 	int status;		/* wait status of @child */
 };

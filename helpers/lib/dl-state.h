@@ -53,7 +53,8 @@ extern void dl_state_init(struct dl_state *st);
  * dl_state_read() - read containers/ID/state.json as recorded, without any
  * liveness check
  * @id: the full container ID
- * @st: receives the state ("created" when there is no state.json)
+ * @st: receives the state ("created" when there is no state.json, or an
+ *      empty one)
  * @reason: receives the failure text
  * Return: 0, DL_EXIT_NO when there is no such container, DL_EXIT_REJECT when
  * state.json is not valid, or DL_EXIT_FAIL.
@@ -61,7 +62,9 @@ extern void dl_state_init(struct dl_state *st);
 extern int dl_state_read(const char *id, struct dl_state *st, char **reason);
 
 /**
- * dl_state_write() - replace containers/ID/state.json atomically
+ * dl_state_write() - replace containers/ID/state.json atomically (temp
+ * file and rename(2)), but without fsync(2): the state of processes does
+ * not outlive a crash, and dl_lxc_state() corrects what one leaves behind
  * @id: the full container ID
  * @st: the state
  * @reason: receives the failure text

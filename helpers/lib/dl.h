@@ -170,6 +170,26 @@ extern bool dl_is_safe_relpath(const char *p);
 extern int dl_write_file_atomic(const char *path, const void *buf, size_t len,
 				mode_t mode);
 
+/* Flags of dl_write_file_atomic_flags(). */
+#define DL_WRITE_NOSYNC 0x1U /* no fsync(2) of the file nor its directory */
+
+/**
+ * dl_write_file_atomic_flags() - dl_write_file_atomic() with @flags
+ * @path: destination
+ * @buf: content
+ * @len: its length
+ * @mode: permission bits of the new file
+ * @flags: 0, or DL_WRITE_NOSYNC: still temp file + rename(2), so readers
+ *         see old or new, never half, but nothing is made durable: for
+ *         files rebuilt from others at every use, or for a tree that the
+ *         caller makes durable with one sync before publishing it
+ *         (dl_image_sync())
+ * Return: 0, or -1 with errno set; nothing is left behind on failure.
+ */
+extern int dl_write_file_atomic_flags(const char *path, const void *buf,
+				      size_t len, mode_t mode,
+				      unsigned int flags);
+
 /**
  * dl_read_file() - read a whole file (or stdin when @path is "-")
  * @path: the file

@@ -24,8 +24,15 @@ static int fsync_parent(const char *path)
 int dl_write_file_atomic(const char *path, const void *buf, size_t len,
 			 mode_t mode)
 {
+	return dl_write_file_atomic_flags(path, buf, len, mode, 0);
+}
+
+int dl_write_file_atomic_flags(const char *path, const void *buf, size_t len,
+			       mode_t mode, unsigned int flags)
+{
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
+	bool sync = !(flags & DL_WRITE_NOSYNC);
 	const char *p = buf;
 	int saved;
 
@@ -44,13 +51,13 @@ int dl_write_file_atomic(const char *path, const void *buf, size_t len,
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+	if (fchmod(fd, mode) < 0 || (sync && fsync(fd) < 0))
 		goto on_error;
 	if (close(dl_steal_fd(&fd)) < 0)
 		goto on_error;
 	if (rename(tmp, path) < 0)
 		goto on_error;
-	return fsync_parent(path);
+	return sync ? fsync_parent(path) : 0;
 
 on_error:
 	saved = errno;

@@ -3,10 +3,14 @@
  * Docker-shaped objects `docker image inspect` prints */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/btrfs.h>
 
 #include <jansson.h>
 
@@ -225,5 +229,97 @@ int dl_image_ids(char ***out, size_t *n, char **reason)
 	}
 	closedir(d);
 	*out = v;
+	return 0;
+}
+
+int dl_image_docs_write(const char *dir, const struct dl_image_meta *m,
+			const json_t *config, unsigned int flags,
+			char **reason)
+{
+	_cleanup_free_ char *cpath = dl_xasprintf("%s/config.json", dir);
+	_cleanup_free_ char *mpath = dl_xasprintf("%s/meta.json", dir);
+	const char *bad = NULL;
+	json_t *meta;
+
+	*reason = NULL;
+	meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "id", m->id,
+			 "parent", m->parent ? m->parent : "", "created",
+			 m->created, "comment", m->comment ? m->comment : "",
+			 "author", m->author ? m->author : "", "size",
+			 (json_int_t)m->size);
+	if (!meta) {
+		*reason = dl_xasprintf("unable to build '%s': invalid UTF-8 "
+				       "or out of memory", mpath);
+		return DL_EXIT_FAIL;
+	}
+	if (dl_json_save_flags(cpath, config, flags) < 0)
+		bad = cpath;
+	else if (dl_json_save_flags(mpath, meta, flags) < 0)
+		bad = mpath;
+	if (bad)
+		*reason = dl_xasprintf("unable to write '%s': %s", bad,
+				       strerror(errno));
+	json_decref(meta);
+	return bad ? DL_EXIT_FAIL : 0;
+}
+
+/*
+ * Why one sync before the publishing rename is enough, on btrfs:
+ * BTRFS_IOC_SYNC (as syncfs(2), which is measured a little slower here)
+ * writes back every dirty page of the filesystem, waits for it, and commits
+ * the running transaction.  btrfs is copy-on-write: a transaction reaches
+ * the disk whole (new trees, then the superblock pointing at them) or not
+ * at all, and transactions commit in order.  The rename is made after the
+ * commit that holds all the data of tmp/ID, its subvolume, files and
+ * read-only flag, so no later state of the disk, whether from a commit or
+ * from a replayed fsync log, can show images/ID without them: after a
+ * crash it is either not published (tmp/ID is swept as dead work) or whole.
+ * One commit instead of an fsync per file: the first fsync after making a
+ * subvolume costs a full commit anyway, and each one after it a log write.
+ */
+int dl_image_sync(const char *dir, char **reason)
+{
+	_cleanup_close_ int fd = -1;
+
+	*reason = NULL;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && ioctl(fd, BTRFS_IOC_SYNC, NULL) == 0)
+		return 0;
+	/* not btrfs (ENOTTY): the generic call */
+	if (fd < 0 || syncfs(fd) < 0) {
+		*reason = dl_xasprintf("unable to sync '%s': %s", dir,
+				       strerror(errno));
+		return DL_EXIT_FAIL;
+	}
+	return 0;
+}
+
+int dl_image_publish(const char *tmp, const char *image, bool *published,
+		     char **reason)
+{
+	_cleanup_free_ char *parent = dl_xstrdup(image);
+	_cleanup_close_ int fd = -1;
+	char *slash;
+	int r;
+
+	*published = false;
+	if ((r = dl_image_sync(tmp, reason)))
+		return r;
+	if (rename(tmp, image) < 0) {
+		*reason = dl_xasprintf("unable to publish '%s': %s", image,
+				       strerror(errno));
+		return DL_EXIT_FAIL;
+	}
+	*published = true;
+	/* the name made durable before any ref can point at it */
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		*reason = dl_xasprintf("unable to sync '%s': %s", parent,
+				       strerror(errno));
+		return DL_EXIT_FAIL;
+	}
 	return 0;
 }

@@ -43,9 +43,14 @@ char *dl_json_dumps(const json_t *j)
 
 int dl_json_save(const char *path, const json_t *j)
 {
+	return dl_json_save_flags(path, j, 0);
+}
+
+int dl_json_save_flags(const char *path, const json_t *j, unsigned int flags)
+{
 	_cleanup_free_ char *s = dl_json_dumps(j);
 
-	return dl_write_file_atomic(path, s, strlen(s), 0644);
+	return dl_write_file_atomic_flags(path, s, strlen(s), 0644, flags);
 }
 
 int dl_json_print(const json_t *j)

@@ -1203,6 +1203,7 @@ static struct {
 	char *title;
 	size_t title_len;
 	int errfd;
+	int readyfd;
 } dl_init;
 
 static void close_from(unsigned int fd)
@@ -1223,8 +1224,10 @@ static noreturn void init_run(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	if (dl_init.errfd != STDERR_FILENO)
 		dup2(dl_init.errfd, STDERR_FILENO);
-	/* a raw clone(2): no fork handlers run again in the child */
-	child = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	/* A raw clone(2): no fork handlers run again in the child.
+	 * CLONE_VFORK (without CLONE_VM: the child has its own copy) holds
+	 * us until the command is exec'd, or failed to be. */
+	child = (pid_t)syscall(SYS_clone, SIGCHLD | CLONE_VFORK, 0, 0, 0, 0);
 	if (child < 0) {
 		dprintf(STDERR_FILENO, "%s: fatal: unable to start container '%s': fork: %s\n",
 			dl_prog, dl_init.id, strerror(errno));
@@ -1241,6 +1244,13 @@ static noreturn void init_run(void)
 			ioctl(STDIN_FILENO, TIOCSCTTY, 0);
 		close_from(3);
 		_exit(dl_exec_in(dl_init.cmd, dl_init.envp, "start", dl_init.id));
+	}
+	/* The command runs: say so once to the supervisor, which waits
+	 * for this instead of asking liblxc again and again. */
+	if (dl_init.readyfd >= 0) {
+		while (write(dl_init.readyfd, "R", 1) < 0 && errno == EINTR)
+			;
+		close(dl_init.readyfd);
 	}
 	/* Closing every other descriptor, the synchronisation socket among
 	 * them, is what tells the monitor that init is up (as lxc-init). */
@@ -1278,7 +1288,7 @@ static void init_prepare(void)
 }
 
 void dl_init_arm(char **argv, char *const *cmd, char *const *envp,
-		 const char *id, int errfd)
+		 const char *id, int errfd, int readyfd)
 {
 	int n = 0;
 
@@ -1293,6 +1303,7 @@ void dl_init_arm(char **argv, char *const *cmd, char *const *envp,
 	dl_init.envp = envp;
 	dl_init.id = id;
 	dl_init.errfd = errfd;
+	dl_init.readyfd = readyfd;
 	/* Our own environment must not look like the container's. */
 	unsetenv("container");
 	if (!dl_init.registered)
@@ -1486,14 +1497,6 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -1535,7 +1538,7 @@ int dl_session_run(struct dl_session *s, char **reason)
 	uint64_t pending = 0;
 	bool done = false;
 	int in_src = s->in_src, out = io->out, err = io->err, in = io->in;
-	int64_t last_tick = 0;
+	int ev = s->on_event ? s->ev_fd : -1;
 	struct pump pout = { &out, s->out_dst }, perr = { &err, s->err_dst };
 
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -1551,9 +1554,9 @@ int dl_session_run(struct dl_session *s, char **reason)
 	if (io->tty)
 		in = in >= 0 ? dup(in) : -1;
 	for (;;) {
-		struct pollfd fds[5];
+		struct pollfd fds[6];
 		int nfds = 0, timeout = -1, i_sig, i_src = -1, i_in = -1,
-		    i_out = -1, i_err = -1, r;
+		    i_out = -1, i_err = -1, i_ev = -1, r;
 
 		if (done && out < 0 && err < 0)
 			break;
@@ -1566,11 +1569,8 @@ int dl_session_run(struct dl_session *s, char **reason)
 			fds[i_out = nfds++] = (struct pollfd){ .fd = out, .events = POLLIN };
 		if (err >= 0)
 			fds[i_err = nfds++] = (struct pollfd){ .fd = err, .events = POLLIN };
-		if (s->tick) {
-			timeout = (int)(last_tick + s->tick_ms - now_ms());
-			if (timeout < 0)
-				timeout = 0;
-		}
+		if (ev >= 0)
+			fds[i_ev = nfds++] = (struct pollfd){ .fd = ev, .events = POLLIN };
 		if (done)
 			timeout = 250;	/* orphans may keep a pipe open */
 		r = poll(fds, (nfds_t)nfds, timeout);
@@ -1580,9 +1580,12 @@ int dl_session_run(struct dl_session *s, char **reason)
 		}
 		if (r == 0 && done)
 			break;
-		if (s->tick && now_ms() - last_tick >= s->tick_ms) {
-			last_tick = now_ms();
-			if ((r = s->tick(s))) {
+		if (r <= 0)
+			continue;
+		/* first: a command that ran and ended at once is seen running */
+		if (i_ev >= 0 && fds[i_ev].revents) {
+			ev = -1;
+			if ((r = s->on_event(s))) {
 				*reason = dl_xstrdup("the watch of the container failed");
 				return r;
 			}
@@ -1592,8 +1595,6 @@ int dl_session_run(struct dl_session *s, char **reason)
 					pending &= ~(1ULL << sig);
 				}
 		}
-		if (r <= 0)
-			continue;
 		if (fds[i_sig].revents) {
 			struct signalfd_siginfo si;
 

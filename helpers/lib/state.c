@@ -71,6 +71,10 @@ int dl_state_read(const char *id, struct dl_state *st, char **reason)
 		*reason = dl_xasprintf("%s: %s", path, strerror(errno));
 		return DL_EXIT_FAIL;
 	}
+	/* empty: written without fsync just before a crash (see
+	 * dl_state_write()); nothing runs after a reboot, so as none */
+	if (len == 0)
+		return 0;
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
 		*reason = dl_xasprintf("%s:%d:%d: %s", path, jerr.line,
@@ -121,11 +125,19 @@ json_t *dl_state_json(const struct dl_state *st)
 	return j;
 }
 
+/*
+ * Temp file and rename, so a reader sees the old or the new state, but no
+ * fsync: state.json describes processes, which a crash ends anyway.  After
+ * one, a "running" left behind is corrected by dl_lxc_state() (no
+ * supervisor holds the lock: exited), and a file the crash left empty reads
+ * as no state at all.  Durability would cost a btrfs log write or commit
+ * at every start and every exit, on the path of each dl run.
+ */
 int dl_state_write(const char *id, const struct dl_state *st, char **reason)
 {
 	_cleanup_free_ char *path = dl_path("containers/%s/state.json", id);
 	json_t *j = dl_state_json(st);
-	int r = dl_json_save(path, j);
+	int r = dl_json_save_flags(path, j, DL_WRITE_NOSYNC);
 
 	json_decref(j);
 	if (r < 0) {
