@@ -54,24 +54,29 @@ static char *command_line(const struct ctr *c)
 	return line;
 }
 
-static int load(const char *id, struct ctr *c)
+static int load(const char *id, struct ctr *c, char **reason)
 {
 	_cleanup_free_ char *p = dl_path("containers/%s/spec.json", id);
-	_cleanup_free_ char *reason = NULL;
+	_cleanup_free_ char *why = NULL;
+	int ret;
 
 	memcpy(c->id, id, DL_ID_LEN + 1);
-	c->spec = dl_json_load(p, &reason);
+	c->spec = dl_json_load(p, &why);
 	if (!c->spec) {
 		if (errno == ENOENT)
 			return DL_EXIT_NO;
-		dl_die(DL_EXIT_REJECT, "unable to read '%s': %s", p, reason);
+		*reason = dl_xasprintf("%s", why);
+		return DL_EXIT_REJECT;
 	}
 	c->created = annotation(c, "org.dockerlite.created");
-	free(reason);
-	reason = NULL;
-	if (dl_state_read(id, &c->st, &reason))
-		dl_die(DL_EXIT_REJECT, "unable to read state of '%s': %s", id,
-		       reason);
+	free(why);
+	why = NULL;
+	ret = dl_state_read(id, &c->st, &why);
+	if (ret) {
+		*reason = dl_xasprintf("state: %s", why);
+		json_decref(c->spec);
+		return ret;
+	}
 	/* recorded running, but its supervisor is gone: it died unrecorded */
 	if (c->st.status == DL_STATUS_RUNNING && !dl_state_supervised(id)) {
 		c->st.status = DL_STATUS_EXITED;
@@ -224,9 +229,17 @@ static struct ctr *load_all(size_t *n)
 	while ((e = readdir(d))) {
 		if (!dl_is_id(e->d_name))
 			continue;
+		_cleanup_free_ char *reason = NULL;
+		int r;
+
 		v = dl_xrealloc(v, (*n + 1) * sizeof(*v));
-		if (load(e->d_name, &v[*n]) == 0)
+		r = load(e->d_name, &v[*n], &reason);
+		if (r == 0)
 			(*n)++;
+		else if (r != DL_EXIT_NO)
+			/* one broken container hides no other */
+			dl_warn("unable to read container '%s': %s", e->d_name,
+				reason);
 	}
 	closedir(d);
 	qsort(v, *n, sizeof(*v), by_created_desc);
@@ -268,11 +281,18 @@ int main(int argc, char **argv)
 	} else {
 		n = (size_t)(argc - optind);
 		v = dl_xcalloc(n, sizeof(*v));
-		for (i = 0; i < n; i++)
-			if (load(argv[optind + (int)i], &v[i]))
-				dl_die(DL_EXIT_NO,
-				       "unable to inspect container '%s': no such container",
-				       argv[optind + (int)i]);
+		for (i = 0; i < n; i++) {
+			_cleanup_free_ char *reason = NULL;
+			const char *id = argv[optind + (int)i];
+			int r = load(id, &v[i], &reason);
+
+			if (r == DL_EXIT_NO)
+				dl_die(r, "unable to inspect container '%s': no such container",
+				       id);
+			if (r)
+				dl_die(r, "unable to inspect container '%s': %s",
+				       id, reason);
+		}
 	}
 	for (i = 0; i < n; i++) {
 		if (running_only && strcmp(status(&v[i]), "running"))

@@ -209,3 +209,16 @@ true"
 	assert_line ran
 	dl rm again
 }
+
+@test "dl ps: a container with a broken spec is warned about and hides no other" {
+	dl create --name good busybox true >/dev/null
+	local bad
+	bad=$(dl create busybox true)
+	printf '{broken' >"$DL_ROOT/containers/$bad/spec.json"
+	run -0 --separate-stderr dl ps -a -q --no-trunc
+	assert_output "$(dl-ref -c get good)"
+	[[ "$stderr" == *"warning: unable to read container '$bad'"* ]]
+	run -4 --separate-stderr dl-container-inspect "$bad"
+	[[ "$stderr" == *"fatal: unable to inspect container '$bad'"* ]]
+	dl rm good
+}

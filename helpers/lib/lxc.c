@@ -32,6 +32,7 @@
 #include "dl.h"
 #include "dl-json.h"
 #include "dl-lxc.h"
+#include "dl-spec.h"
 #include "dl-state.h"
 
 extern char **environ;
@@ -535,17 +536,6 @@ static void put_mount(FILE *f, const struct dl_mount *m)
 	fputs(" 0 0\n", f);
 }
 
-/* Docker's masked and read-only paths, used when the spec has none. */
-static const char *const docker_masked[] = {
-	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/proc/scsi", "/sys/firmware",
-	"/sys/devices/virtual/powercap",
-};
-static const char *const docker_ro[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
-
 /* Masked paths: /dev/null over files, an empty read-only tmpfs over
  * directories (the kind as on the host: /proc and /sys are the kernel's);
  * read-only paths: the container's own path bound over itself, seen
@@ -553,12 +543,12 @@ static const char *const docker_ro[] = {
  * optional: not every kernel has them all. */
 static void put_masks(FILE *f, const struct dl_spec *sp, const char *rootfs)
 {
-	const char *const *masked = sp->masked_set ? sp->masked : docker_masked;
-	const char *const *ro = sp->ro_set ? sp->ro_paths : docker_ro;
-	size_t nm = sp->masked_set ? sp->nmasked :
-				     sizeof(docker_masked) / sizeof(docker_masked[0]);
-	size_t nr = sp->ro_set ? sp->nro :
-				 sizeof(docker_ro) / sizeof(docker_ro[0]);
+	const char *const *masked = sp->masked_set ? sp->masked :
+						     dl_spec_masked_paths;
+	const char *const *ro = sp->ro_set ? sp->ro_paths :
+					     dl_spec_readonly_paths;
+	size_t nm = sp->masked_set ? sp->nmasked : dl_spec_nmasked_paths;
+	size_t nr = sp->ro_set ? sp->nro : dl_spec_nreadonly_paths;
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
