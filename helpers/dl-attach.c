@@ -16,6 +16,7 @@
 
 #include "dl.h"
 #include "dl-lxc.h"
+#include "dl-rootpath.h"
 
 #define USAGE \
 	"dl-attach [-i] [-t] [-d] [-e K=V]... [-w DIR] [-u USER[:GROUP]] ID " \
@@ -132,17 +133,16 @@ int main(int argc, char **argv)
 {
 	_cleanup_free_ char *reason = NULL, *path = NULL, *lxcpath = NULL;
 	_cleanup_free_ char *host = NULL;
-	_cleanup_free_ gid_t *gids = NULL;
 	_cleanup_close_ int rootfd = -1;
 	lxc_attach_options_t ao = LXC_ATTACH_OPTIONS_DEFAULT;
 	struct dl_session s = { 0 };
 	struct dl_spec spec;
 	struct dl_stdio io;
+	struct dl_user u = { 0 };
 	struct payload p;
 	struct opts o = { 0 };
 	struct lxc_container *c;
 	const char *id;
-	size_t ngids = 0;
 	long logsize;
 	bool running;
 	int saved;
@@ -175,18 +175,21 @@ int main(int argc, char **argv)
 	if (rootfd < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to exec in container '%s': %s",
 			   id, path);
-	ao.uid = spec.uid;
-	ao.gid = spec.gid;
-	if (o.user && dl_lookup_user(rootfd, o.user, &ao.uid, &ao.gid, &gids,
-				     &ngids, &reason))
-		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s", id,
-		       reason);
-	if (!o.user) {
-		ngids = spec.ngids;
-		gids = spec.ngids ? dl_xcalloc(ngids, sizeof(gid_t)) : NULL;
-		if (ngids)
-			memcpy(gids, spec.gids, ngids * sizeof(gid_t));
+	/* as docker exec: an empty -u is the container's user */
+	if (o.user && *o.user) {
+		if (dl_root_user(rootfd, o.user, &u, &reason))
+			dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s",
+			       id, reason);
+	} else {
+		u.uid = spec.uid;
+		u.gid = spec.gid;
+		u.ngids = spec.ngids;
+		u.gids = spec.ngids ? dl_xcalloc(u.ngids, sizeof(gid_t)) : NULL;
+		if (u.ngids)
+			memcpy(u.gids, spec.gids, u.ngids * sizeof(gid_t));
 	}
+	ao.uid = u.uid;
+	ao.gid = u.gid;
 
 	logsize = dl_lxc_log_size(id);
 	dl_lxc_log(id, false);
@@ -221,8 +224,8 @@ int main(int argc, char **argv)
 	if (spec.nnp)
 		ao.attach_flags |= LXC_ATTACH_NO_NEW_PRIVS;
 	ao.attach_flags |= LXC_ATTACH_SETGROUPS;
-	ao.groups.size = ngids;
-	ao.groups.list = gids;
+	ao.groups.size = u.ngids;
+	ao.groups.list = u.gids;
 	ao.env_policy = LXC_ATTACH_CLEAR_ENV;
 	ao.initial_cwd = (char *)"/";
 	ao.stdin_fd = io.child[0];
@@ -250,5 +253,6 @@ int main(int argc, char **argv)
 		dl_die(r, "unable to exec in container '%s': %s", id, reason);
 	lxc_container_put(c);
 	dl_spec_free(&spec);
+	dl_user_free(&u);
 	return dl_exit_status(s.status);
 }

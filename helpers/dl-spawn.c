@@ -327,8 +327,7 @@ static void prepare(struct spawn *sp, char **argv)
 		seccomp = dl_seccomp_profile(share,
 					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
 	}
-	if ((r = dl_root_prepare_mounts(rootfd, &sp->spec, &reason)) ||
-	    (r = dl_root_mkdir(rootfd, sp->spec.cwd, &reason)))
+	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if (dl_stdio_open(&sp->io, sp->spec.terminal,
 			  sp->interactive && !sp->detach, -1, &reason))

@@ -93,7 +93,7 @@ PATH=/bin:/usr/bin"
 	run -0 dl-attach -u 123:456 "$id" id
 	assert_output 'uid=123 gid=456'
 	run -125 --separate-stderr dl-attach -u nosuchuser "$id" id
-	[[ "$stderr" == *'unable to find user nosuchuser: no matching entries in passwd file' ]]
+	[[ "$stderr" == *"unable to find user 'nosuchuser': no matching entries in passwd file" ]]
 }
 
 @test "dl-attach: -i passes binary stdin byte-exact; without it stdin is empty" {

@@ -228,25 +228,16 @@ extern int dl_root_find_exec(int rootfd, const char *cwd, const char *file,
 			     char *const envp[], char **reason);
 
 /**
- * dl_root_mkdir() - make directory @path and its parents inside @rootfd,
- * resolving every component inside the root
- * @rootfd: the container's root directory
- * @path: an absolute path in the container
- * @reason: receives the failure text
- * Return: 0 (also when it exists) or DL_EXIT_FAIL.
- */
-extern int dl_root_mkdir(int rootfd, const char *path, char **reason);
-
-/**
- * dl_root_prepare_mounts() - check that every bind source exists (it is
- * never created) and make the mount points inside the root
+ * dl_root_prepare() - check that every bind source exists (it is never
+ * created), then make the mount points and the working directory inside
+ * the root (dl_root_mkdir_p(), dl-rootpath.h: nothing leads out of it)
  * @rootfd: the container's root directory
  * @spec: the spec
  * @reason: receives the failure text
  * Return: 0 or DL_EXIT_FAIL.
  */
-extern int dl_root_prepare_mounts(int rootfd, const struct dl_spec *spec,
-				  char **reason);
+extern int dl_root_prepare(int rootfd, const struct dl_spec *spec,
+			   char **reason);
 
 /**
  * dl_init_arm() - make the container's init dockerlite's own: liblxc 5 runs
@@ -376,21 +367,5 @@ extern int dl_exit_status(int wstatus);
  * Return: the signal number, or -1.
  */
 extern int dl_signal_parse(const char *s);
-
-/**
- * dl_lookup_user() - resolve "NAME|UID[:GROUP|GID]" through the container's
- * /etc/passwd and /etc/group, as Docker's --user
- * @rootfd: the container's root directory
- * @spec: the user, as given
- * @uid: receives the uid
- * @gid: receives the gid (the user's primary group when not given, else 0)
- * @gids: receives the supplementary groups of a user found in /etc/passwd
- *        (malloc'd, may be NULL)
- * @ngids: receives their number
- * @reason: receives the failure text
- * Return: 0 or DL_EXIT_NO (no such user or group).
- */
-extern int dl_lookup_user(int rootfd, const char *spec, uid_t *uid, gid_t *gid,
-			  gid_t **gids, size_t *ngids, char **reason);
 
 #endif

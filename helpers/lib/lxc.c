@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pty.h>
@@ -32,6 +31,7 @@
 #include "dl.h"
 #include "dl-json.h"
 #include "dl-lxc.h"
+#include "dl-rootpath.h"
 #include "dl-spec.h"
 #include "dl-state.h"
 
@@ -935,27 +935,10 @@ int dl_lxc_state(const char *id, struct dl_state *st, char **reason)
 /* ------------------------------------------------------------------ */
 /* Paths inside the container's root, resolved as the container sees them */
 
-static int root_open(int rootfd, const char *path, int flags, mode_t mode)
-{
-	struct open_how how = {
-		/* O_PATH takes no other flag than these */
-		.flags = (uint64_t)(flags | O_CLOEXEC |
-				    ((flags & O_PATH) ? 0 : O_NOCTTY)),
-		.mode = (flags & O_CREAT) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-
-	while (*path == '/')
-		path++;
-	if (!*path)
-		path = ".";
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-}
-
 /* 0 when @path is an executable regular file in the root, else an errno */
 static int check_exec(int rootfd, const char *path)
 {
-	_cleanup_close_ int fd = root_open(rootfd, path, O_PATH, 0);
+	_cleanup_close_ int fd = dl_root_open(rootfd, path, O_PATH, 0);
 	struct stat sb;
 
 	if (fd < 0 || fstat(fd, &sb) < 0)
@@ -1022,71 +1005,40 @@ int dl_root_find_exec(int rootfd, const char *cwd, const char *file,
 	return DL_EXIT_NOT_FOUND;
 }
 
-/* Make the last component of @path, resolving the rest inside the root. */
-static int root_mkdir_one(int rootfd, const char *path, bool file)
+/* Make an empty file at @path (a bind mount point), the rest of the path
+ * resolved inside the root; an existing one, even a symlink, is left. */
+static int root_touch(int rootfd, const char *path)
 {
-	_cleanup_free_ char *parent = dl_xstrdup(path);
-	_cleanup_close_ int pfd = -1;
-	char *slash = strrchr(parent, '/');
-	const char *name = slash ? slash + 1 : parent;
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int pfd = dl_root_open_parent(rootfd, path, &name);
+	int fd;
 
-	if (slash == parent)
-		pfd = root_open(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-	else if (slash) {
-		*slash = '\0';
-		pfd = root_open(rootfd, parent, O_PATH | O_DIRECTORY, 0);
-	} else {
-		pfd = root_open(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-	}
 	if (pfd < 0)
 		return -1;
-	if (file) {
-		int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-					   O_NOFOLLOW | O_NOCTTY, 0644);
-
-		if (fd < 0)
-			return errno == EEXIST ? 0 : -1;
-		close(fd);
-		return 0;
-	}
-	if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+	if (!name) {
+		errno = EISDIR;
 		return -1;
+	}
+	fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+			       O_NOFOLLOW | O_NOCTTY, 0644);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(fd);
 	return 0;
 }
 
-int dl_root_mkdir(int rootfd, const char *path, char **reason)
+/* dl_root_mkdir_p() with the failure told in @reason */
+static int root_mkdir(int rootfd, const char *path, char **reason)
 {
-	_cleanup_free_ char *p = dl_xstrdup(path);
-	char *s = p;
-
-	for (;;) {
-		_cleanup_close_ int fd = -1;
-
-		s = strchr(s + 1, '/');
-		if (s)
-			*s = '\0';
-		if (*p) {
-			fd = root_open(rootfd, p, O_PATH | O_DIRECTORY, 0);
-			if (fd < 0 && errno == ENOENT) {
-				if (root_mkdir_one(rootfd, p, false) == 0)
-					fd = root_open(rootfd, p,
-						       O_PATH | O_DIRECTORY, 0);
-			}
-			if (fd < 0) {
-				*reason = dl_xasprintf("%s: %s", p,
-						       errno == ENOTDIR ?
-						       "exists and is not a directory" :
-						       strerror(errno));
-				return DL_EXIT_FAIL;
-			}
-		}
-		if (!s)
-			return 0;
-		*s = '/';
-	}
+	if (dl_root_mkdir_p(rootfd, path, 0755) == 0)
+		return 0;
+	*reason = dl_xasprintf("%s: %s", path, errno == ENOTDIR ?
+			       "exists and is not a directory" :
+			       strerror(errno));
+	return DL_EXIT_FAIL;
 }
 
-int dl_root_prepare_mounts(int rootfd, const struct dl_spec *sp, char **reason)
+int dl_root_prepare(int rootfd, const struct dl_spec *sp, char **reason)
 {
 	struct stat sb;
 	size_t i;
@@ -1111,20 +1063,20 @@ int dl_root_prepare_mounts(int rootfd, const struct dl_spec *sp, char **reason)
 			continue;
 		if (!is_bind(m) || (stat(m->source, &sb) == 0 &&
 				    S_ISDIR(sb.st_mode))) {
-			if ((r = dl_root_mkdir(rootfd, m->dest, reason)))
+			if ((r = root_mkdir(rootfd, m->dest, reason)))
 				return r;
 			continue;
 		}
 		parent = dl_xstrdup(m->dest);
 		*strrchr(parent, '/') = '\0';
-		if (*parent && (r = dl_root_mkdir(rootfd, parent, reason)))
+		if (*parent && (r = root_mkdir(rootfd, parent, reason)))
 			return r;
-		if (root_mkdir_one(rootfd, m->dest, true) < 0) {
+		if (root_touch(rootfd, m->dest) < 0) {
 			*reason = dl_xasprintf("%s: %s", m->dest, strerror(errno));
 			return DL_EXIT_FAIL;
 		}
 	}
-	return 0;
+	return root_mkdir(rootfd, sp->cwd, reason);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1699,141 +1651,4 @@ int dl_signal_parse(const char *s)
 		return n >= SIGRTMIN && n <= SIGRTMAX ? (int)n : -1;
 	}
 	return -1;
-}
-
-/* Field @n (0-based) of a colon-separated line, copied to @out. */
-static bool field(const char *line, int n, char *out, size_t sz)
-{
-	size_t len;
-
-	while (n-- > 0) {
-		line = strchr(line, ':');
-		if (!line)
-			return false;
-		line++;
-	}
-	len = strcspn(line, ":\n");
-	if (len >= sz)
-		return false;
-	memcpy(out, line, len);
-	out[len] = '\0';
-	return true;
-}
-
-static bool parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return !errno && !*end && *out < 0xffffffffUL;
-}
-
-/* Read file @name of the root into @buf. */
-static int root_read(int rootfd, const char *name, char **buf)
-{
-	_cleanup_close_ int fd = root_open(rootfd, name, O_RDONLY, 0);
-	_cleanup_free_ char *path = NULL;
-
-	*buf = NULL;
-	if (fd < 0)
-		return -1;
-	path = dl_xasprintf("/proc/self/fd/%d", fd);
-	return dl_read_file(path, buf, NULL);
-}
-
-/* The line of file @name whose field 0 is @key, or field 2 is @id. */
-static char *db_find(int rootfd, const char *name, const char *key,
-		     const unsigned long *id, char **buf)
-{
-	char *line, *save = NULL, f[256];
-	unsigned long v;
-
-	if (root_read(rootfd, name, buf) < 0)
-		return NULL;
-	for (line = strtok_r(*buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (key && field(line, 0, f, sizeof(f)) && !strcmp(f, key))
-			return line;
-		if (id && field(line, 2, f, sizeof(f)) && parse_id(f, &v) &&
-		    v == *id)
-			return line;
-	}
-	return NULL;
-}
-
-int dl_lookup_user(int rootfd, const char *spec, uid_t *uid, gid_t *gid,
-		   gid_t **gids, size_t *ngids, char **reason)
-{
-	_cleanup_free_ char *user = dl_xstrdup(spec);
-	_cleanup_free_ char *pw = NULL, *gr = NULL;
-	char *group = strchr(user, ':'), name[256] = "", f[256];
-	const char *line;
-	unsigned long v;
-	bool have_name = false;
-
-	*gids = NULL;
-	*ngids = 0;
-	if (group)
-		*group++ = '\0';
-	if (parse_id(user, &v)) {
-		*uid = (uid_t)v;
-		line = db_find(rootfd, "etc/passwd", NULL, &v, &pw);
-	} else {
-		line = db_find(rootfd, "etc/passwd", user, NULL, &pw);
-		if (!line || !field(line, 2, f, sizeof(f)) || !parse_id(f, &v)) {
-			*reason = dl_xasprintf("unable to find user %s: no matching entries in passwd file",
-					       user);
-			return DL_EXIT_NO;
-		}
-		*uid = (uid_t)v;
-	}
-	*gid = 0;
-	if (line && field(line, 3, f, sizeof(f)) && parse_id(f, &v))
-		*gid = (gid_t)v;
-	if (line && field(line, 0, name, sizeof(name)))
-		have_name = true;
-	if (group && *group) {
-		_cleanup_free_ char *gb = NULL;
-
-		if (parse_id(group, &v)) {
-			*gid = (gid_t)v;
-		} else {
-			line = db_find(rootfd, "etc/group", group, NULL, &gb);
-			if (!line || !field(line, 2, f, sizeof(f)) ||
-			    !parse_id(f, &v)) {
-				*reason = dl_xasprintf("unable to find group %s: no matching entries in group file",
-						       group);
-				return DL_EXIT_NO;
-			}
-			*gid = (gid_t)v;
-		}
-		return 0;
-	}
-	if (!have_name)
-		return 0;
-	/* supplementary groups: every group listing the user */
-	if (root_read(rootfd, "etc/group", &gr) == 0) {
-		char *l, *save = NULL;
-
-		for (l = strtok_r(gr, "\n", &save); l;
-		     l = strtok_r(NULL, "\n", &save)) {
-			char members[4096], *m, *msave = NULL;
-
-			if (!field(l, 3, members, sizeof(members)) ||
-			    !field(l, 2, f, sizeof(f)) || !parse_id(f, &v))
-				continue;
-			for (m = strtok_r(members, ",", &msave); m;
-			     m = strtok_r(NULL, ",", &msave)) {
-				if (strcmp(m, name))
-					continue;
-				*gids = dl_xrealloc(*gids, (*ngids + 1) *
-							   sizeof(gid_t));
-				(*gids)[(*ngids)++] = (gid_t)v;
-			}
-		}
-	}
-	return 0;
 }
