@@ -35,7 +35,7 @@
 
 static struct {
 	char *dir, *rootfs, *pub;
-	bool made_dir, made_rootfs, published;
+	bool made_dir, published;
 	bool done;
 } undo;
 
@@ -50,21 +50,9 @@ static void undo_all(void)
 			strerror(errno));
 		return;
 	}
-	if (undo.made_rootfs && dl_subvol_delete(undo.rootfs, &why))
-		dl_warn("unable to delete '%s': %s", undo.rootfs, why);
+	if (undo.made_dir && dl_tmp_remove(undo.dir, &why))
+		dl_warn("unable to remove '%s': %s", undo.dir, why);
 	free(why);
-	if (undo.made_dir) {
-		int fd = open(undo.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			unlinkat(fd, "config.json", 0);
-			unlinkat(fd, "meta.json", 0);
-			close(fd);
-		}
-		if (rmdir(undo.dir) < 0)
-			dl_warn("unable to remove '%s': %s", undo.dir,
-				strerror(errno));
-	}
 }
 
 static json_t *jcheck(json_t *j)
@@ -270,7 +258,6 @@ int main(int argc, char **argv)
 	ret = dl_subvol_snapshot(src, undo.rootfs, false, &why);
 	if (ret)
 		dl_die(DL_EXIT_FAIL, "unable to snapshot '%s': %s", src, why);
-	undo.made_rootfs = true;
 	srcfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	dstfd = open(undo.rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srcfd < 0 || dstfd < 0)

@@ -52,7 +52,7 @@
 static struct {
 	char *tmpdir, *rootfs, *name;
 	const char *id;
-	bool made_dir, made_rootfs, published;
+	bool made_dir, published;
 } undo;
 
 static void undo_all(void)
@@ -61,20 +61,8 @@ static void undo_all(void)
 
 	if (undo.published)
 		return;
-	if (undo.made_rootfs && dl_subvol_delete(undo.rootfs, &why))
-		dl_warn("unable to delete '%s': %s", undo.rootfs, why);
-	if (undo.made_dir) {
-		int fd = open(undo.tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			unlinkat(fd, "spec.json", 0);
-			unlinkat(fd, "state.json", 0);
-			close(fd);
-		}
-		if (rmdir(undo.tmpdir) < 0)
-			dl_warn("unable to remove '%s': %s", undo.tmpdir,
-				strerror(errno));
-	}
+	if (undo.made_dir && dl_tmp_remove(undo.tmpdir, &why))
+		dl_warn("unable to remove '%s': %s", undo.tmpdir, why);
 	free(why);
 	why = NULL;
 	if (undo.name && dl_ref_container_rm_if(undo.name, undo.id, &why))
@@ -248,7 +236,6 @@ int main(int argc, char **argv)
 	if (ret)
 		dl_die(DL_EXIT_FAIL, "unable to clone '%s': %s", undo.rootfs,
 		       why);
-	undo.made_rootfs = true;
 
 	/* the user and working directory as the container's root has them */
 	rootfd = open(undo.rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -39,7 +39,7 @@ struct job {
 	char id[DL_ID_LEN + 1];
 	char *tmp, *rootfs, *image;
 	int lock; /* tmp/ID, locked while we work on it (dl-tmp.h) */
-	bool made_tmp, made_subvol, published;
+	bool made_tmp, published;
 	struct dl_ref *tags;
 	size_t ntags, nset;
 	char (*old)[DL_ID_LEN + 1]; /* what each tag pointed at before */
@@ -167,10 +167,8 @@ static int set_tags(struct job *j, char **reason)
 /* Undo what was done, last first; report but go on when a step fails. */
 static void rollback(struct job *j)
 {
-	_cleanup_free_ char *why = NULL, *rootfs = NULL, *f = NULL;
-	const char *const files[] = { "config.json", "meta.json" };
+	_cleanup_free_ char *why = NULL;
 	const char *dir = j->tmp;
-	size_t i;
 
 	while (j->nset > 0) {
 		struct dl_ref *t = &j->tags[--j->nset];
@@ -191,18 +189,8 @@ static void rollback(struct job *j)
 			strerror(errno));
 		dir = j->image;
 	}
-	rootfs = dl_xasprintf("%s/rootfs", dir);
-	if (j->made_subvol && dl_subvol_delete(rootfs, &why))
-		dl_warn("unable to delete '%s': %s", rootfs, why);
-	if (!j->made_tmp)
-		return;
-	for (i = 0; i < sizeof(files) / sizeof(*files); i++) {
-		free(f);
-		f = dl_xasprintf("%s/%s", dir, files[i]);
-		unlink(f);
-	}
-	if (rmdir(dir) < 0)
-		dl_warn("unable to remove '%s': %s", dir, strerror(errno));
+	if (j->made_tmp && dl_tmp_remove(dir, &why))
+		dl_warn("unable to remove '%s': %s", dir, why);
 }
 
 static void job_free(struct job *j)
@@ -331,7 +319,6 @@ int main(int argc, char **argv)
 		reason = wrap(reason, "create", j.rootfs);
 		goto on_error;
 	}
-	j.made_subvol = true;
 	code = fill(src, S_ISDIR(st.st_mode), j.rootfs, &bytes, &reason);
 	if (code) {
 		reason = wrap(reason, S_ISDIR(st.st_mode) ? "copy" : "extract",

@@ -69,6 +69,19 @@ extern int dl_tmp_claim(const char *path, int *fd, char **reason);
 extern int dl_tmp_remove_at(int dfd, const char *name, char **reason);
 
 /**
+ * dl_tmp_remove() - dl_tmp_remove_at() on a path: delete @path whole
+ * @path: the entry (its last component is never followed)
+ * @reason: receives the failure text
+ *
+ * The undo of a helper that built something in tmp/ID (or published it and
+ * must take it back): whatever it made there goes, files it did not name
+ * included (a temp file of an interrupted write).
+ *
+ * Return: as dl_tmp_remove_at().
+ */
+extern int dl_tmp_remove(const char *path, char **reason);
+
+/**
  * dl_tmp_sweep_at() - delete entry @name of tmp/ if its owner is gone
  * @tfd: the tmp/ directory
  * @name: the entry

@@ -263,3 +263,24 @@ int dl_tmp_sweep_at(int tfd, const char *name, bool dry, bool *swept,
 	*swept = true;
 	return 0;
 }
+
+int dl_tmp_remove(const char *path, char **reason)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(path);
+	_cleanup_close_ int dfd = -1;
+	char *slash = strrchr(copy, '/');
+	const char *name = copy;
+
+	*reason = NULL;
+	if (slash) {
+		*slash = '\0';
+		name = slash + 1;
+	}
+	dfd = open(slash ? (*copy ? copy : "/") : ".",
+		   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		*reason = dl_xasprintf("%s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0 : DL_EXIT_FAIL;
+	}
+	return dl_tmp_remove_at(dfd, name, reason);
+}
