@@ -70,11 +70,8 @@ static int xfail(struct xt *x, int code, const char *fmt, ...)
 	if (x->reason)
 		return code;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = dl_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!msg)
-		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
 	if (x->entry)
 		x->reason = dl_xasprintf("entry '%s': %s", x->entry, msg);
 	else

@@ -46,11 +46,8 @@ static int cfail(struct cp *c, const char *fmt, ...)
 	if (c->reason)
 		return DL_EXIT_FAIL;
 	va_start(ap, fmt);
-	if (vasprintf(&c->reason, fmt, ap) < 0)
-		c->reason = NULL;
+	c->reason = dl_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!c->reason)
-		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
 	return DL_EXIT_FAIL;
 }
 

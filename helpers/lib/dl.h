@@ -107,6 +107,8 @@ extern void *dl_xrealloc(void *p, size_t n);
 extern char *dl_xstrdup(const char *s);
 extern char *dl_xasprintf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+extern char *dl_xvasprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* id.c: object identifiers */
 

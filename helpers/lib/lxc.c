@@ -69,15 +69,10 @@ static int bad(char **reason, const char *fmt, ...)
 static int bad(char **reason, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	*reason = dl_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!s)
-		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory': out of memory");
-	*reason = s;
 	return DL_EXIT_REJECT;
 }
 

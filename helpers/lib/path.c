@@ -19,11 +19,8 @@ char *dl_path(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&rest, fmt, ap) < 0)
-		rest = NULL;
+	rest = dl_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!rest)
-		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
 	return dl_xasprintf("%s/%s", dl_root(), rest);
 }
 

@@ -26,8 +26,7 @@ static int fail(char **reason, int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(reason, fmt, ap) < 0)
-		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	*reason = dl_xvasprintf(fmt, ap);
 	va_end(ap);
 	return code;
 }

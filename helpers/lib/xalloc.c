@@ -33,16 +33,22 @@ char *dl_xstrdup(const char *s)
 	return checked(strdup(s));
 }
 
-char *dl_xasprintf(const char *fmt, ...)
+char *dl_xvasprintf(const char *fmt, va_list ap)
 {
 	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return checked(NULL);
+	return s;
+}
+
+char *dl_xasprintf(const char *fmt, ...)
+{
 	va_list ap;
-	int r;
+	char *s;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = dl_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return checked(NULL);
 	return s;
 }
