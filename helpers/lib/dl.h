@@ -99,6 +99,19 @@ extern bool dl_want_help(int argc, char **argv);
  */
 extern int dl_finish_stdout(void);
 
+/* fault.c: crash points for tests */
+
+/**
+ * dl_fault() - die by SIGKILL here when DL_FAULT names @step
+ * @step: the name of this point, "PROG:WHAT" (MANUAL.md lists them)
+ *
+ * DL_FAULT is a comma-separated list of step names.  The process kills
+ * itself as a crash or "kill -9" would, so the tests can check that every
+ * step of an operation leaves a store that the next command or
+ * "dl system check --repair" brings back.  Unset, this costs one getenv().
+ */
+extern void dl_fault(const char *step);
+
 /* xalloc.c: allocators that die with 125 on out-of-memory.  Helpers are
  * short-lived processes, so dying is the right answer there. */
 extern void *dl_xmalloc(size_t n);
