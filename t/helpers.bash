@@ -34,16 +34,18 @@ require_root() {
 	[ "$(id -u)" = 0 ] || skip "not root: this test needs root"
 }
 
+# As root, what a test needs is there or the test fails: the btrfs of the
+# file (t/lib-btrfs.bash) and LXC are never a reason to skip.
 require_btrfs() {
 	require_root
 	[ -n "${DL_TEST_MNT:-}" ] ||
-		skip "no btrfs test filesystem (no loop device or mkfs.btrfs)"
+		fail "no btrfs test filesystem: the file must load lib-btrfs"
 }
 
 require_lxc() {
 	require_btrfs
 	command -v lxc-execute >/dev/null ||
-		skip "LXC is not installed"
+		fail "LXC is not installed (make deps)"
 }
 
 # sig DIR: the signature of a tree (t/fixtures/tree/sig.py)

@@ -10,13 +10,21 @@ dl_btrfs_setup() {
 		export DL_TEST_MNT="$DL_TEST_BTRFS_DIR"
 		return 0
 	fi
+	# Not root: the tests that need btrfs skip, saying so.  As root a
+	# filesystem that cannot be made is a failure, never a skip.
 	[ "$(id -u)" = 0 ] || return 0
-	command -v mkfs.btrfs >/dev/null || return 0
 	local img="$BATS_FILE_TMPDIR/btrfs.img" mnt="$BATS_FILE_TMPDIR/mnt"
-	truncate -s "${DL_TEST_BTRFS_SIZE:-4G}" "$img" &&
-		mkfs.btrfs -q "$img" &&
+	if ! command -v mkfs.btrfs >/dev/null; then
+		echo "lib-btrfs: mkfs.btrfs is not installed (btrfs-progs)" >&2
+		return 1
+	fi
+	if ! { truncate -s "${DL_TEST_BTRFS_SIZE:-4G}" "$img" &&
+		mkfs.btrfs -q "$img" >/dev/null &&
 		mkdir -p "$mnt" &&
-		mount -o loop "$img" "$mnt" || return 0
+		mount -o loop "$img" "$mnt"; }; then
+		echo "lib-btrfs: unable to make the test btrfs in '$img'" >&2
+		return 1
+	fi
 	export DL_TEST_MNT="$mnt"
 	export DL_TEST_OWN_MNT=1
 }
