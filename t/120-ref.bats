@@ -34,12 +34,6 @@ assert_no_temp() {
 	assert_output ''
 }
 
-@test "dl-ref: the name grammar unit test passes" {
-	run -0 "$DL_TOP/t/unit/ref.t"
-	refute_output --partial 'not ok'
-	assert_line --regexp '^1\.\.[0-9]+$'
-}
-
 @test "dl-ref: --help prints the synopsis to stdout" {
 	run -0 --separate-stderr dl-ref --help
 	assert_line --index 0 'usage: dl-ref [-c] COMMAND [ARG]...'
