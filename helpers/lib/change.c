@@ -11,6 +11,7 @@
 
 #include "dl.h"
 #include "dl-change.h"
+#include "dl-status.h"
 #include "dl-time.h"
 
 static int fail(char **reason, const char *fmt, ...)
@@ -436,6 +437,8 @@ static int apply(json_t *cfg, const char *kw, const char *args,
 	if (!strcasecmp(kw, "STOPSIGNAL")) {
 		if (one_word("STOPSIGNAL", args, reason))
 			return DL_EXIT_USAGE;
+		if (dl_signal_parse(args) < 0)
+			return fail(reason, "invalid signal '%s'", args);
 		xset(cfg, "StopSignal", json_string(args));
 		return 0;
 	}
@@ -590,19 +593,26 @@ char *dl_image_config_check(json_t *j)
 	rootfs = json_object_get(j, "rootfs");
 	if (!json_is_object(rootfs))
 		return bad("rootfs", rootfs ? "must be an object" : "is missing");
-	if ((r = check_string(rootfs, "type", true)) ||
-	    (r = check_each(rootfs, "diff_ids", JSON_STRING, false,
+	if ((r = check_string(rootfs, "type", true)))
+		return r;
+	if (!json_is_array(json_object_get(rootfs, "diff_ids")))
+		return bad("rootfs.diff_ids", json_object_get(rootfs, "diff_ids")
+						      ? "must be an array"
+						      : "is missing");
+	if ((r = check_each(rootfs, "diff_ids", JSON_STRING, false,
 			    "a string")))
 		return r;
 	h = json_object_get(j, "history");
 	if (h && !json_is_array(h))
 		return bad("history", "must be an array");
 	json_array_foreach(h, i, e) {
-		if (!json_is_object(e) || check_time(e, "created", false) ||
-		    check_string(e, "created_by", false) ||
-		    check_string(e, "author", false) ||
-		    check_string(e, "comment", false))
+		if (!json_is_object(e) || (r = check_time(e, "created", false)) ||
+		    (r = check_string(e, "created_by", false)) ||
+		    (r = check_string(e, "author", false)) ||
+		    (r = check_string(e, "comment", false))) {
+			free(r);
 			return dl_xasprintf("'history[%zu]' is malformed", i);
+		}
 	}
 	return NULL;
 }
@@ -614,6 +624,20 @@ char *dl_image_meta_check(json_t *j)
 	json_error_t jerr;
 	struct timespec ts;
 
+	static const char *const strings[] = { "id", "parent", "created",
+					       "comment", "author" };
+	char *r;
+	size_t i;
+
+	if (!json_is_object(j))
+		return dl_xstrdup("meta.json must be a JSON object");
+	/* Name the field: jansson's own text says only what it expected. */
+	for (i = 0; i < sizeof(strings) / sizeof(*strings); i++)
+		if ((r = check_string(j, strings[i], i == 0 || i == 2)))
+			return r;
+	if (json_object_get(j, "size") &&
+	    !json_is_integer(json_object_get(j, "size")))
+		return bad("size", "must be an integer");
 	if (json_unpack_ex(j, &jerr, JSON_STRICT,
 			   "{s:s, s?s, s:s, s?s, s?s, s?I}", "id", &id,
 			   "parent", &parent, "created", &created, "comment",

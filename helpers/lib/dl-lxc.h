@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "dl-status.h"
+
 /* One entry of spec.mounts[]. */
 struct dl_mount {
 	const char *dest;
@@ -352,20 +354,5 @@ extern void dl_session_signals(sigset_t *old);
  */
 extern int dl_session_run(struct dl_session *s, char **reason);
 
-/**
- * dl_exit_status() - the exit code of a wait status: its exit code, or
- * 128+N for signal N
- * @wstatus: the status from waitpid(2), or liblxc's c->error_num (which
- *           reports an init killed by signal N as if stopped by N)
- * Return: 0-255.
- */
-extern int dl_exit_status(int wstatus);
-
-/**
- * dl_signal_parse() - a signal by name ("KILL", "SIGKILL", "kill") or number
- * @s: the text
- * Return: the signal number, or -1.
- */
-extern int dl_signal_parse(const char *s);
 
 #endif
