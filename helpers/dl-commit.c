@@ -42,6 +42,7 @@
 #define MOVED_TRIES 200
 
 static struct {
+	const char *id;
 	char *dir, *rootfs, *pub;
 	struct dl_freeze fz;
 	bool made_dir, published;
@@ -56,8 +57,9 @@ static void thaw(bool fatal)
 	if (!dl_freeze_end(&undo.fz, &why))
 		return;
 	if (fatal)
-		dl_die(DL_EXIT_FAIL, "unable to thaw container: %s", why);
-	dl_warn("unable to thaw container: %s", why);
+		dl_die(DL_EXIT_FAIL, "unable to thaw container '%s': %s",
+		       undo.id, why);
+	dl_warn("unable to thaw container '%s': %s", undo.id, why);
 }
 
 static void undo_all(void)
@@ -338,6 +340,7 @@ int main(int argc, char **argv)
 		dl_die_sys(DL_EXIT_FAIL, "unable to make 'image ID'");
 
 	/* side effects from here on: undone at exit unless done */
+	undo.id = id;
 	undo.dir = dl_path("tmp/%s", img);
 	undo.rootfs = dl_path("tmp/%s/rootfs", img);
 	undo.pub = dl_path("images/%s", img);

@@ -210,19 +210,19 @@ assert_nested_kept() {
 }
 
 @test "dl-commit: a running container is frozen while its root is copied, and runs again after" {
-	local i new n t t0
+	local i k new n t t0
 	# n, in a nested subvolume copied after its 2000 files, is written
 	# just before t, at the top: frozen, the image holds t = n or n - 1
 	running 'i=0; while :; do i=$((i+1)); echo $i >/data/n.tmp
 		mv /data/n.tmp /data/n; echo $i >/t.tmp; mv /t.tmp /t
 		[ -e /started ] || : >/started; done' fill_bulk
-	for i in 1 2 3; do
+	for k in 1 2 3; do
 		run -0 --separate-stderr dl-commit "$cid"
 		new=$output
 		assert_equal "$stderr" ''
 		n=$(cat "$DL_ROOT/images/$new/rootfs/data/n")
 		t=$(cat "$DL_ROOT/images/$new/rootfs/t")
-		echo "commit $i: n=$n t=$t" >&2
+		echo "commit $k: n=$n t=$t" >&2
 		[ "$n" -eq "$t" ] || [ "$n" -eq $((t + 1)) ]
 		assert_equal "$(lxc_state)" RUNNING
 	done
