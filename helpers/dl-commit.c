@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <btrfsutil.h>
@@ -14,6 +15,7 @@
 
 #include "dl.h"
 #include "dl-btrfs.h"
+#include "dl-freeze.h"
 #include "dl-image.h"
 #include "dl-json.h"
 #include "dl-ref.h"
@@ -22,8 +24,10 @@
 #include "dl-tree.h"
 
 #define USAGE                                                                  \
-	"dl-commit [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID"
+	"dl-commit [-P] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] "       \
+	"CONTAINER_ID"
 #define OPTIONS                                                                \
+	"  -P          do not freeze a running container while copying\n"   \
 	"  -C CONFIG   the image config (a file, - for stdin); default: the\n" \
 	"              config of the container's image\n"                    \
 	"  -m MESSAGE  commit message\n"                                      \
@@ -33,16 +37,36 @@
 /* What a btrfs snapshot shows where a nested subvolume was. */
 #define EMPTY_SUBVOL_DIR_INO 2
 
+/* How often a nested subvolume that moved meanwhile is looked up again,
+ * a millisecond apart, before the commit gives up (exit 3). */
+#define MOVED_TRIES 200
+
 static struct {
+	const char *id;
 	char *dir, *rootfs, *pub;
+	struct dl_freeze fz;
 	bool made_dir, published;
 	bool done;
 } undo;
+
+/* Thaw the container, warning when it fails; the undo's first step. */
+static void thaw(bool fatal)
+{
+	_cleanup_free_ char *why = NULL;
+
+	if (!dl_freeze_end(&undo.fz, &why))
+		return;
+	if (fatal)
+		dl_die(DL_EXIT_FAIL, "unable to thaw container '%s': %s",
+		       undo.id, why);
+	dl_warn("unable to thaw container '%s': %s", undo.id, why);
+}
 
 static void undo_all(void)
 {
 	char *why = NULL;
 
+	thaw(false);
 	if (undo.done)
 		return;
 	if (undo.published && rename(undo.pub, undo.dir) < 0) {
@@ -63,52 +87,117 @@ static json_t *jcheck(json_t *j)
 	return j;
 }
 
+static noreturn void moved(const char *id)
+{
+	dl_die(DL_EXIT_CONFLICT, "unable to commit container '%s': its nested "
+	       "subvolumes moved while being copied (commit it paused)", id);
+}
+
+static void nested(int fd, const char *src, struct dl_subvol_child **v,
+		   size_t *n)
+{
+	_cleanup_free_ char *why = NULL;
+	int ret = dl_subvol_children(fd, v, n, &why);
+
+	if (ret)
+		dl_die(ret, "unable to list subvolumes of '%s': %s", src, why);
+}
+
+static bool same_children(const struct dl_subvol_child *a, size_t na,
+			  const struct dl_subvol_child *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (a[i].id != b[i].id || a[i].dir != b[i].dir ||
+		    strcmp(a[i].name, b[i].name))
+			return false;
+	return true;
+}
+
+/*
+ * Open nested subvolume @k of the live root @srcfd: by its directory's
+ * inode, beneath the root with no symlink followed, and checked to be that
+ * subvolume, so a process renaming things or putting symlinks in place
+ * meanwhile can make us look again, or give up, but never lead out.
+ */
+static int open_live(int srcfd, const struct dl_subvol_child *k,
+		     const char *id)
+{
+	const struct timespec ms = { 0, 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < MOVED_TRIES; i++, nanosleep(&ms, NULL)) {
+		_cleanup_free_ char *why = NULL;
+		_cleanup_close_ int dfd = -1, fd = -1;
+		uint64_t sid;
+		int ret;
+
+		ret = dl_subvol_open_dir(srcfd, k->dir, &dfd, &why);
+		if (ret == DL_EXIT_CONFLICT || ret == DL_EXIT_NO)
+			continue;
+		if (ret)
+			dl_die(ret, "unable to open subvolume '%s': %s",
+			       k->name, why);
+		fd = openat(dfd, k->name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR ||
+			       errno == ELOOP))
+			continue;
+		if (fd < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to open subvolume "
+				   "'%s'", k->name);
+		if (btrfs_util_subvolume_id_fd(fd, &sid) || sid != k->id)
+			continue;
+		return dl_steal_fd(&fd);
+	}
+	moved(id);
+}
+
 /*
  * A snapshot shows a nested subvolume as an empty placeholder directory:
  * replace each by a real directory holding a reflink copy of its files
  * (dl_copy_tree() crosses into deeper subvolumes), so the image never
- * silently lacks what the container wrote there.
+ * silently lacks what the container wrote there.  @kids are the children
+ * listed before the snapshot: listed again after it, they must be the
+ * same, and each must have its placeholder in the snapshot where it was
+ * (found by inode, not path), or else the root changed under us (exit 3).
  */
-static void lay_nested(const char *src, int srcfd, int dstfd)
+static void lay_nested(const char *id, const char *src, int srcfd, int dstfd,
+		       const struct dl_subvol_child *kids, size_t nkids)
 {
-	struct btrfs_util_subvolume_iterator *iter = NULL;
-	enum btrfs_util_error err;
+	struct dl_subvol_child *now = NULL;
+	size_t i, nnow = 0;
 
-	err = btrfs_util_create_subvolume_iterator_fd(srcfd, 0, 0, &iter);
-	if (err)
-		dl_die(DL_EXIT_FAIL, "unable to list subvolumes of '%s': %s",
-		       src, btrfs_util_strerror(err));
-	for (;;) {
-		_cleanup_free_ char *rel = NULL, *why = NULL;
-		_cleanup_close_ int sfd = -1, dfd = -1;
+	nested(srcfd, src, &now, &nnow);
+	if (!same_children(kids, nkids, now, nnow))
+		moved(id);
+	dl_subvol_children_free(now, nnow);
+	for (i = 0; i < nkids; i++) {
+		const struct dl_subvol_child *k = &kids[i];
+		_cleanup_free_ char *why = NULL;
+		_cleanup_close_ int sfd = -1, pfd = -1, dfd = -1;
 		struct stat st;
 
-		err = btrfs_util_subvolume_iterator_next(iter, &rel, NULL);
-		if (err == BTRFS_UTIL_ERROR_STOP_ITERATION)
-			break;
-		if (err)
-			dl_die(DL_EXIT_FAIL, "unable to list subvolumes of "
-			       "'%s': %s", src, btrfs_util_strerror(err));
-		if (fstatat(dstfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		if (dl_subvol_open_dir(dstfd, k->dir, &pfd, &why) ||
+		    fstatat(pfd, k->name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISDIR(st.st_mode) || st.st_ino != EMPTY_SUBVOL_DIR_INO)
-			continue; /* copied with its parent, or gone */
-		sfd = openat(srcfd, rel,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sfd < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to open '%s/%s'", src,
-				   rel);
-		if (unlinkat(dstfd, rel, AT_REMOVEDIR) < 0 ||
-		    mkdirat(dstfd, rel, 0700) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to replace '%s'", rel);
-		dfd = openat(dstfd, rel,
+			moved(id);
+		sfd = open_live(srcfd, k, id);
+		if (unlinkat(pfd, k->name, AT_REMOVEDIR) < 0 ||
+		    mkdirat(pfd, k->name, 0700) < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to replace '%s'",
+				   k->name);
+		dfd = openat(pfd, k->name,
 			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dfd < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", rel);
+			dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", k->name);
 		if (dl_copy_tree(sfd, dfd, 0, NULL, &why))
 			dl_die(DL_EXIT_FAIL, "unable to copy subvolume '%s': %s",
-			       rel, why);
+			       k->name, why);
 	}
-	btrfs_util_destroy_subvolume_iterator(iter);
 }
 
 /* The container's spec: its image ID and command. */
@@ -191,9 +280,12 @@ int main(int argc, char **argv)
 	const char *id, *parent;
 	_cleanup_free_ char *src = NULL, *path = NULL, *why = NULL;
 	_cleanup_close_ int srcfd = -1, dstfd = -1, lock = -1;
+	struct dl_subvol_child *kids = NULL;
 	struct dl_ref ref = { 0 };
 	char img[DL_ID_LEN + 1], now[DL_TIME_LEN + 1];
 	struct dl_image_meta meta;
+	bool pause = true;
+	size_t nkids = 0;
 	json_t *spec, *cfg;
 	struct stat st;
 	int c, ret;
@@ -202,8 +294,11 @@ int main(int argc, char **argv)
 	opterr = 0;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((c = getopt(argc, argv, "+C:m:a:t:")) != -1) {
+	while ((c = getopt(argc, argv, "+PC:m:a:t:")) != -1) {
 		switch (c) {
+		case 'P':
+			pause = false;
+			break;
 		case 'C':
 			config = optarg;
 			break;
@@ -245,6 +340,7 @@ int main(int argc, char **argv)
 		dl_die_sys(DL_EXIT_FAIL, "unable to make 'image ID'");
 
 	/* side effects from here on: undone at exit unless done */
+	undo.id = id;
 	undo.dir = dl_path("tmp/%s", img);
 	undo.rootfs = dl_path("tmp/%s/rootfs", img);
 	undo.pub = dl_path("images/%s", img);
@@ -255,14 +351,28 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_FAIL, "unable to create '%s': %s", undo.dir,
 		       why);
 	undo.made_dir = true;
+	dl_fault("dl-commit:tmp");
+	srcfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (srcfd < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", src);
+	/* as docker commit: nothing in the container moves while we copy;
+	 * the guard thaws it again even if we are killed */
+	if (pause && (ret = dl_freeze_start(id, &undo.fz, &why)))
+		dl_die(ret, "unable to freeze container '%s': %s", id, why);
+	dl_fault("dl-commit:frozen");
+	nested(srcfd, src, &kids, &nkids);
 	ret = dl_subvol_snapshot(src, undo.rootfs, false, &why);
 	if (ret)
 		dl_die(DL_EXIT_FAIL, "unable to snapshot '%s': %s", src, why);
-	srcfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dl_fault("dl-commit:snapshot");
 	dstfd = open(undo.rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (srcfd < 0 || dstfd < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", src);
-	lay_nested(src, srcfd, dstfd);
+	if (dstfd < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", undo.rootfs);
+	lay_nested(id, src, srcfd, dstfd, kids, nkids);
+	dl_subvol_children_free(kids, nkids);
+	dl_fault("dl-commit:copied");
+	thaw(true);
+	dl_fault("dl-commit:thawed");
 	ret = dl_subvol_set_ro(undo.rootfs, true, &why);
 	if (ret)
 		dl_die(DL_EXIT_FAIL, "unable to set '%s' read-only: %s",
@@ -275,10 +385,12 @@ int main(int argc, char **argv)
 	ret = dl_image_docs_write(undo.dir, &meta, cfg, DL_WRITE_NOSYNC, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
+	dl_fault("dl-commit:meta");
 	/* the nested copies and documents were not fsync'd: one commit */
 	ret = dl_image_publish(undo.dir, undo.pub, &undo.published, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
+	dl_fault("dl-commit:published");
 	if (tag && (ret = dl_ref_image_set(&ref, img, &why)))
 		dl_die(ret, "unable to tag '%s': %s", tag, why);
 	undo.done = true;

@@ -2,11 +2,17 @@
 # SPDX-License-Identifier: Apache-2.0
 # 141-commit.bats: dl-commit makes a read-only image from a container.
 
-# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
 load helpers
 load lib-btrfs
 load lib-store
+load lib-spawn
+
+# each test makes its own store; teardown stops what it left running
+setup() {
+	:
+}
 
 # a store, an image and a container of it running "echo hi": $img, $cid, $r
 setup_container() {
@@ -21,9 +27,72 @@ images_count() {
 	find "$DL_ROOT/images" -mindepth 1 -maxdepth 1 | wc -l
 }
 
+# running SCRIPT [FILL]: a store, an image, and a container of it running
+# sh -c SCRIPT, its root prepared by the function FILL first; waits until
+# SCRIPT made /started: $img, $cid, $r
+running() {
+	local _
+	spawn_setup
+	img=$(mk_image)
+	cid=$(mk_sh "$1" '.annotations["org.dockerlite.image"] = $img' \
+		--arg img "$img")
+	r="$DL_ROOT/containers/$cid/rootfs"
+	if [ -n "${2:-}" ]; then
+		"$2" "$r"
+	fi
+	dl-spawn -d "$cid" >/dev/null 3>&-
+	for _ in $(seq 200); do
+		[ -e "$r/started" ] && return 0
+		sleep 0.05
+	done
+	echo "container $cid did not start" >&2
+	return 1
+}
+
+# lxc_state: RUNNING, FROZEN... of the container $cid, as liblxc tells
+lxc_state() {
+	lxc-info -P "$DL_ROOT/containers" -n "$cid" -sH
+}
+
+# subvols_of_store: the subvolumes of this store, one path a line
+subvols_of_store() {
+	btrfs subvolume list "$DL_TEST_MNT" | grep -oE "$(basename "$DL_ROOT")/.*" | sort
+}
+
+# fill_nested ROOT: /a/sub, a nested subvolume holding f ("inside")
+fill_nested() {
+	mkdir "$1/a"
+	btrfs -q subvolume create "$1/a/sub"
+	echo inside >"$1/a/sub/f"
+}
+
+# fill_bulk ROOT: /data, a nested subvolume holding 2000 files in bulk/,
+# copied before what the container writes there later (readdir order)
+fill_bulk() {
+	local i
+	btrfs -q subvolume create "$1/data"
+	mkdir "$1/data/bulk"
+	for i in $(seq 2000); do
+		: >"$1/data/bulk/$i"
+	done
+}
+
+# the nested subvolume of fill_nested in image ROOT is whole, at /a/sub or
+# (renamed when the snapshot was taken) /a.old/sub, and no host file came in
+assert_nested_kept() {
+	local d=$1
+	run -0 find "$d" -name marker
+	assert_output ''
+	if [ -d "$d/a.old/sub" ]; then
+		assert_equal "$(cat "$d/a.old/sub/f")" inside
+	else
+		assert_equal "$(cat "$d/a/sub/f")" inside
+	fi
+}
+
 @test "dl-commit: --help prints the synopsis on stdout" {
 	run -0 --separate-stderr dl-commit --help
-	assert_line --index 0 'usage: dl-commit [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID'
+	assert_line --index 0 'usage: dl-commit [-P] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID'
 }
 
 @test "dl-commit: a bad operand is a usage error" {
@@ -138,4 +207,108 @@ images_count() {
 	assert_output ''
 	[[ "$stderr" == "dl-commit: fatal: unable to use name 'Bad Name': "* ]]
 	assert_equal "$(images_count)" 1
+}
+
+@test "dl-commit: a running container is frozen while its root is copied, and runs again after" {
+	local i k new n t t0
+	# n, in a nested subvolume copied after its 2000 files, is written
+	# just before t, at the top: frozen, the image holds t = n or n - 1
+	running 'i=0; while :; do i=$((i+1)); echo $i >/data/n.tmp
+		mv /data/n.tmp /data/n; echo $i >/t.tmp; mv /t.tmp /t
+		[ -e /started ] || : >/started; done' fill_bulk
+	for k in 1 2 3; do
+		run -0 --separate-stderr dl-commit "$cid"
+		new=$output
+		assert_equal "$stderr" ''
+		n=$(cat "$DL_ROOT/images/$new/rootfs/data/n")
+		t=$(cat "$DL_ROOT/images/$new/rootfs/t")
+		echo "commit $k: n=$n t=$t" >&2
+		[ "$n" -eq "$t" ] || [ "$n" -eq $((t + 1)) ]
+		assert_equal "$(lxc_state)" RUNNING
+	done
+	# and it goes on counting
+	t0=$(cat "$r/t")
+	for i in $(seq 200); do
+		[ "$(cat "$r/t")" != "$t0" ] && break
+		sleep 0.05
+	done
+	[ "$(cat "$r/t")" != "$t0" ]
+}
+
+@test "dl-commit: a container frozen already stays frozen" {
+	running ': >/started; while :; do sleep 0.1; done' fill_nested
+	lxc-freeze -P "$DL_ROOT/containers" -n "$cid"
+	assert_equal "$(lxc_state)" FROZEN
+	run -0 --separate-stderr dl-commit "$cid"
+	assert_equal "$(cat "$DL_ROOT/images/$output/rootfs/a/sub/f")" inside
+	assert_equal "$(lxc_state)" FROZEN
+	lxc-unfreeze -P "$DL_ROOT/containers" -n "$cid"
+}
+
+# a script that keeps renaming /a, the parent of a nested subvolume, and
+# putting a symlink to the host directory $victim in its place
+swapper() {
+	printf '%s' ': >/started; while :; do mv /a /a.old; ln -s '"$1"' /a
+		rm /a; mv /a.old /a; done'
+}
+
+@test "dl-commit: a symlink swapped in for a nested subvolume's parent never brings host files into the image" {
+	local i victim=$BATS_TEST_TMPDIR/victim
+	mkdir -p "$victim/sub"
+	echo host >"$victim/sub/marker"
+	running "$(swapper "$victim")" fill_nested
+	for i in $(seq 25); do
+		run -0 --separate-stderr dl-commit "$cid"
+		assert_nested_kept "$DL_ROOT/images/$output/rootfs"
+	done
+	assert_equal "$(lxc_state)" RUNNING
+	assert_file_exists "$victim/sub/marker"
+}
+
+@test "dl-commit: -P copies the running container beneath its root, or fails with 3, never drops or follows" {
+	local i new victim=$BATS_TEST_TMPDIR/victim ok=0
+	mkdir -p "$victim/sub"
+	echo host >"$victim/sub/marker"
+	running "$(swapper "$victim")" fill_nested
+	for i in $(seq 25); do
+		run --separate-stderr dl-commit -P "$cid"
+		if [ "$status" -eq 3 ]; then
+			[[ "$stderr" == "dl-commit: fatal: unable to commit container '$cid': its nested subvolumes moved while being copied (commit it paused)" ]]
+			continue
+		fi
+		assert_equal "$status" 0
+		new=$output
+		assert_nested_kept "$DL_ROOT/images/$new/rootfs"
+		ok=$((ok + 1))
+	done
+	echo "$ok of 25 made" >&2
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
+	assert_output ''
+}
+
+@test "dl-commit: killed at any step, it leaves nothing the sweep does not remove, and the container runs" {
+	local step subs0 new
+	running ': >/started; while :; do sleep 0.1; done' fill_nested
+	subs0=$(subvols_of_store)
+	for step in tmp frozen snapshot copied thawed meta; do
+		DL_FAULT=dl-commit:$step run -137 dl-commit -t test/killed "$cid"
+		assert_equal "$(lxc_state)" RUNNING
+		run -0 dl-store-sweep
+		assert_equal "$(subvols_of_store)" "$subs0"
+		assert_equal "$(images_count)" 1
+		run -0 find "$DL_ROOT/tmp" -mindepth 1
+		assert_output ''
+		assert_file_not_exists "$DL_ROOT/refs/images/test/killed/:latest"
+	done
+	# after the rename: a whole image, not yet named
+	DL_FAULT=dl-commit:published run -137 dl-commit -t test/killed "$cid"
+	assert_equal "$(lxc_state)" RUNNING
+	assert_equal "$(images_count)" 2
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
+	assert_output ''
+	new=$(basename "$(find "$DL_ROOT/images" -mindepth 1 -maxdepth 1 -newer "$DL_ROOT/images/$img")")
+	assert_equal "$(cat "$DL_ROOT/images/$new/rootfs/a/sub/f")" inside
+	run -0 btrfs property get -ts "$DL_ROOT/images/$new/rootfs" ro
+	assert_output 'ro=true'
+	assert_file_exists "$DL_ROOT/images/$new/meta.json"
 }

@@ -169,6 +169,23 @@ true"
 	dl rm "$id"
 }
 
+@test "dl commit: a running container is paused while copied and runs after; --pause=false copies it running" {
+	local id
+	id=$(start_sleeper pz)
+	run -0 dl commit pz paused:1
+	run -0 dl commit -p pz paused:2
+	run -0 dl commit --pause=true pz paused:3
+	run -0 dl commit --pause=false pz running:1
+	run -2 --separate-stderr dl commit --pause=maybe pz
+	run -0 lxc-info -P "$DL_ROOT/containers" -n "$id" -sH
+	assert_output RUNNING
+	run -0 dl ps -q --no-trunc
+	assert_output "$id"
+	run -0 dl run --rm running:1 echo ok
+	assert_output ok
+	dl rm -f pz
+}
+
 @test "dl diff: A, C and D lines against the image; --format json" {
 	dl run --name d1 busybox sh -c 'echo x >/tmp/new; rm /etc/group; echo y >>/etc/passwd' >/dev/null
 	run -0 dl diff d1

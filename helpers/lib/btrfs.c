@@ -6,15 +6,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/btrfs.h>
+#include <linux/openat2.h>
 
 #include <btrfsutil.h>
 
 #include "dl.h"
 #include "dl-btrfs.h"
+#include "dl-rootpath.h"
 #include "dl-tree.h"
+
+/* The inode number of a subvolume's root directory. */
+#define SUBVOL_ROOT_INO 256
 
 /* How many random temporary names dl_clone() tries before giving up. */
 #define TMP_TRIES 32
@@ -494,4 +502,111 @@ out:
 	for (i = 0; i < opened; i++)
 		close(fds[i]);
 	return ret;
+}
+
+static int cmp_child(const void *a, const void *b)
+{
+	const struct dl_subvol_child *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void dl_subvol_children_free(struct dl_subvol_child *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+int dl_subvol_children(int fd, struct dl_subvol_child **out, size_t *n,
+		       char **reason)
+{
+	struct btrfs_util_subvolume_iterator *iter = NULL;
+	struct dl_subvol_child *v = NULL;
+	enum btrfs_util_error err;
+	size_t len = 0, cap = 0;
+	uint64_t self;
+	int ret = 0;
+
+	err = btrfs_util_subvolume_id_fd(fd, &self);
+	if (!err)
+		err = btrfs_util_create_subvolume_iterator_fd(fd, 0, 0, &iter);
+	if (err)
+		return bt_fail(reason, err, NULL);
+	for (;;) {
+		struct btrfs_util_subvolume_info info;
+		_cleanup_free_ char *rel = NULL;
+		const char *base;
+
+		err = btrfs_util_subvolume_iterator_next_info(iter, &rel, &info);
+		if (err == BTRFS_UTIL_ERROR_STOP_ITERATION)
+			break;
+		if (err) {
+			ret = bt_fail(reason, err, NULL);
+			break;
+		}
+		if (info.parent_id != self)
+			continue; /* deeper: copied with its parent */
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8;
+			v = dl_xrealloc(v, cap * sizeof(*v));
+		}
+		base = strrchr(rel, '/');
+		v[len++] = (struct dl_subvol_child){
+			.id = info.id, .dir = info.dir_id,
+			.name = dl_xstrdup(base ? base + 1 : rel),
+		};
+	}
+	btrfs_util_destroy_subvolume_iterator(iter);
+	if (ret) {
+		dl_subvol_children_free(v, len);
+		return ret;
+	}
+	if (len)
+		qsort(v, len, sizeof(*v), cmp_child);
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int dl_subvol_open_dir(int fd, uint64_t ino, int *dirfd, char **reason)
+{
+	struct btrfs_ioctl_ino_lookup_args args = { .objectid = ino };
+	_cleanup_close_ int dfd = -1;
+	struct stat top, st;
+	const char *path = ".";
+
+	if (ino != SUBVOL_ROOT_INO) {
+		/* treeid 0: the subvolume of @fd; the name ends in '/' */
+		if (ioctl(fd, BTRFS_IOC_INO_LOOKUP, &args) < 0)
+			return sys_fail(reason, NULL);
+		args.name[sizeof(args.name) - 1] = '\0';
+		if (*args.name)
+			path = args.name;
+	}
+	dfd = dl_openat2(fd, path, O_RDONLY | O_DIRECTORY, 0,
+			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+				 RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+	if (dfd < 0) {
+		switch (errno) {
+		case ENOENT:
+		case ENOTDIR:
+		case ELOOP:
+		case EXDEV:
+		case EAGAIN:
+			return fail(reason, DL_EXIT_CONFLICT, NULL,
+				    "moved while being opened");
+		default:
+			return sys_fail(reason, NULL);
+		}
+	}
+	if (fstat(fd, &top) < 0 || fstat(dfd, &st) < 0)
+		return sys_fail(reason, NULL);
+	if (st.st_dev != top.st_dev || st.st_ino != ino)
+		return fail(reason, DL_EXIT_CONFLICT, NULL,
+			    "moved while being opened");
+	*dirfd = dl_steal_fd(&dfd);
+	return 0;
 }
