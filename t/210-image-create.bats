@@ -499,6 +499,59 @@ assert_kept() {
 	assert_no_trace
 }
 
+# tmpfs_src: a tmpfs of its own in $SRC (another filesystem than the
+# store's, so nothing can be cloned), unmounted by teardown
+tmpfs_src() {
+	SRC="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$SRC"
+	mount -t tmpfs -o size=64m tmpfs "$SRC"
+}
+
+teardown() {
+	if [ -n "${SRC:-}" ] && mountpoint -q "$SRC"; then
+		umount "$SRC" || umount -l "$SRC"
+	fi
+}
+
+@test "dl image create: from a directory, a 100 GiB sparse file stays sparse" {
+	store
+	tmpfs_src
+	truncate -s 100G "$SRC/huge"
+	printf head | dd of="$SRC/huge" conv=notrunc status=none
+	printf tail | dd of="$SRC/huge" bs=1 seek=$((100 * 1024 * 1024 * 1024 - 4)) \
+		conv=notrunc status=none
+	run -0 --separate-stderr dl image create sparse "$SRC"
+	local f="$DL_ROOT/images/$output/rootfs/huge"
+	assert_equal "$(stat -c %s "$f")" $((100 * 1024 * 1024 * 1024))
+	assert_equal "$(head -c 4 "$f")" head
+	assert_equal "$(tail -c 4 "$f")" tail
+	# two data blocks at most, a few KiB: 512-byte blocks allocated
+	[ "$(stat -c %b "$f")" -le 1024 ] ||
+		fail "$(stat -c %b "$f") blocks allocated"
+}
+
+@test "dl image create: from a directory, data, a hole, data: holes kept" {
+	store
+	tmpfs_src
+	head -c 1M /dev/urandom >"$SRC/f"
+	truncate -s 33M "$SRC/f"
+	head -c 1M /dev/urandom >>"$SRC/f"
+	truncate -s 40M "$SRC/f"
+	run -0 --separate-stderr dl image create holes "$SRC"
+	local f="$DL_ROOT/images/$output/rootfs/f"
+	cmp "$SRC/f" "$f"
+	assert_equal "$(stat -c %s "$f")" $((40 * 1024 * 1024))
+	# 2 MiB of data, not 40: 4096 512-byte blocks, and a little room
+	[ "$(stat -c %b "$f")" -le 5000 ] ||
+		fail "$(stat -c %b "$f") blocks allocated"
+	# the holes are where they were
+	run python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print(os.lseek(fd, 0, os.SEEK_HOLE), os.lseek(fd, 2 << 20, os.SEEK_DATA),
+      os.lseek(fd, 33 << 20, os.SEEK_HOLE))' "$f"
+	assert_output "$((1 << 20)) $((33 << 20)) $((34 << 20))"
+}
+
 @test "dl image create: from a directory keeps owners, modes, caps, devices, links" {
 	store
 	local src="$BATS_TEST_TMPDIR/special" id
