@@ -52,6 +52,7 @@ snap() {
 
 # full_fails CMD...: CMD fails with 125 and one line in the one format
 # ending in "No space left on device", and the store is as it was
+# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
 full_fails() {
 	fill
 	local before
