@@ -25,17 +25,17 @@ WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wno-unused-parameter
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS_ALL = jansson libbtrfsutil lxc libarchive
+PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib
 DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 
 # One line a helper: the pkg-config modules it links, and nothing more.
 PKGS_dl-snapshot = libbtrfsutil
-PKGS_dl-store-info = jansson lxc libarchive
+PKGS_dl-store-info = jansson lxc libarchive zlib
 PKGS_dl-clone = libbtrfsutil jansson
 PKGS_dl-image-meta = jansson
-PKGS_dl-image-new = libbtrfsutil jansson libarchive
-PKGS_dl-extract = libarchive
+PKGS_dl-image-new = libbtrfsutil jansson libarchive zlib
+PKGS_dl-extract = libarchive zlib
 PKGS_dl-ref = jansson
 PKGS_dl-spawn = lxc jansson libbtrfsutil
 PKGS_dl-attach = lxc jansson
@@ -121,7 +121,7 @@ uninstall:
 
 # Debian 12 packages that build, run and test dockerlite (INSTALL.md).
 DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
-	lxc-dev lxc libarchive-dev libcurl4-openssl-dev libssl-dev \
+	lxc-dev lxc libarchive-dev zlib1g-dev libcurl4-openssl-dev libssl-dev \
 	btrfs-progs busybox-static debootstrap util-linux iproute2 \
 	bats bats-support bats-assert bats-file shellcheck \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \

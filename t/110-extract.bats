@@ -289,6 +289,87 @@ block special file 7,9 660 0:6"
 	refused "$W/cut.tar.gz"
 }
 
+# corrupt_tars: in $W, a tar with 1 MiB records (so the end-of-archive
+# marker comes long before the end of the stream) compressed four ways, and
+# each of them damaged: crc.gz fails its gzip CRC, cut.* lose their last
+# 20 bytes, junk.gz has garbage after its one member
+corrupt_tars() {
+	rich_tar
+	tar --xattrs --xattrs-include='*' --numeric-owner -b 2048 \
+		-C "$W/root" -cf "$W/big.tar" .
+	gzip -c "$W/big.tar" >"$W/big.gz"
+	xz -c "$W/big.tar" >"$W/big.xz"
+	zstd -q -c "$W/big.tar" >"$W/big.zst"
+	bzip2 -c "$W/big.tar" >"$W/big.bz2"
+	python3 - "$W" <<-'EOF'
+		import sys
+		w = sys.argv[1]
+		def rd(n):
+		    return bytearray(open(w + '/' + n, 'rb').read())
+		d = rd('big.gz')
+		d[-8] ^= 0xff  # the CRC32 of the trailer
+		open(w + '/crc.gz', 'wb').write(d)
+		for z in ('gz', 'xz', 'zst', 'bz2'):
+		    open(w + '/cut.' + z, 'wb').write(rd('big.' + z)[:-20])
+		open(w + '/junk.gz', 'wb').write(rd('big.gz') + b'trailing junk')
+	EOF
+}
+
+@test "dl-extract: a gzip tar failing its CRC is refused (4)" {
+	mkwork
+	corrupt_tars
+	refused "$W/crc.gz"
+	[[ "$stderr" == *"malformed archive: gzip: incorrect data check" ]]
+	# the same tar, undamaged, is fine
+	mkdir "$W/ok"
+	run -0 dl-extract "$W/big.gz" "$W/ok"
+	same_as_root "$W/ok"
+}
+
+@test "dl-extract: a stream cut short after the tar's end is refused (4)" {
+	mkwork
+	corrupt_tars
+	local z
+	for z in gz xz zst bz2; do
+		rm -rf "$W/box/dest" && mkdir "$W/box/dest"
+		refused "$W/cut.$z"
+		[[ "$stderr" == *"malformed archive: "* ]]
+	done
+	refused - <"$W/cut.gz"
+}
+
+@test "dl-extract: garbage after a gzip stream is refused (4)" {
+	mkwork
+	corrupt_tars
+	refused "$W/junk.gz"
+	# members one after the other, and zero padding, are fine
+	cat "$W/big.gz" "$W/big.gz" >"$W/two.gz"
+	head -c 4096 /dev/zero >>"$W/two.gz"
+	mkdir "$W/two"
+	run -0 dl-extract "$W/two.gz" "$W/two"
+	same_as_root "$W/two"
+}
+
+@test "dl-extract: a corrupt bzip2 stream is refused (4)" {
+	mkwork
+	corrupt_tars
+	python3 -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) // 2] ^= 0xff
+open(sys.argv[2], "wb").write(d)' "$W/big.bz2" "$W/bad.bz2"
+	refused "$W/bad.bz2"
+}
+
+@test "dl-extract: a tar header failing its checksum is refused (4)" {
+	mkwork
+	mktar "$W/a.tar" f:a:aaa f:b:bbb f:c:ccc
+	# the checksum field of the second header (a: header + one block)
+	printf '0000000\0' | dd of="$W/a.tar" bs=1 seek=$((1024 + 148)) \
+		conv=notrunc status=none
+	refused "$W/a.tar"
+	[[ "$stderr" == *"malformed archive: Damaged tar archive" ]]
+}
+
 @test "dl-extract: a file that is no archive is refused (4)" {
 	mkwork
 	head -c 4096 /dev/urandom >"$W/noise"

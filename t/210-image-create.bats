@@ -449,6 +449,45 @@ assert_kept() {
 	done
 }
 
+@test "dl image create: corrupt compressed tars fail (4) and leave no trace" {
+	store
+	local w="$BATS_TEST_TMPDIR/w" t
+	mkdir -p "$w"
+	head -c 300000 /dev/urandom >"$w/big"
+	mkroot "$w/root"
+	# 1 MiB records: the stream goes on long after the end-of-archive
+	tar -b 2048 -C "$w" -cf "$w/full.tar" big root
+	gzip -c "$w/full.tar" >"$w/full.gz"
+	xz -c "$w/full.tar" >"$w/full.xz"
+	zstd -q -c "$w/full.tar" >"$w/full.zst"
+	bzip2 -c "$w/full.tar" >"$w/full.bz2"
+	python3 - "$w" <<-'EOF'
+		import sys
+		w = sys.argv[1]
+		def rd(n):
+		    return bytearray(open(w + '/' + n, 'rb').read())
+		d = rd('full.gz')
+		d[-8] ^= 0xff  # the CRC32 of the trailer
+		open(w + '/crc.gz', 'wb').write(d)
+		for z in ('gz', 'xz', 'zst', 'bz2'):
+		    open(w + '/cut.' + z, 'wb').write(rd('full.' + z)[:-20])
+		d = rd('full.bz2')
+		d[len(d) // 2] ^= 0xff
+		open(w + '/bad.bz2', 'wb').write(d)
+	EOF
+	for t in crc.gz cut.gz cut.xz cut.zst cut.bz2 bad.bz2; do
+		run -4 --separate-stderr dl image create bad "$w/$t"
+		assert_fatal dl-image-new
+		[[ "$stderr" == *"unable to extract '$w/$t': "*"malformed archive: "* ]]
+		assert_no_trace
+		run -4 --separate-stderr dl image create bad - <"$w/$t"
+		assert_fatal dl-image-new
+		assert_no_trace
+	done
+	# undamaged, the same tar makes an image
+	run -0 dl image create good "$w/full.gz"
+}
+
 @test "dl image create: a file that is not a tar is rejected (4)" {
 	store
 	echo 'not a tar' >"$BATS_TEST_TMPDIR/junk"
@@ -458,6 +497,59 @@ assert_kept() {
 	run -4 --separate-stderr dl image create junk - <"$BATS_TEST_TMPDIR/junk"
 	assert_fatal
 	assert_no_trace
+}
+
+# tmpfs_src: a tmpfs of its own in $SRC (another filesystem than the
+# store's, so nothing can be cloned), unmounted by teardown
+tmpfs_src() {
+	SRC="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$SRC"
+	mount -t tmpfs -o size=64m tmpfs "$SRC"
+}
+
+teardown() {
+	if [ -n "${SRC:-}" ] && mountpoint -q "$SRC"; then
+		umount "$SRC" || umount -l "$SRC"
+	fi
+}
+
+@test "dl image create: from a directory, a 100 GiB sparse file stays sparse" {
+	store
+	tmpfs_src
+	truncate -s 100G "$SRC/huge"
+	printf head | dd of="$SRC/huge" conv=notrunc status=none
+	printf tail | dd of="$SRC/huge" bs=1 seek=$((100 * 1024 * 1024 * 1024 - 4)) \
+		conv=notrunc status=none
+	run -0 --separate-stderr dl image create sparse "$SRC"
+	local f="$DL_ROOT/images/$output/rootfs/huge"
+	assert_equal "$(stat -c %s "$f")" $((100 * 1024 * 1024 * 1024))
+	assert_equal "$(head -c 4 "$f")" head
+	assert_equal "$(tail -c 4 "$f")" tail
+	# two data blocks at most, a few KiB: 512-byte blocks allocated
+	[ "$(stat -c %b "$f")" -le 1024 ] ||
+		fail "$(stat -c %b "$f") blocks allocated"
+}
+
+@test "dl image create: from a directory, data, a hole, data: holes kept" {
+	store
+	tmpfs_src
+	head -c 1M /dev/urandom >"$SRC/f"
+	truncate -s 33M "$SRC/f"
+	head -c 1M /dev/urandom >>"$SRC/f"
+	truncate -s 40M "$SRC/f"
+	run -0 --separate-stderr dl image create holes "$SRC"
+	local f="$DL_ROOT/images/$output/rootfs/f"
+	cmp "$SRC/f" "$f"
+	assert_equal "$(stat -c %s "$f")" $((40 * 1024 * 1024))
+	# 2 MiB of data, not 40: 4096 512-byte blocks, and a little room
+	[ "$(stat -c %b "$f")" -le 5000 ] ||
+		fail "$(stat -c %b "$f") blocks allocated"
+	# the holes are where they were
+	run python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print(os.lseek(fd, 0, os.SEEK_HOLE), os.lseek(fd, 2 << 20, os.SEEK_DATA),
+      os.lseek(fd, 33 << 20, os.SEEK_HOLE))' "$f"
+	assert_output "$((1 << 20)) $((33 << 20)) $((34 << 20))"
 }
 
 @test "dl image create: from a directory keeps owners, modes, caps, devices, links" {

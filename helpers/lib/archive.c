@@ -16,6 +16,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "dl.h"
 #include "dl-archive.h"
@@ -49,8 +50,31 @@ struct pending_dir {
 	struct meta m;
 };
 
+#define SRC_BUF (128 * 1024)
+
+/*
+ * The decompressed stream the tar reader parses.  gzip goes through zlib,
+ * which checks each member's CRC and length (libarchive's gzip filter does
+ * not); every other filter through libarchive's raw format.  Being its own
+ * stage, it is read to its end after the tar's end-of-archive marker, so
+ * an error in the last bytes of the stream is never lost.
+ */
+struct src {
+	int fd;
+	bool fd_eof, done;
+	struct archive *raw; /* not gzip: filter_all + format_raw */
+	bool gz, member_end; /* gzip: zlib, between two members */
+	z_stream z;
+	unsigned char *in, *out;
+	size_t ahead; /* bytes of in[] read before the kind was known */
+	bool ahead_given;
+	int code; /* on failure: DL_EXIT_REJECT or DL_EXIT_FAIL, and why */
+	char *why;
+};
+
 struct xt {
 	struct archive *a;
+	struct src src;
 	int rootfd;
 	const char *entry; /* the entry being written, for messages */
 	struct dl_tree_stats st;
@@ -110,11 +134,29 @@ static int path_err(struct xt *x, const char *path)
 
 /* libarchive failed: a read error is ours, anything else (truncated,
  * corrupt, unknown format) is the archive's. */
+static int ar_code(int e)
+{
+	switch (e) {
+	case EIO:
+	case ENOMEM:
+	case EBADF:
+	case EISDIR:
+	case EINTR:
+	case EFAULT:
+	case ENOBUFS:
+		return DL_EXIT_FAIL;
+	default:
+		return DL_EXIT_REJECT;
+	}
+}
+
 static int ar_err(struct xt *x)
 {
 	const char *s = archive_error_string(x->a);
 	int e = archive_errno(x->a);
 
+	if (x->src.why)
+		return xfail(x, x->src.code, "%s", x->src.why);
 	switch (e) {
 	case EIO:
 	case ENOMEM:
@@ -129,6 +171,228 @@ static int ar_err(struct xt *x)
 		return xfail(x, DL_EXIT_REJECT, "malformed archive: %s",
 			     s ? s : "unknown error");
 	}
+}
+
+static ssize_t src_fail(struct src *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static ssize_t src_fail(struct src *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->why) {
+		va_start(ap, fmt);
+		s->why = dl_xvasprintf(fmt, ap);
+		va_end(ap);
+		s->code = code;
+	}
+	return -1;
+}
+
+/* Read up to @n bytes of the input into @buf; 0 at its end. */
+static ssize_t src_fill(struct src *s, unsigned char *buf, size_t n)
+{
+	ssize_t r;
+
+	if (s->fd_eof)
+		return 0;
+	do
+		r = read(s->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return src_fail(s, DL_EXIT_FAIL, "unable to read input: %s",
+				strerror(errno));
+	if (r == 0)
+		s->fd_eof = true;
+	return r;
+}
+
+/* The raw stage's input: what was read ahead, then the descriptor. */
+static la_ssize_t raw_read(struct archive *a, void *p, const void **buf)
+{
+	struct src *s = p;
+	ssize_t n;
+
+	*buf = s->in;
+	if (!s->ahead_given) {
+		s->ahead_given = true;
+		if (s->ahead)
+			return (la_ssize_t)s->ahead;
+	}
+	n = src_fill(s, s->in, SRC_BUF);
+	if (n < 0)
+		archive_set_error(a, s->code == DL_EXIT_FAIL ? EIO : EINVAL,
+				  "%s", s->why);
+	return n;
+}
+
+/* A failure of the raw stage, in its own words. */
+static ssize_t raw_fail(struct src *s)
+{
+	const char *e = archive_error_string(s->raw);
+	int code = ar_code(archive_errno(s->raw));
+
+	if (s->why)
+		return -1;
+	if (code == DL_EXIT_FAIL)
+		return src_fail(s, code, "%s: %s", e ? e : "read error",
+				strerror(archive_errno(s->raw)));
+	return src_fail(s, code, "malformed archive: %s",
+			e ? e : "unknown error");
+}
+
+/* The next decompressed bytes of a gzip stream: members one after the
+ * other, and nothing after the last but zero padding. */
+static ssize_t gz_next(struct src *s, const void **buf)
+{
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		if (!s->z.avail_in) {
+			n = src_fill(s, s->in, SRC_BUF);
+			if (n < 0)
+				return -1;
+			s->z.next_in = s->in;
+			s->z.avail_in = (uInt)n;
+		}
+		if (s->member_end) {
+			if (!s->z.avail_in)
+				return 0;
+			if (*s->z.next_in == 0) {
+				/* tape padding after the last member */
+				s->z.next_in++;
+				s->z.avail_in--;
+				continue;
+			}
+			if (inflateReset(&s->z) != Z_OK)
+				return src_fail(s, DL_EXIT_FAIL,
+						"gzip: unable to reset zlib");
+			s->member_end = false;
+		}
+		if (!s->z.avail_in)
+			return src_fail(s, DL_EXIT_REJECT,
+					"malformed archive: truncated gzip "
+					"input");
+		s->z.next_out = s->out;
+		s->z.avail_out = SRC_BUF;
+		r = inflate(&s->z, Z_NO_FLUSH);
+		switch (r) {
+		case Z_STREAM_END:
+			s->member_end = true;
+			/* fall through */
+		case Z_OK:
+		case Z_BUF_ERROR: /* no progress: more input is read */
+			break;
+		case Z_MEM_ERROR:
+			errno = ENOMEM;
+			return src_fail(s, DL_EXIT_FAIL, "gzip: %s",
+					strerror(errno));
+		default: /* Z_DATA_ERROR: bad data, CRC or length */
+			return src_fail(s, DL_EXIT_REJECT,
+					"malformed archive: gzip: %s",
+					s->z.msg ? s->z.msg : "corrupt data");
+		}
+		if (s->z.avail_out < SRC_BUF) {
+			*buf = s->out;
+			return (ssize_t)(SRC_BUF - s->z.avail_out);
+		}
+	}
+}
+
+/* The next bytes of the decompressed stream: > 0, 0 at its end, or -1
+ * with s->code and s->why set. */
+static ssize_t src_next(struct src *s, const void **buf)
+{
+	const void *b;
+	size_t len;
+	la_int64_t off;
+	ssize_t n;
+	int r;
+
+	if (s->done)
+		return 0;
+	if (s->why)
+		return -1;
+	if (s->gz) {
+		n = gz_next(s, buf);
+	} else {
+		for (;;) {
+			r = archive_read_data_block(s->raw, &b, &len, &off);
+			if (r == ARCHIVE_EOF) {
+				n = 0;
+				break;
+			}
+			if (r != ARCHIVE_OK)
+				return raw_fail(s);
+			if (len) {
+				*buf = b;
+				n = (ssize_t)len;
+				break;
+			}
+		}
+	}
+	if (n == 0)
+		s->done = true;
+	return n;
+}
+
+/* The tar stage's input. */
+static la_ssize_t tar_read(struct archive *a, void *p, const void **buf)
+{
+	struct src *s = p;
+	ssize_t n = src_next(s, buf);
+
+	if (n < 0)
+		archive_set_error(a, s->code == DL_EXIT_FAIL ? EIO : EINVAL,
+				  "%s", s->why);
+	return n;
+}
+
+/* Open the stream on @fd: read ahead to tell gzip from the rest. */
+static int src_open(struct src *s, int fd)
+{
+	struct archive_entry *e;
+	ssize_t n;
+
+	s->fd = fd;
+	s->in = dl_xmalloc(SRC_BUF);
+	s->out = dl_xmalloc(SRC_BUF);
+	while (s->ahead < 2 && !s->fd_eof) {
+		n = src_fill(s, s->in + s->ahead, SRC_BUF - s->ahead);
+		if (n < 0)
+			return -1;
+		s->ahead += (size_t)n;
+	}
+	if (s->ahead >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b) {
+		s->gz = true;
+		if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK)
+			return (int)src_fail(s, DL_EXIT_FAIL,
+					     "gzip: unable to start zlib");
+		s->z.next_in = s->in;
+		s->z.avail_in = (uInt)s->ahead;
+		return 0;
+	}
+	s->raw = archive_read_new();
+	if (!s->raw)
+		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
+	if (archive_read_support_filter_all(s->raw) != ARCHIVE_OK ||
+	    archive_read_support_format_raw(s->raw) != ARCHIVE_OK ||
+	    archive_read_open(s->raw, s, NULL, raw_read, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(s->raw, &e) != ARCHIVE_OK)
+		return (int)raw_fail(s);
+	return 0;
+}
+
+static void src_close(struct src *s)
+{
+	if (s->raw)
+		archive_read_free(s->raw);
+	if (s->gz)
+		inflateEnd(&s->z);
+	free(s->in);
+	free(s->out);
+	free(s->why);
 }
 
 /**
@@ -440,7 +704,9 @@ static int write_data(struct xt *x, int fd, const char *name, int64_t size)
 
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r < ARCHIVE_WARN)
+		/* a warning here is damaged data (a truncated sparse map, a
+		 * short read): never kept */
+		if (r != ARCHIVE_OK)
 			return ar_err(x);
 		if (off < 0)
 			return xfail(x, DL_EXIT_REJECT, "negative data offset");
@@ -716,6 +982,22 @@ static void xt_free(struct xt *x)
 	free(x->dirs);
 	if (x->a)
 		archive_read_free(x->a);
+	src_close(&x->src);
+}
+
+/* After the end-of-archive marker: the rest of the stream is read, so
+ * that a decompression error in its last bytes fails the extraction. */
+static int drain(struct xt *x)
+{
+	const void *buf;
+	ssize_t n;
+
+	do
+		n = src_next(&x->src, &buf);
+	while (n > 0);
+	if (n < 0)
+		return xfail(x, x->src.code, "%s", x->src.why);
+	return 0;
 }
 
 int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
@@ -734,13 +1016,18 @@ int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
 		*reason = dl_xstrdup("the destination is not a directory");
 		return DL_EXIT_FAIL;
 	}
+	if (src_open(&x.src, fd) < 0) {
+		r = xfail(&x, x.src.code, "%s", x.src.why);
+		goto out;
+	}
 	x.a = archive_read_new();
 	if (!x.a)
 		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
-	/* tar only (ustar, pax, GNU, v7); compression told by content */
-	if (archive_read_support_filter_all(x.a) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(x.a) != ARCHIVE_OK ||
-	    archive_read_open_fd(x.a, fd, 128 * 1024) != ARCHIVE_OK) {
+	/* tar only (ustar, pax, GNU, v7); compression told by content, in
+	 * the stage before */
+	if (archive_read_support_format_tar(x.a) != ARCHIVE_OK ||
+	    archive_read_open(x.a, &x.src, NULL, tar_read, NULL) !=
+		    ARCHIVE_OK) {
 		r = ar_err(&x);
 		goto out;
 	}
@@ -751,7 +1038,12 @@ int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
 		r = archive_read_next_header(x.a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r < ARCHIVE_WARN) {
+		/* ARCHIVE_RETRY is a damaged header (a bad checksum): the
+		 * entry is stale, and libarchive would only skip to the next
+		 * header that looks right.  A warning is kept: a name that
+		 * cannot be converted to the locale's charset is used as
+		 * stored. */
+		if (r == ARCHIVE_RETRY || r < ARCHIVE_WARN) {
 			r = ar_err(&x);
 			goto out;
 		}
@@ -760,7 +1052,9 @@ int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
 			goto out;
 	}
 	x.entry = NULL;
-	r = finish_dirs(&x);
+	r = drain(&x);
+	if (!r)
+		r = finish_dirs(&x);
 out:
 	if (r && !x.reason)
 		x.reason = dl_xstrdup("extraction failed");

@@ -210,30 +210,40 @@ static int meta_at(struct cp *c, int sdir, int ddir, const char *name,
 	return 0;
 }
 
-/* FICLONE shares the extents (btrfs, xfs); else copy_file_range(2), which
- * may still reflink or copy in the kernel; else read and write. */
-static int copy_data(struct cp *c, int in, int out, const char *rel)
+/* Copy the bytes [@off, @end) of @in to the same place in @out:
+ * copy_file_range(2), which may still reflink or copy in the kernel, else
+ * pread and pwrite.  *@cfr is cleared once copy_file_range is refused. */
+static int copy_range(struct cp *c, int in, int out, off_t off, off_t end,
+		      bool *cfr, const char *rel)
 {
 	char buf[64 * 1024];
 
-	if (ioctl(out, FICLONE, in) == 0)
-		return 0;
-	for (;;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, 1u << 30, 0);
+	while (*cfr && off < end) {
+		loff_t ioff = off, ooff = off;
+		size_t len = (size_t)(end - off < (1 << 30) ? end - off
+							: 1 << 30);
+		ssize_t n = copy_file_range(in, &ioff, out, &ooff, len, 0);
 
 		if (n == 0)
-			return 0;
-		if (n > 0)
+			return 0; /* shrunk meanwhile */
+		if (n > 0) {
+			off += n;
 			continue;
+		}
 		if (errno == EINTR)
 			continue;
 		if (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-		    errno == EOPNOTSUPP || errno == EBADF)
+		    errno == EOPNOTSUPP || errno == EBADF) {
+			*cfr = false;
 			break;
+		}
 		return csys(c, "copy", rel);
 	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf)), w;
+	while (off < end) {
+		size_t len = (size_t)(end - off < (off_t)sizeof(buf)
+					      ? end - off
+					      : (off_t)sizeof(buf));
+		ssize_t n = pread(in, buf, len, off), w;
 		char *p = buf;
 
 		if (n < 0 && errno == EINTR)
@@ -243,15 +253,60 @@ static int copy_data(struct cp *c, int in, int out, const char *rel)
 		if (n == 0)
 			return 0;
 		while (n > 0) {
-			w = write(out, p, (size_t)n);
+			w = pwrite(out, p, (size_t)n, off);
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0)
 				return csys(c, "write", rel);
 			p += w;
 			n -= w;
+			off += w;
 		}
 	}
+	return 0;
+}
+
+/* FICLONE shares the extents (btrfs, xfs).  Else only the data segments
+ * are copied, found with SEEK_DATA and SEEK_HOLE, and the holes between
+ * them stay holes: a sparse file stays sparse on any filesystem. */
+static int copy_data(struct cp *c, int in, int out, off_t size,
+		     const char *rel)
+{
+	bool cfr = true;
+	off_t pos = 0;
+	int r;
+
+	if (ioctl(out, FICLONE, in) == 0)
+		return 0;
+	while (pos < size) {
+		off_t data = lseek(in, pos, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			break; /* nothing but a hole up to the end */
+		if (data < 0 && errno != EINVAL && errno != EOPNOTSUPP)
+			return csys(c, "seek in", rel);
+		if (data < 0) {
+			/* no SEEK_DATA here: all of it is data */
+			data = pos;
+			hole = size;
+		} else {
+			hole = lseek(in, data, SEEK_HOLE);
+			if (hole < 0)
+				return csys(c, "seek in", rel);
+		}
+		if (data >= size)
+			break;
+		if (hole > size)
+			hole = size;
+		r = copy_range(c, in, out, data, hole, &cfr, rel);
+		if (r)
+			return r;
+		pos = hole;
+	}
+	/* the holes at the end, and the size */
+	if (ftruncate(out, size) < 0)
+		return csys(c, "truncate", rel);
+	return 0;
 }
 
 static int copy_file(struct cp *c, int sdir, int ddir, const char *name,
@@ -273,7 +328,7 @@ static int copy_file(struct cp *c, int sdir, int ddir, const char *name,
 	if (out < 0)
 		return csys(c, "create", rel);
 	c->st.entries++;
-	r = copy_data(c, in, out, rel);
+	r = copy_data(c, in, out, ist.st_size, rel);
 	if (r)
 		return r;
 	c->st.bytes += (uint64_t)ist.st_size;

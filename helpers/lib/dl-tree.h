@@ -23,7 +23,8 @@ enum {
  * @reason: on failure, receives a malloc'd text naming the path and why
  *
  * Regular files are cloned with FICLONE (no data copied on the same
- * btrfs), falling back to copy_file_range(2).  Keeps owners, modes, mtimes,
+ * btrfs), falling back to copy_file_range(2) of the data segments only
+ * (SEEK_DATA, SEEK_HOLE): holes stay holes.  Keeps owners, modes, mtimes,
  * xattrs, symlinks (never followed), hard links, fifos and device nodes.
  * Needs root for owners and device nodes.
  *

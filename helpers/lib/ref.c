@@ -408,8 +408,16 @@ int dl_ref_image_set(const struct dl_ref *r, const char *id, char **reason)
 	if (!is_dir(img))
 		return fail(reason, DL_EXIT_NO, "no such image '%s'", id);
 	if (dl_mkdir_p(dir, 0755) < 0)
-		return fail_sys(reason, dir);
-	return write_id(path, id, reason);
+		code = fail_sys(reason, dir);
+	else
+		code = write_id(path, id, reason);
+	if (code) {
+		/* a full store: no empty repository directory is left */
+		_cleanup_free_ char *top = dl_path("refs/images");
+
+		prune(dir, top);
+	}
+	return code;
 }
 
 int dl_ref_image_get(const struct dl_ref *r, char out[DL_ID_LEN + 1],
