@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # 320-system-check.bats: dl system check [--repair] finds and repairs what
 # crashes leave in a store; dl init repairs the same.
+# shellcheck disable=SC2154 # run sets $stderr
 
 load helpers
 load lib-btrfs
