@@ -192,10 +192,15 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_FAIL, "%s", why);
 	/* the images stay while we reference them: dl-image-rm checks the
 	 * users under this same lock, held until the container is published */
+	nimg = parse_images(argv[optind], &ids, &roots);
 	ret = dl_ref_lock(&why);
 	if (ret)
 		dl_die(ret, "unable to lock 'refs': %s", why);
-	nimg = parse_images(argv[optind], &ids, &roots);
+	/* again under the lock: an image removed meanwhile is gone */
+	for (i = 0; i < nimg; i++)
+		if (access(roots[i], F_OK) < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to open image '%s'",
+				   ids[i]);
 
 	cfgpath = dl_path("images/%s/config.json", ids[nimg - 1]);
 	image = dl_json_load(cfgpath, &why);
@@ -230,7 +235,7 @@ int main(int argc, char **argv)
 	/* taken after tmp/ID: a name whose container is neither published
 	 * nor held in tmp/ is a dead process's, and goes to the next taker */
 	if (o.name) {
-		ret = dl_ref_container_set(o.name, id, &why);
+		ret = dl_ref_container_take(o.name, id, &why);
 		if (ret == DL_EXIT_CONFLICT)
 			dl_die(DL_EXIT_CONFLICT, "unable to create container "
 			       "'%s': name already in use", o.name);

@@ -127,8 +127,13 @@ static void check_images(void)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		rel = dl_xasprintf("images/%s", e->d_name);
-		if (!dl_is_id(e->d_name)) {
+		/* a directory that is no object: an orphan subvolume or the
+		 * leftover of an older layout (a file is a person's) */
+		if (!dl_is_id(e->d_name) && e->d_type == DT_DIR) {
 			stray("stray-entry", rel, "not an image ID");
+			continue;
+		}
+		if (!dl_is_id(e->d_name)) {
 			continue;
 		}
 		if (has("images", e->d_name, "rootfs") &&
@@ -163,8 +168,11 @@ static void check_containers(void)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		rel = dl_xasprintf("containers/%s", e->d_name);
-		if (!dl_is_id(e->d_name)) {
+		if (!dl_is_id(e->d_name) && e->d_type == DT_DIR) {
 			stray("stray-entry", rel, "not a container ID");
+			continue;
+		}
+		if (!dl_is_id(e->d_name)) {
 			continue;
 		}
 		if (has("containers", e->d_name, "rootfs") &&

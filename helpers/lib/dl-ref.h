@@ -100,12 +100,23 @@ extern bool dl_container_exists(const char *id);
  * @name: a Docker-style container name, [a-zA-Z0-9][a-zA-Z0-9_.-]*
  * @id: the container ID
  * @reason: receives the failure text
- * A name pointing at a container that does not exist (dl_container_exists())
- * is the leftover of a dead process, and is taken over.
  * Return: 0 or a DL_EXIT_* code (DL_EXIT_CONFLICT when the name is taken).
  */
 extern int dl_ref_container_set(const char *name, const char *id,
 				char **reason);
+
+/**
+ * dl_ref_container_take() - dl_ref_container_set() for a container being
+ * made, whose tmp/ID its caller holds: a name pointing at a container that
+ * does not exist (dl_container_exists()) is the leftover of a dead
+ * process, and is taken over
+ * @name: the container name
+ * @id: the new container's ID
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_CONFLICT when the name is taken).
+ */
+extern int dl_ref_container_take(const char *name, const char *id,
+				 char **reason);
 
 /**
  * dl_ref_container_rm() - release a container name

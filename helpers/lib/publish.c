@@ -92,6 +92,11 @@ bool dl_image_user(const char *id, char user[DL_ID_LEN + 1])
 			continue;
 		v = json_object_get(json_object_get(spec, "annotations"),
 				    "org.dockerlite.images");
+		/* the top image alone, as a spec without the list has it */
+		if (!json_is_string(v))
+			v = json_object_get(json_object_get(spec,
+							    "annotations"),
+					    "org.dockerlite.image");
 		for (s = json_is_string(v) ? json_string_value(v) : "";
 		     *s && !found; s += strcspn(s, ","), s += *s == ',')
 			found = strcspn(s, ",") == n && !strncmp(s, id, n);

@@ -579,7 +579,8 @@ bool dl_container_exists(const char *id)
 	return tmp_held(id) || is_dir(path) || tmp_held(id);
 }
 
-int dl_ref_container_set(const char *name, const char *id, char **reason)
+static int container_set(const char *name, const char *id, bool take,
+			 char **reason)
 {
 	_cleanup_close_ int lk = -1;
 	_cleanup_free_ char *dir = NULL, *path = NULL;
@@ -607,7 +608,7 @@ int dl_ref_container_set(const char *name, const char *id, char **reason)
 		*reason = NULL;
 		/* the container a dead process was making or removing never
 		 * keeps its name */
-		if (dl_container_exists(old))
+		if (!take || dl_container_exists(old))
 			return fail(reason, DL_EXIT_CONFLICT,
 				    "name is in use by container %s", old);
 		code = DL_EXIT_NO;
@@ -619,6 +620,16 @@ int dl_ref_container_set(const char *name, const char *id, char **reason)
 	if (dl_mkdir_p(dir, 0755) < 0)
 		return fail_sys(reason, dir);
 	return write_id(path, id, reason);
+}
+
+int dl_ref_container_set(const char *name, const char *id, char **reason)
+{
+	return container_set(name, id, false, reason);
+}
+
+int dl_ref_container_take(const char *name, const char *id, char **reason)
+{
+	return container_set(name, id, true, reason);
 }
 
 int dl_ref_container_rm(const char *name, char **reason)
