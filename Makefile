@@ -48,7 +48,9 @@ PKGS_dl-container-new = libbtrfsutil jansson
 PKGS_dl-commit = libbtrfsutil jansson lxc
 PKGS_dl-container-rm = libbtrfsutil jansson
 PKGS_dl-container-inspect = jansson
-PKGS_dl-store-sweep = libbtrfsutil
+PKGS_dl-store-sweep = libbtrfsutil jansson
+PKGS_dl-image-rm = libbtrfsutil jansson
+PKGS_dl-store-check = libbtrfsutil jansson
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

@@ -26,6 +26,7 @@ struct ctr {
 	json_t *spec;
 	struct dl_state st;
 	const char *created;
+	bool unknown; /* its state could not be read or was never recorded */
 };
 
 static const char *annotation(const struct ctr *c, const char *key)
@@ -58,6 +59,7 @@ static int load(const char *id, struct ctr *c, char **reason)
 {
 	_cleanup_free_ char *p = dl_path("containers/%s/spec.json", id);
 	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *st = dl_path("containers/%s/state.json", id);
 	int ret;
 
 	memcpy(c->id, id, DL_ID_LEN + 1);
@@ -72,15 +74,23 @@ static int load(const char *id, struct ctr *c, char **reason)
 	free(why);
 	why = NULL;
 	ret = dl_state_read(id, &c->st, &why);
-	if (ret) {
+	if (ret && ret != DL_EXIT_REJECT) {
 		*reason = dl_xasprintf("state: %s", why);
 		json_decref(c->spec);
 		return ret;
 	}
+	/* dl-container-new writes state.json before it publishes: one that
+	 * is missing or corrupt tells nothing, and is shown as such */
+	c->unknown = ret == DL_EXIT_REJECT || access(st, F_OK) < 0;
 	/* recorded running, but its supervisor is gone: it died unrecorded */
-	if (c->st.status == DL_STATUS_RUNNING && !dl_state_supervised(id)) {
-		c->st.status = DL_STATUS_EXITED;
-		c->st.pid = 0;
+	if (!c->unknown && c->st.status == DL_STATUS_RUNNING &&
+	    !dl_state_supervised(id))
+		c->unknown = true;
+	/* exited, but the supervisor died before it could say how */
+	if (c->st.status == DL_STATUS_EXITED && c->st.exit_code < 0)
+		c->unknown = true;
+	if (c->unknown) {
+		dl_state_init(&c->st);
 		c->st.exit_code = -1;
 	}
 	return 0;
@@ -88,7 +98,7 @@ static int load(const char *id, struct ctr *c, char **reason)
 
 static const char *status(const struct ctr *c)
 {
-	return dl_status_name(c->st.status);
+	return c->unknown ? "unknown" : dl_status_name(c->st.status);
 }
 
 static const char *time_or_zero(const char *t)
@@ -122,7 +132,7 @@ static json_t *docker_shape(const struct ctr *c)
 			json_array_append(rest, v);
 	j = json_pack(
 		"{s:s, s:s, s:O?, s:o,"
-		" s:{s:s, s:b, s:b, s:I, s:I, s:s, s:s},"
+		" s:{s:s, s:b, s:b, s:I, s:o, s:s?, s:s?},"
 		" s:s, s:s, s:s,"
 		" s:{s:O?, s:s, s:O?, s:O?, s:O?, s:s, s:b, s:b, s:s},"
 		" s:{s:s, s:b, s:b, s:I, s:I, s:b},"
@@ -132,9 +142,10 @@ static json_t *docker_shape(const struct ctr *c)
 		"State", "Status", status(c),
 		"Running", !strcmp(status(c), "running"),
 		"OOMKilled", c->st.exit_code == 137,
-		"Pid", (json_int_t)c->st.pid, "ExitCode", (json_int_t)c->st.exit_code,
-		"StartedAt", time_or_zero(c->st.started),
-		"FinishedAt", time_or_zero(c->st.finished),
+		"Pid", (json_int_t)c->st.pid, "ExitCode",
+		c->unknown ? json_null() : json_integer(c->st.exit_code),
+		"StartedAt", c->unknown ? NULL : time_or_zero(c->st.started),
+		"FinishedAt", c->unknown ? NULL : time_or_zero(c->st.finished),
 		"Image", image, "Name", slashname, "Driver", "btrfs",
 		"Config", "Hostname", json_object_get(c->spec, "hostname"),
 		"User", uname, "Env", json_object_get(proc, "env"),

@@ -190,7 +190,17 @@ int main(int argc, char **argv)
 		dl_usage(USAGE);
 	if (dl_spec_opts_check(&o, &why))
 		dl_die(DL_EXIT_FAIL, "%s", why);
+	/* the images stay while we reference them: dl-image-rm checks the
+	 * users under this same lock, held until the container is published */
 	nimg = parse_images(argv[optind], &ids, &roots);
+	ret = dl_ref_lock(&why);
+	if (ret)
+		dl_die(ret, "unable to lock 'refs': %s", why);
+	/* again under the lock: an image removed meanwhile is gone */
+	for (i = 0; i < nimg; i++)
+		if (access(roots[i], F_OK) < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to open image '%s'",
+				   ids[i]);
 
 	cfgpath = dl_path("images/%s/config.json", ids[nimg - 1]);
 	image = dl_json_load(cfgpath, &why);
@@ -215,8 +225,17 @@ int main(int argc, char **argv)
 	undo.tmpdir = dl_path("tmp/%s", id);
 	undo.rootfs = dl_path("tmp/%s/rootfs", id);
 	atexit(undo_all);
+	/* tmp/ID is ours while locked; a sweep takes it once we are gone */
+	ret = dl_tmp_make(id, &lock, &why);
+	if (ret)
+		dl_die(DL_EXIT_FAIL, "unable to create '%s': %s", undo.tmpdir,
+		       why);
+	undo.made_dir = true;
+	dl_fault("dl-container-new:tmp");
+	/* taken after tmp/ID: a name whose container is neither published
+	 * nor held in tmp/ is a dead process's, and goes to the next taker */
 	if (o.name) {
-		ret = dl_ref_container_set(o.name, id, &why);
+		ret = dl_ref_container_take(o.name, id, &why);
 		if (ret == DL_EXIT_CONFLICT)
 			dl_die(DL_EXIT_CONFLICT, "unable to create container "
 			       "'%s': name already in use", o.name);
@@ -226,16 +245,12 @@ int main(int argc, char **argv)
 		undo.name = dl_xstrdup(o.name);
 		undo.id = id;
 	}
-	/* tmp/ID is ours while locked; a sweep takes it once we are gone */
-	ret = dl_tmp_make(id, &lock, &why);
-	if (ret)
-		dl_die(DL_EXIT_FAIL, "unable to create '%s': %s", undo.tmpdir,
-		       why);
-	undo.made_dir = true;
+	dl_fault("dl-container-new:name");
 	ret = dl_clone(undo.rootfs, (const char *const *)roots, nimg, &why);
 	if (ret)
 		dl_die(DL_EXIT_FAIL, "unable to clone '%s': %s", undo.rootfs,
 		       why);
+	dl_fault("dl-container-new:clone");
 
 	/* the user and working directory as the container's root has them */
 	rootfd = open(undo.rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -274,6 +289,8 @@ int main(int argc, char **argv)
 		dl_die_sys(DL_EXIT_FAIL, "unable to publish '%s'", pub);
 	undo.published = true;
 	dl_closep(&lock);
+	dl_ref_unlock();
+	dl_fault("dl-container-new:publish");
 
 	for (i = 0; i < nimg; i++)
 		free(roots[i]);

@@ -39,6 +39,7 @@ struct job {
 	char id[DL_ID_LEN + 1];
 	char *tmp, *rootfs, *image;
 	int lock; /* tmp/ID, locked while we work on it (dl-tmp.h) */
+	int intent; /* tmp/ID.publish, the record of publish and names */
 	bool made_tmp, published;
 	struct dl_ref *tags;
 	size_t ntags, nset;
@@ -164,6 +165,27 @@ static int set_tags(struct job *j, char **reason)
 	return 0;
 }
 
+/* Record the names' present targets, then the intent (dl-image.h). */
+static int record(struct job *j, char **reason)
+{
+	size_t i;
+
+	for (i = 0; i < j->ntags; i++) {
+		_cleanup_free_ char *why = NULL;
+		int r = dl_ref_image_get(&j->tags[i], j->old[i], &why);
+
+		if (r && r != DL_EXIT_NO) {
+			*reason = dl_xasprintf("unable to read tag '%s:%s': %s",
+					       j->tags[i].repo, j->tags[i].tag,
+					       why);
+			return r;
+		}
+		j->had_old[i] = !r;
+	}
+	return dl_image_intent_begin(j->id, j->tags, j->old, j->had_old,
+				     j->ntags, &j->intent, reason);
+}
+
 /* Undo what was done, last first; report but go on when a step fails. */
 static void rollback(struct job *j)
 {
@@ -191,6 +213,7 @@ static void rollback(struct job *j)
 	}
 	if (j->made_tmp && dl_tmp_remove(dir, &why))
 		dl_warn("unable to remove '%s': %s", dir, why);
+	dl_image_intent_end(j->id, &j->intent);
 }
 
 static void job_free(struct job *j)
@@ -206,6 +229,7 @@ static void job_free(struct job *j)
 	free(j->rootfs);
 	free(j->image);
 	dl_closep(&j->lock);
+	dl_closep(&j->intent);
 }
 
 /* "unable to VERB 'OBJ': REASON", freeing REASON */
@@ -224,7 +248,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL, *marker = NULL;
 	_cleanup_close_ int src = -1;
 	char now[DL_TIME_LEN + 1];
-	struct job j = { .lock = -1 };
+	struct job j = { .lock = -1, .intent = -1 };
 	struct dl_image_meta meta;
 	uint64_t bytes = 0;
 	struct stat st;
@@ -337,13 +361,27 @@ int main(int argc, char **argv)
 		reason = wrap(reason, "set read-only", j.rootfs);
 		goto on_error;
 	}
+	/* the publish and the names are one step for every other command
+	 * (they wait on the refs lock), recorded so that a crash in between
+	 * is undone by the next dl-store-check -r or dl-store-sweep */
+	if (j.ntags) {
+		code = dl_ref_lock(&reason);
+		if (!code)
+			code = record(&j, &reason);
+		if (code)
+			goto on_error;
+	}
+	dl_fault("dl-image-new:record");
 	/* nothing above was fsync'd: one commit makes it all durable */
 	code = dl_image_publish(j.tmp, j.image, &j.published, &reason);
 	if (code)
 		goto on_error;
+	dl_fault("dl-image-new:publish");
 	code = set_tags(&j, &reason);
 	if (code)
 		goto on_error;
+	dl_image_intent_end(j.id, &j.intent);
+	dl_ref_unlock();
 
 	json_decref(config);
 	printf("%s\n", j.id);

@@ -9,13 +9,15 @@
 #include <unistd.h>
 
 #include "dl.h"
+#include "dl-image.h"
 #include "dl-tmp.h"
 
 #define USAGE "dl-store-sweep [-n]"
 #define OPTIONS                                                                \
 	"  -n          dry run: print what would be deleted, delete nothing\n" \
 	"\nEvery entry of $DL_ROOT/tmp that no live process holds locked is\n" \
-	"deleted whole, and its path printed.\n"
+	"deleted whole, and its path printed; a record of an image publish\n" \
+	"cut short (ID.publish) is undone first (dl-image.h).\n"
 
 /* The names in directory @fd (which this closes), sorted. */
 static char **list(int fd, size_t *n)
@@ -95,7 +97,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		_cleanup_free_ char *why = NULL;
 		bool swept;
-		int ret = dl_tmp_sweep_at(tfd, names[i], dry, &swept, &why);
+		/* a publish cut short is undone, not merely deleted */
+		int ret = dl_image_intent_undo(tfd, names[i], dry, &swept,
+					       &why);
+
+		if (!ret && !swept)
+			ret = dl_tmp_sweep_at(tfd, names[i], dry, &swept, &why);
 
 		if (ret) {
 			/* one entry that resists must not keep the others */

@@ -175,7 +175,7 @@ assert_image_kept() {
 	dl image tag multi:a multi:b
 	run -3 --separate-stderr dl image rm "$id"
 	assert_fatal
-	assert_equal "$stderr" "dl-image: fatal: unable to remove image '$id': referenced by several names (use -f)"
+	assert_equal "$stderr" "dl-image-rm: fatal: unable to remove image '$id': referenced by several names (use -f)"
 	assert_image_kept "$id"
 	assert_equal "$(idof multi:a)" "$id"
 	assert_equal "$(idof multi:b)" "$id"
@@ -194,7 +194,7 @@ assert_image_kept() {
 	c=$(fake_container "$id")
 	run -3 --separate-stderr dl image rm used
 	assert_fatal
-	assert_equal "$stderr" "dl-image: fatal: unable to remove image 'used': in use by container ${c:0:12}"
+	assert_equal "$stderr" "dl-image-rm: fatal: unable to remove image 'used': in use by container ${c:0:12}"
 	assert_image_kept "$id"
 	assert_equal "$(idof used)" "$id"
 	run -3 --separate-stderr dl image rm "$id"

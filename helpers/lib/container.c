@@ -108,8 +108,10 @@ int dl_container_remove(const char *id, char **reason)
 			    tmp, strerror(errno));
 	}
 
+	dl_fault("container-remove:unpublish");
 	if (name && (ret = release_name(name, id, reason)))
 		return ret;
+	dl_fault("container-remove:name");
 	ret = dl_tmp_remove_at(tfd, id, &why);
 	if (ret) {
 		*reason = dl_xasprintf("%s/%s", tmpdir, why);

@@ -74,6 +74,28 @@ extern int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1],
 			    char **reason);
 
 /**
+ * dl_ref_lock() - take the refs lock (exclusive) until dl_ref_unlock(),
+ * for a change of several names and objects that must look like one:
+ * every dl_ref_* call of this process meanwhile runs under it
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_CONFLICT on timeout, or DL_EXIT_FAIL.
+ */
+extern int dl_ref_lock(char **reason);
+
+/**
+ * dl_ref_unlock() - release what dl_ref_lock() took (no-op if none)
+ */
+extern void dl_ref_unlock(void);
+
+/**
+ * dl_container_exists() - whether container @id is published, or is being
+ * made or removed by a live process (tmp/ID held, dl-tmp.h)
+ * @id: the full container ID
+ * Return: true or false.
+ */
+extern bool dl_container_exists(const char *id);
+
+/**
  * dl_ref_container_set() - reserve container name @name for @id
  * @name: a Docker-style container name, [a-zA-Z0-9][a-zA-Z0-9_.-]*
  * @id: the container ID
@@ -82,6 +104,19 @@ extern int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1],
  */
 extern int dl_ref_container_set(const char *name, const char *id,
 				char **reason);
+
+/**
+ * dl_ref_container_take() - dl_ref_container_set() for a container being
+ * made, whose tmp/ID its caller holds: a name pointing at a container that
+ * does not exist (dl_container_exists()) is the leftover of a dead
+ * process, and is taken over
+ * @name: the container name
+ * @id: the new container's ID
+ * @reason: receives the failure text
+ * Return: 0 or a DL_EXIT_* code (DL_EXIT_CONFLICT when the name is taken).
+ */
+extern int dl_ref_container_take(const char *name, const char *id,
+				 char **reason);
 
 /**
  * dl_ref_container_rm() - release a container name

@@ -210,7 +210,7 @@ int dl_image_ids(char ***out, size_t *n, char **reason)
 		return DL_EXIT_FAIL;
 	}
 	while ((errno = 0, de = readdir(d))) {
-		if (!dl_is_id(de->d_name))
+		if (!dl_is_id(de->d_name) || dl_image_pending(de->d_name))
 			continue;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -322,4 +322,11 @@ int dl_image_publish(const char *tmp, const char *image, bool *published,
 		return DL_EXIT_FAIL;
 	}
 	return 0;
+}
+
+bool dl_image_pending(const char *id)
+{
+	_cleanup_free_ char *p = dl_path("tmp/%s.publish", id);
+
+	return access(p, F_OK) == 0;
 }

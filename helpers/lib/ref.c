@@ -284,14 +284,25 @@ bool dl_is_container_name(const char *name)
  * since every ref file is replaced by rename(2).  Returns the fd, or -1 with
  * *reason set (DL_EXIT_FAIL or, on timeout, DL_EXIT_CONFLICT in *code).
  */
+/* the refs lock this process took with dl_ref_lock(), or -1 */
+static int held = -1;
+
 static int lock_refs(bool exclusive, int *code, char **reason)
 {
-	_cleanup_free_ char *dir = dl_path("locks");
+	_cleanup_free_ char *dir = NULL;
 	_cleanup_free_ char *path = dl_path("locks/refs");
 	_cleanup_close_ int fd = -1;
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	int waited = 0;
 
+	/* held already: a duplicate shares the lock, closing it keeps it */
+	if (held >= 0) {
+		fd = fcntl(held, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			*code = fail_sys(reason, path);
+		return fd;
+	}
+	dir = dl_path("locks");
 	if (exclusive) {
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			*code = fail_sys(reason, dir);
@@ -322,6 +333,25 @@ static int lock_refs(bool exclusive, int *code, char **reason)
 		nanosleep(&pause, NULL);
 		waited += 10;
 	}
+}
+
+int dl_ref_lock(char **reason)
+{
+	int code = 0, fd;
+
+	*reason = NULL;
+	if (held >= 0)
+		return 0;
+	fd = lock_refs(true, &code, reason);
+	if (fd < 0)
+		return code;
+	held = fd;
+	return 0;
+}
+
+void dl_ref_unlock(void)
+{
+	dl_closep(&held);
 }
 
 static bool is_dir(const char *path)
@@ -533,7 +563,32 @@ int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1], char **reason)
 	return match_prefix("images", spec, "image", out, reason);
 }
 
-int dl_ref_container_set(const char *name, const char *id, char **reason)
+/* Whether tmp/@id is held by a live process (dl-tmp.h). */
+static bool tmp_held(const char *id)
+{
+	_cleanup_free_ char *path = dl_path("tmp/%s", id);
+	_cleanup_close_ int fd = -1;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return false;
+	return errno == EWOULDBLOCK || errno == EINTR;
+}
+
+bool dl_container_exists(const char *id)
+{
+	_cleanup_free_ char *path = dl_path("containers/%s", id);
+
+	/* being made (tmp/ to containers/) and being removed (containers/
+	 * to tmp/) each take one rename: looking at tmp/ before and after
+	 * containers/ sees either */
+	return tmp_held(id) || is_dir(path) || tmp_held(id);
+}
+
+static int container_set(const char *name, const char *id, bool take,
+			 char **reason)
 {
 	_cleanup_close_ int lk = -1;
 	_cleanup_free_ char *dir = NULL, *path = NULL;
@@ -558,16 +613,31 @@ int dl_ref_container_set(const char *name, const char *id, char **reason)
 		if (!strcmp(old, id))
 			return 0;
 		free(*reason);
-		return fail(reason, DL_EXIT_CONFLICT,
-			    "name is in use by container %s", old);
+		*reason = NULL;
+		/* the container a dead process was making or removing never
+		 * keeps its name */
+		if (!take || dl_container_exists(old))
+			return fail(reason, DL_EXIT_CONFLICT,
+				    "name is in use by container %s", old);
+		code = DL_EXIT_NO;
 	}
-	if (code != DL_EXIT_NO)
+	if (code != DL_EXIT_NO && code != DL_EXIT_REJECT)
 		return code;
 	free(*reason);
 	*reason = NULL;
 	if (dl_mkdir_p(dir, 0755) < 0)
 		return fail_sys(reason, dir);
 	return write_id(path, id, reason);
+}
+
+int dl_ref_container_set(const char *name, const char *id, char **reason)
+{
+	return container_set(name, id, false, reason);
+}
+
+int dl_ref_container_take(const char *name, const char *id, char **reason)
+{
+	return container_set(name, id, true, reason);
 }
 
 int dl_ref_container_rm(const char *name, char **reason)
