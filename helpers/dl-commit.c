@@ -47,7 +47,8 @@ static struct {
 	struct dl_freeze fz;
 	bool made_dir, published;
 	bool done;
-} undo;
+	int intent; /* tmp/IMGID.publish: the record of publish and tag */
+} undo = { .intent = -1 };
 
 /* Thaw the container, warning when it fails; the undo's first step. */
 static void thaw(bool fatal)
@@ -77,6 +78,30 @@ static void undo_all(void)
 	if (undo.made_dir && dl_tmp_remove(undo.dir, &why))
 		dl_warn("unable to remove '%s': %s", undo.dir, why);
 	free(why);
+	/* the tag was never set: nothing is left for the record to undo */
+	if (undo.intent >= 0)
+		dl_image_intent_end(strrchr(undo.pub, '/') + 1, &undo.intent);
+}
+
+/* Take the refs lock and record the publish of @img with name @r. */
+static void record(const struct dl_ref *r, const char *img, const char *tag)
+{
+	_cleanup_free_ char *why = NULL;
+	char old[DL_ID_LEN + 1] = "";
+	bool had_old;
+	int ret = dl_ref_lock(&why);
+
+	if (!ret) {
+		ret = dl_ref_image_get(r, old, &why);
+		had_old = !ret;
+		if (ret == DL_EXIT_NO)
+			ret = 0;
+	}
+	if (!ret)
+		ret = dl_image_intent_begin(img, r, &old, &had_old, 1,
+					    &undo.intent, &why);
+	if (ret)
+		dl_die(ret, "unable to tag '%s': %s", tag, why);
 }
 
 static json_t *jcheck(json_t *j)
@@ -386,6 +411,12 @@ int main(int argc, char **argv)
 	if (ret)
 		dl_die(ret, "%s", why);
 	dl_fault("dl-commit:meta");
+	/* the publish and the tag are one step for every other command (they
+	 * wait on the refs lock), recorded so that a crash in between is
+	 * undone by the next dl-store-sweep or dl system check --repair */
+	if (tag)
+		record(&ref, img, tag);
+	dl_fault("dl-commit:record");
 	/* the nested copies and documents were not fsync'd: one commit */
 	ret = dl_image_publish(undo.dir, undo.pub, &undo.published, &why);
 	if (ret)
@@ -394,6 +425,10 @@ int main(int argc, char **argv)
 	if (tag && (ret = dl_ref_image_set(&ref, img, &why)))
 		dl_die(ret, "unable to tag '%s': %s", tag, why);
 	undo.done = true;
+	if (tag) {
+		dl_image_intent_end(img, &undo.intent);
+		dl_ref_unlock();
+	}
 	dl_closep(&lock);
 	printf("%s\n", img);
 

@@ -290,9 +290,13 @@ swapper() {
 	local step subs0 new
 	running ': >/started; while :; do sleep 0.1; done' fill_nested
 	subs0=$(subvols_of_store)
-	for step in tmp frozen snapshot copied thawed meta; do
+	for step in tmp frozen snapshot copied thawed meta record published; do
 		DL_FAULT=dl-commit:$step run -137 dl-commit -t test/killed "$cid"
 		assert_equal "$(lxc_state)" RUNNING
+		# a publish not complete is never listed
+		run -0 --separate-stderr dl images -q
+		assert_output "${img:0:12}"
+		assert_equal "$stderr" ''
 		run -0 dl-store-sweep
 		assert_equal "$(subvols_of_store)" "$subs0"
 		assert_equal "$(images_count)" 1
@@ -300,8 +304,8 @@ swapper() {
 		assert_output ''
 		assert_file_not_exists "$DL_ROOT/refs/images/test/killed/:latest"
 	done
-	# after the rename: a whole image, not yet named
-	DL_FAULT=dl-commit:published run -137 dl-commit -t test/killed "$cid"
+	# untagged, killed after the rename: the commit is whole and listed
+	DL_FAULT=dl-commit:published run -137 dl-commit "$cid"
 	assert_equal "$(lxc_state)" RUNNING
 	assert_equal "$(images_count)" 2
 	run -0 find "$DL_ROOT/tmp" -mindepth 1
