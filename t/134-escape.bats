@@ -125,16 +125,20 @@ assert_confined() {
 	touch "$src/sub/z"
 }
 
-@test "read-only: --read-only reaches the host's mounts under the root" {
+@test "read-only: --read-only leaves only /dev, /proc and the volumes writable" {
 	local id
-	id=$(dl create --read-only busybox sh -c \
-		'touch /mnt/sub/x 2>&1; touch /dev/shm/y && echo shm-ok')
+	id=$(dl create --read-only -v "$BATS_TEST_TMPDIR:/data" busybox sh -c \
+		'touch /mnt/sub/x 2>&1; touch /dev/shm/y /data/y && echo mounts-ok
+		awk "\$6 !~ /^ro/ { print \$5 }" /proc/self/mountinfo |
+			grep -v -E "^/(dev|proc|data)(/|\$)" || true')
+	# a mount of the host's under the container's root
 	mkdir -p "$DL_ROOT/containers/$id/rootfs/mnt/sub"
 	SUBMNT=$DL_ROOT/containers/$id/rootfs/mnt/sub
 	mount -t tmpfs dltest "$SUBMNT"
 	run -0 dl start -a "$id"
-	assert_line --index 0 --partial 'Read-only file system'
-	assert_line --index 1 shm-ok
+	assert_output --partial 'Read-only file system'
+	assert_line --index 1 mounts-ok
+	assert_equal "${#lines[@]}" 2
 	assert_file_not_exists "$SUBMNT/x"
 	umount "$SUBMNT"
 	SUBMNT=
