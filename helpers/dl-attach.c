@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,22 +43,33 @@ static int run_in(void *data)
 {
 	struct payload *p = data;
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	char buf[PATH_MAX];
 	sigset_t none;
 
 	for (int i = 1; i < NSIG; i++)
 		sigaction(i, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	if (p->tty)
+		ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+	/* Nothing of the host (liblxc's descriptors, ours) may stay open
+	 * when the working directory is entered: /proc/self/fd/N would
+	 * lead out of the root (CVE-2024-21626). */
+	syscall(SYS_close_range, 3, ~0U, 0);
 	if (chdir(p->cwd) < 0) {
 		dprintf(STDERR_FILENO,
 			"%s: fatal: unable to exec in container '%s': chdir to cwd (\"%s\"): %s\n",
 			dl_prog, p->id, p->cwd, strerror(errno));
 		return DL_EXIT_CANNOT_INVOKE;
 	}
-	setsid();
-	if (p->tty)
-		ioctl(STDIN_FILENO, TIOCSCTTY, 0);
-	syscall(SYS_close_range, 3, ~0U, 0);
+	/* as runc: a directory the root does not reach has no path */
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/') {
+		dprintf(STDERR_FILENO,
+			"%s: fatal: unable to exec in container '%s': the working directory '%s' is outside the container's root\n",
+			dl_prog, p->id, p->cwd);
+		return DL_EXIT_FAIL;
+	}
 	return dl_exec_in(p->argv, p->envp, "exec in", p->id);
 }
 

@@ -352,7 +352,7 @@ static void prepare(struct spawn *sp, char **argv)
 	if (dl_write_file_atomic_flags(path, cfg, strlen(cfg), 0644,
 				       DL_WRITE_NOSYNC))
 		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
-	dl_init_arm(argv, (char *const *)sp->spec.args, sp->env, sp->id, 3, 4);
+	dl_init_arm(argv, &sp->spec, sp->env, sp->id, 3, 4);
 }
 
 int main(int argc, char **argv)
