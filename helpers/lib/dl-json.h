@@ -10,7 +10,8 @@
  * @path: the file, or "-" for stdin
  * @reason: on failure, receives a malloc'd "FILE:LINE:COLUMN: text" or
  *          strerror text
- * Return: a new reference, or NULL.
+ * Return: a new reference, or NULL with errno set: EBADMSG when the file
+ * was read but is not valid JSON, else the errno of the read.
  */
 extern json_t *dl_json_load(const char *path, char **reason);
 

@@ -22,9 +22,11 @@ json_t *dl_json_load(const char *path, char **reason)
 		return NULL;
 	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j)
+	if (!j) {
 		*reason = dl_xasprintf("%s:%d:%d: %s", path, jerr.line,
 				       jerr.column, jerr.text);
+		errno = EBADMSG;
+	}
 	return j;
 }
 

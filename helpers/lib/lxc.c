@@ -307,7 +307,7 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	memset(sp, 0, sizeof(*sp));
 	sp->doc = dl_json_load(path, reason);
 	if (!sp->doc)
-		return DL_EXIT_FAIL;
+		return errno == EBADMSG ? DL_EXIT_REJECT : DL_EXIT_FAIL;
 	if (!json_is_object(sp->doc))
 		return bad(reason, "%s: not a JSON object", path);
 	p = member(sp->doc, "process", JSON_OBJECT, &err);

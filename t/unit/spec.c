@@ -266,11 +266,8 @@ static void load_bads(void)
 	load_bad("[]");
 	load_bad("{}");
 	load_bad("{\"process\":[]}");
-	load_bad_todo("{\"process\":{\"args\":[\"x\"],\"args\":[\"y\"]}}",
-		      DL_EXIT_REJECT,
-		      "a spec with duplicate keys is DL_EXIT_FAIL, not REJECT");
-	load_bad_todo("{\"process\":{\"args\":[\"x\"]}", DL_EXIT_REJECT,
-		      "a spec that is not JSON is DL_EXIT_FAIL, not REJECT");
+	load_bad("{\"process\":{\"args\":[\"x\"],\"args\":[\"y\"]}}");
+	load_bad("{\"process\":{\"args\":[\"x\"]}");
 	/* process */
 	load_bad("{\"process\":{}}");
 	load_bad("{\"process\":{\"args\":[]}}");
