@@ -111,6 +111,123 @@ static void stray(const char *kind, const char *rel, const char *detail)
 	report(kind, rel, detail, ret, why);
 }
 
+/* An object's document is rewritten with a reference dropped. */
+static int save_doc(const char *path, json_t *doc, char **why)
+{
+	if (dl_json_save(path, doc) < 0) {
+		*why = dl_xstrdup(strerror(errno));
+		return DL_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* A whole image whose parent is gone: its history ends there. */
+static void check_parent(const char *id)
+{
+	_cleanup_free_ char *path = dl_path("images/%s/meta.json", id);
+	_cleanup_free_ char *rel = NULL, *why = NULL, *detail = NULL;
+	json_t *meta = dl_json_load(path, &why), *v;
+	int ret = 0;
+
+	v = json_object_get(meta, "parent");
+	if (!json_is_string(v) || !dl_is_id(json_string_value(v)) ||
+	    has("images", json_string_value(v), "meta.json")) {
+		json_decref(meta);
+		return;
+	}
+	rel = dl_xasprintf("images/%s", id);
+	detail = dl_xasprintf("its parent image %.12s does not exist",
+			      json_string_value(v));
+	if (repair) {
+		json_object_set_new(meta, "parent", json_string(""));
+		ret = save_doc(path, meta, &why);
+	}
+	report("missing-parent", rel, detail, ret, why);
+	json_decref(meta);
+}
+
+/* A container made from images that are gone (deleted by hand, or by an
+ * older dl that did not lock): it runs as it is, but commit and diff
+ * need its image.  The repair drops the references, so they say so. */
+static void check_container_images(const char *id)
+{
+	static const char *const keys[] = { "org.dockerlite.image",
+					    "org.dockerlite.images" };
+	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
+	_cleanup_free_ char *rel = NULL, *why = NULL, *detail = NULL;
+	json_t *spec = dl_json_load(path, &why), *ann;
+	size_t i;
+	int ret = 0;
+
+	ann = json_object_get(spec, "annotations");
+	for (i = 0; i < sizeof(keys) / sizeof(*keys) && !detail; i++) {
+		json_t *v = json_object_get(ann, keys[i]);
+		_cleanup_free_ char *list = NULL;
+		char *one, *save = NULL;
+
+		if (!json_is_string(v))
+			continue;
+		list = dl_xstrdup(json_string_value(v));
+		for (one = strtok_r(list, ",+", &save); one && !detail;
+		     one = strtok_r(NULL, ",+", &save))
+			if (dl_is_id(one) && !has("images", one, "meta.json"))
+				detail = dl_xasprintf("its image %.12s does "
+						      "not exist", one);
+	}
+	if (!detail) {
+		json_decref(spec);
+		return;
+	}
+	rel = dl_xasprintf("containers/%s", id);
+	if (repair) {
+		for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+			if (json_object_get(ann, keys[i]))
+				json_object_set_new(ann, keys[i],
+						    json_string(""));
+		ret = save_doc(path, spec, &why);
+	}
+	report("missing-image", rel, detail, ret, why);
+	json_decref(spec);
+}
+
+/* A subvolume where no object keeps one: the root of a btrfs subvolume
+ * is inode 256 (BTRFS_FIRST_FREE_OBJECTID). */
+static bool is_subvol(int dfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode) && st.st_ino == 256;
+}
+
+/* Subvolumes in @rel (the store, or one object's directory) but @keep. */
+static void check_subvols(const char *rel, const char *keep)
+{
+	_cleanup_free_ char *p = dl_path("%s", rel);
+	_cleanup_close_ int dfd = -1;
+	struct dirent *e;
+	DIR *d;
+
+	dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	d = opendir(p);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (keep && !strcmp(e->d_name, keep)) ||
+		    !is_subvol(dfd, e->d_name))
+			continue;
+		sub = *rel ? dl_xasprintf("%s/%s", rel, e->d_name)
+			   : dl_xstrdup(e->d_name);
+		stray("orphan-subvolume", sub, "a subvolume no object keeps");
+	}
+	closedir(d);
+}
+
 static void check_images(void)
 {
 	struct dirent *e;
@@ -138,8 +255,11 @@ static void check_images(void)
 		}
 		if (has("images", e->d_name, "rootfs") &&
 		    has("images", e->d_name, "config.json") &&
-		    has("images", e->d_name, "meta.json"))
+		    has("images", e->d_name, "meta.json")) {
+			check_parent(e->d_name);
+			check_subvols(rel, "rootfs");
 			continue;
+		}
 		if (repair && dl_image_user(e->d_name, user)) {
 			why = dl_xasprintf("in use by container %.12s", user);
 			ret = DL_EXIT_CONFLICT;
@@ -176,8 +296,11 @@ static void check_containers(void)
 			continue;
 		}
 		if (has("containers", e->d_name, "rootfs") &&
-		    has("containers", e->d_name, "spec.json"))
+		    has("containers", e->d_name, "spec.json")) {
+			check_container_images(e->d_name);
+			check_subvols(rel, "rootfs");
 			continue;
+		}
 		if (repair) {
 			ret = dl_container_remove(e->d_name, &why);
 			if (ret == DL_EXIT_NO)
@@ -323,6 +446,8 @@ int main(int argc, char **argv)
 	if (ret)
 		dl_die(ret, "unable to lock 'refs': %s", why);
 	check_tmp();
+	/* the store's own directories are never subvolumes */
+	check_subvols("", NULL);
 	check_images();
 	check_containers();
 	check_refs();

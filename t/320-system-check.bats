@@ -50,6 +50,66 @@ setup() {
 	refute_output --partial leftover
 }
 
+# drop_image ID: delete image ID by hand, as an older dl without the lock
+# could have done under a container made from it
+drop_image() {
+	btrfs -q property set -ts "$DL_ROOT/images/$1/rootfs" ro false
+	btrfs -q subvolume delete "$DL_ROOT/images/$1/rootfs"
+	rm -rf "$DL_ROOT/images/$1"
+}
+
+@test "dl system check: an image whose parent is gone and a container whose image is gone are repaired" {
+	local base kid cid
+	busybox_store
+	base=$(dl-ref resolve busybox)
+	cid=$(dl create --name orphan busybox true)
+	kid=$(dl commit orphan kid:1)
+	drop_image "$base"
+	run -1 --separate-stderr dl system check
+	assert_line "dangling-name refs/images/busybox/:latest: image ${base:0:12} does not exist"
+	assert_line "missing-parent images/$kid: its parent image ${base:0:12} does not exist"
+	assert_line "missing-image containers/$cid: its image ${base:0:12} does not exist"
+	run -0 dl system check --repair
+	run -0 --separate-stderr dl system check
+	assert_output ''
+	run -0 jq -r .parent "$DL_ROOT/images/$kid/meta.json"
+	assert_output ''
+	# every listing reads the store without a warning
+	run -0 --separate-stderr dl ps -a
+	assert_equal "$stderr" ''
+	assert_output --partial orphan
+	run -0 --separate-stderr dl images
+	assert_equal "$stderr" ''
+	run -0 --separate-stderr dl image history kid:1
+	assert_equal "$stderr" ''
+	assert_equal "${#lines[@]}" 2
+	# the container still runs and commits, with a new config
+	run -0 dl start -a orphan
+	run -0 --separate-stderr dl commit orphan again:1
+	assert_equal "$stderr" ''
+	run -4 --separate-stderr dl diff orphan
+	[[ "$stderr" == *"its spec names no image"* ]]
+}
+
+@test "dl system check: a subvolume no object keeps is an orphan, removed by --repair" {
+	local img
+	busybox_store
+	img=$(dl-ref resolve busybox)
+	btrfs -q subvolume create "$DL_ROOT/left"
+	btrfs -q subvolume create "$DL_ROOT/images/$img/extra"
+	run -1 --separate-stderr dl system check
+	assert_line "orphan-subvolume left: a subvolume no object keeps"
+	assert_line "orphan-subvolume images/$img/extra: a subvolume no object keeps"
+	assert_equal "${#lines[@]}" 2
+	run -0 dl system check --repair
+	run -0 dl system check
+	assert_output ''
+	assert_file_not_exists "$DL_ROOT/left"
+	assert_file_not_exists "$DL_ROOT/images/$img/extra"
+	# the image itself is untouched
+	run -0 dl run --rm busybox true
+}
+
 @test "dl init: repairs what dl system check --repair does" {
 	local ghost=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 	mkdir -p "$DL_ROOT/refs/containers"
