@@ -75,7 +75,7 @@ helpers/dl-%: helpers/dl-%.c $(LIBDL) $(LIB_HDR)
 	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDL) \
 		$(shell $(PKG_CONFIG) --libs $(PKGS_dl-$*))
 
-t/unit/%.t: t/unit/%.c $(LIBDL) $(LIB_HDR)
+t/unit/%.t: t/unit/%.c t/unit/tap.h $(LIBDL) $(LIB_HDR)
 	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDL) \
 		$(shell $(PKG_CONFIG) --libs $(PKGS_ALL))
 

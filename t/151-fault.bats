@@ -160,3 +160,43 @@ repaired() {
 	assert_line --regexp ' Unknown +lost$'
 	dl rm lost
 }
+
+@test "dl image rm racing dl create of the same image: never a container without its image" {
+	local rmst c img
+	mkdir "$BATS_TEST_TMPDIR/src"
+	echo x >"$BATS_TEST_TMPDIR/src/f"
+	for _ in $(seq 1 15); do
+		dl image create victim "$BATS_TEST_TMPDIR/src" >/dev/null
+		dl create victim /f >/dev/null 2>&1 &
+		rmst=0
+		dl image rm victim >/dev/null 2>&1 || rmst=$?
+		wait $! || true
+		# removed (0), or refused because the container came first (3)
+		[[ "$rmst" == 0 || "$rmst" == 3 ]] || fail "dl image rm exited $rmst"
+		# every container's image is there
+		for c in "$DL_ROOT"/containers/*/spec.json; do
+			test -e "$c" || continue
+			img=$(jq -r '.annotations["org.dockerlite.image"]' "$c")
+			assert_file_exists "$DL_ROOT/images/$img/meta.json"
+		done
+		run -0 --separate-stderr dl system check
+		assert_output ''
+		# shellcheck disable=SC2046 # one operand an ID
+		dl rm -f $(dl ps -aq) >/dev/null 2>&1 || true
+		dl image rm victim >/dev/null 2>&1 || true
+	done
+	repaired
+}
+
+@test "dl rm -f racing a --rm container's own removal exits 0" {
+	local id
+	for _ in $(seq 1 10); do
+		id=$(dl run -d --rm busybox true)
+		run -0 --separate-stderr dl rm -f "$id"
+		assert_equal "$stderr" ''
+	done
+	listings_clean
+	repaired
+	run -0 dl ps -aq
+	assert_output ''
+}

@@ -10,36 +10,8 @@
 
 #include "dl.h"
 #include "dl-change.h"
+#include "tap.h"
 
-static int n, failed;
-
-/* One TAP line; @todo names a known bug, and a failure then does not count */
-static void ok_todo(bool cond, const char *desc, const char *arg,
-		    const char *todo)
-{
-	n++;
-	if (!cond && !todo)
-		failed++;
-	printf("%sok %d - %s '%s'%s%s\n", cond ? "" : "not ", n, desc, arg,
-	       todo ? " # TODO " : "", todo ? todo : "");
-}
-
-static void ok(bool cond, const char *desc, const char *arg)
-{
-	ok_todo(cond, desc, arg, NULL);
-}
-
-static json_t *parse(const char *text)
-{
-	json_error_t jerr;
-	json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-
-	if (!j) {
-		printf("Bail out! bad test JSON '%s': %s\n", text, jerr.text);
-		exit(1);
-	}
-	return j;
-}
 
 static void show(const char *what, const json_t *j)
 {
@@ -462,6 +434,5 @@ int main(void)
 	state_and_types();
 	config_check();
 	meta_check();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

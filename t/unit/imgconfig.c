@@ -11,28 +11,8 @@
 #include "dl.h"
 #include "dl-change.h"
 #include "dl-imgconfig.h"
+#include "tap.h"
 
-static int n, failed;
-
-static void ok(bool cond, const char *desc, const char *arg)
-{
-	n++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - %s '%s'\n", cond ? "" : "not ", n, desc, arg);
-}
-
-static json_t *parse(const char *text)
-{
-	json_error_t jerr;
-	json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-
-	if (!j) {
-		printf("Bail out! bad test JSON '%s': %s\n", text, jerr.text);
-		exit(1);
-	}
-	return j;
-}
 
 /* @j equals the JSON text @want, where "@" stands for dl_goarch() */
 static void same(json_t *j, const char *want, const char *desc)
@@ -131,6 +111,5 @@ int main(void)
 {
 	goarch();
 	config();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

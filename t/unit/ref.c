@@ -8,16 +8,8 @@
 #include "dl.h"
 #include "dl-ref.h"
 #include "dl-time.h"
+#include "tap.h"
 
-static int n, failed;
-
-static void ok(bool cond, const char *desc, const char *arg)
-{
-	n++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - %s '%s'\n", cond ? "" : "not ", n, desc, arg);
-}
 
 /* @name parses to @repo and @tag */
 static void good(const char *name, const char *repo, const char *tag)
@@ -181,6 +173,5 @@ int main(void)
 
 	times();
 
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

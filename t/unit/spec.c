@@ -16,26 +16,10 @@
 #include "dl-json.h"
 #include "dl-lxc.h"
 #include "dl-spec.h"
+#include "tap.h"
 
-static int n, failed;
 static char dir[] = "/tmp/dl-unit-spec.XXXXXX";
 static char *file; /* dir/spec.json */
-
-/* One TAP line; @todo names a known bug, and a failure then does not count */
-static void ok_todo(bool cond, const char *desc, const char *arg,
-		    const char *todo)
-{
-	n++;
-	if (!cond && !todo)
-		failed++;
-	printf("%sok %d - %s '%s'%s%s\n", cond ? "" : "not ", n, desc, arg,
-	       todo ? " # TODO " : "", todo ? todo : "");
-}
-
-static void ok(bool cond, const char *desc, const char *arg)
-{
-	ok_todo(cond, desc, arg, NULL);
-}
 
 static void bail(const char *what)
 {
@@ -879,6 +863,5 @@ int main(void)
 	unlink(file);
 	rmdir(dir);
 	free(file);
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -11,16 +11,8 @@
 
 #include "dl.h"
 #include "dl-lxc.h"
+#include "tap.h"
 
-static int n, failed;
-
-static void ok(bool cond, const char *desc, const char *arg)
-{
-	n++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - %s '%s'\n", cond ? "" : "not ", n, desc, arg);
-}
 
 /* The wait status @st maps to @want */
 static void st(int status, int want, const char *what)
@@ -150,6 +142,5 @@ int main(void)
 {
 	exit_status();
 	signals();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }
