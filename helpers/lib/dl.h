@@ -42,6 +42,21 @@ extern int dl_usage_exit;
 extern void dl_set_prog(const char *argv0);
 
 /**
+ * dl_fail() - the one failure return of the library: set *@reason to the
+ * bare reason (no program name, no "fatal"), to be put in a message
+ * "PROG: fatal: unable to VERB 'OBJ': REASON" by main, and return @code
+ * @reason: receives the malloc'd text; may be NULL (nothing is kept)
+ * @code: the DL_EXIT_* code to return
+ * @fmt: printf format of the reason
+ *
+ * Library functions never print nor exit: they return 0, or a DL_EXIT_*
+ * code with a reason made here (or -1 with errno set, as their header
+ * says).  Return: @code.
+ */
+extern int dl_fail(char **reason, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
  * dl_die() - print "PROG: fatal: MESSAGE" to stderr and exit
  * @code: the exit code
  * @fmt: printf format of the message

@@ -67,19 +67,6 @@ static const char *const cap_names[] = {
 /* ------------------------------------------------------------------ */
 /* The spec */
 
-static int bad(char **reason, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int bad(char **reason, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*reason = dl_xvasprintf(fmt, ap);
-	va_end(ap);
-	return DL_EXIT_REJECT;
-}
-
 /* An optional member of type @type (JSON_TRUE: any boolean); NULL when
  * absent or null, @err set on a wrong type. */
 static json_t *member(json_t *obj, const char *key, json_type type, bool *err)
@@ -138,20 +125,20 @@ static int load_process(json_t *p, struct dl_spec *sp, char **reason)
 	if ((v = member(p, "noNewPrivileges", JSON_TRUE, &err)))
 		sp->nnp = json_is_true(v);
 	if (err)
-		return bad(reason, "process: a member has the wrong type");
+		return dl_fail(reason, DL_EXIT_REJECT, "process: a member has the wrong type");
 	if (!args || json_array_size(args) == 0 ||
 	    str_array(args, &sp->args, &sp->nargs) < 0 || !*sp->args[0])
-		return bad(reason, "process.args: not a non-empty string array");
+		return dl_fail(reason, DL_EXIT_REJECT, "process.args: not a non-empty string array");
 	if (env && str_array(env, &sp->env, &sp->nenv) < 0)
-		return bad(reason, "process.env: not a string array");
+		return dl_fail(reason, DL_EXIT_REJECT, "process.env: not a string array");
 	for (i = 0; i < sp->nenv; i++)
 		if (!strchr(sp->env[i], '=') || sp->env[i][0] == '=')
-			return bad(reason, "process.env: invalid entry '%s'",
+			return dl_fail(reason, DL_EXIT_REJECT, "process.env: invalid entry '%s'",
 				   sp->env[i]);
 	sp->cwd = cwd ? json_string_value(cwd) : "/";
 	if (!safe_abs(sp->cwd) || isspace((unsigned char)
 			sp->cwd[strlen(sp->cwd) - 1]))
-		return bad(reason, "process.cwd: not a clean absolute path");
+		return dl_fail(reason, DL_EXIT_REJECT, "process.cwd: not a clean absolute path");
 	if (user) {
 		json_t *uid = member(user, "uid", JSON_INTEGER, &err);
 		json_t *gid = member(user, "gid", JSON_INTEGER, &err);
@@ -159,7 +146,7 @@ static int load_process(json_t *p, struct dl_spec *sp, char **reason)
 
 		if (err || (uid && json_integer_value(uid) < 0) ||
 		    (gid && json_integer_value(gid) < 0))
-			return bad(reason, "process.user: invalid ids");
+			return dl_fail(reason, DL_EXIT_REJECT, "process.user: invalid ids");
 		sp->uid = uid ? (uid_t)json_integer_value(uid) : 0;
 		sp->gid = gid ? (gid_t)json_integer_value(gid) : 0;
 		if (more) {
@@ -168,7 +155,7 @@ static int load_process(json_t *p, struct dl_spec *sp, char **reason)
 			json_array_foreach(more, i, v) {
 				if (!json_is_integer(v) ||
 				    json_integer_value(v) < 0)
-					return bad(reason, "process.user: invalid additionalGids");
+					return dl_fail(reason, DL_EXIT_REJECT, "process.user: invalid additionalGids");
 				sp->gids[sp->ngids++] =
 					(gid_t)json_integer_value(v);
 			}
@@ -182,7 +169,7 @@ static int load_process(json_t *p, struct dl_spec *sp, char **reason)
 		if (!set)
 			set = member(caps, "permitted", JSON_ARRAY, &err);
 		if (err || (set && str_array(set, &sp->caps, &sp->ncaps) < 0))
-			return bad(reason, "process.capabilities: not string arrays");
+			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: not string arrays");
 		sp->caps_set = set != NULL;
 	}
 	return 0;
@@ -216,21 +203,21 @@ static int load_mounts(json_t *a, struct dl_spec *sp, char **reason)
 		size_t k;
 
 		if (err || !dest)
-			return bad(reason, "mounts[%zu]: invalid entry", i);
+			return dl_fail(reason, DL_EXIT_REJECT, "mounts[%zu]: invalid entry", i);
 		mp->dest = json_string_value(dest);
 		mp->type = type ? json_string_value(type) : "none";
 		mp->source = src ? json_string_value(src) : mp->type;
 		if (opts && str_array(opts, &mp->options, &mp->nopts) < 0)
-			return bad(reason, "mounts[%zu].options: not a string array", i);
+			return dl_fail(reason, DL_EXIT_REJECT, "mounts[%zu].options: not a string array", i);
 		if (!safe_abs(mp->dest) || !strcmp(mp->dest, "/"))
-			return bad(reason, "mounts[%zu].destination: not a clean absolute path", i);
+			return dl_fail(reason, DL_EXIT_REJECT, "mounts[%zu].destination: not a clean absolute path", i);
 		if (has_nl(mp->source) || has_nl(mp->type) || !*mp->source ||
 		    strpbrk(mp->type, " \t,"))
-			return bad(reason, "mounts[%zu]: invalid source or type", i);
+			return dl_fail(reason, DL_EXIT_REJECT, "mounts[%zu]: invalid source or type", i);
 		for (k = 0; k < mp->nopts; k++)
 			if (has_nl(mp->options[k]) ||
 			    strpbrk(mp->options[k], " \t,"))
-				return bad(reason, "mounts[%zu]: invalid option", i);
+				return dl_fail(reason, DL_EXIT_REJECT, "mounts[%zu]: invalid option", i);
 	}
 	return 0;
 }
@@ -246,19 +233,19 @@ static int load_linux(json_t *lx, struct dl_spec *sp, char **reason)
 	if ((v = member(lx, "maskedPaths", JSON_ARRAY, &err))) {
 		sp->masked_set = true;
 		if (str_array(v, &sp->masked, &sp->nmasked) < 0)
-			return bad(reason, "linux.maskedPaths: not a string array");
+			return dl_fail(reason, DL_EXIT_REJECT, "linux.maskedPaths: not a string array");
 	}
 	if ((v = member(lx, "readonlyPaths", JSON_ARRAY, &err))) {
 		sp->ro_set = true;
 		if (str_array(v, &sp->ro_paths, &sp->nro) < 0)
-			return bad(reason, "linux.readonlyPaths: not a string array");
+			return dl_fail(reason, DL_EXIT_REJECT, "linux.readonlyPaths: not a string array");
 	}
 	for (i = 0; i < sp->nmasked + sp->nro; i++) {
 		const char *m = i < sp->nmasked ? sp->masked[i] :
 						  sp->ro_paths[i - sp->nmasked];
 
 		if (!safe_abs(m) || !strcmp(m, "/") || strpbrk(m, " \t"))
-			return bad(reason, "linux: invalid masked or read-only path '%s'", m);
+			return dl_fail(reason, DL_EXIT_REJECT, "linux: invalid masked or read-only path '%s'", m);
 	}
 	if ((o = member(res, "memory", JSON_OBJECT, &err)) &&
 	    (v = member(o, "limit", JSON_INTEGER, &err)))
@@ -273,17 +260,17 @@ static int load_linux(json_t *lx, struct dl_spec *sp, char **reason)
 			sp->cpu_period = (uint64_t)json_integer_value(v);
 	}
 	if (err)
-		return bad(reason, "linux.resources: a member has the wrong type");
+		return dl_fail(reason, DL_EXIT_REJECT, "linux.resources: a member has the wrong type");
 	json_array_foreach(ns, i, o) {
 		json_t *type = member(o, "type", JSON_STRING, &err);
 		json_t *path = member(o, "path", JSON_STRING, &err);
 
 		if (err || !type)
-			return bad(reason, "linux.namespaces[%zu]: invalid entry", i);
+			return dl_fail(reason, DL_EXIT_REJECT, "linux.namespaces[%zu]: invalid entry", i);
 		if (!strcmp(json_string_value(type), "network") && path) {
 			sp->netns = json_string_value(path);
 			if (!safe_abs(sp->netns))
-				return bad(reason, "linux.namespaces[%zu].path: not a clean absolute path", i);
+				return dl_fail(reason, DL_EXIT_REJECT, "linux.namespaces[%zu].path: not a clean absolute path", i);
 		}
 	}
 	return 0;
@@ -309,7 +296,7 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	if (!sp->doc)
 		return errno == EBADMSG ? DL_EXIT_REJECT : DL_EXIT_FAIL;
 	if (!json_is_object(sp->doc))
-		return bad(reason, "%s: not a JSON object", path);
+		return dl_fail(reason, DL_EXIT_REJECT, "%s: not a JSON object", path);
 	p = member(sp->doc, "process", JSON_OBJECT, &err);
 	root = member(sp->doc, "root", JSON_OBJECT, &err);
 	host = member(sp->doc, "hostname", JSON_STRING, &err);
@@ -317,7 +304,7 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	lx = member(sp->doc, "linux", JSON_OBJECT, &err);
 	ann = member(sp->doc, "annotations", JSON_OBJECT, &err);
 	if (err || !p)
-		return bad(reason, "%s: missing process, or a member has the wrong type",
+		return dl_fail(reason, DL_EXIT_REJECT, "%s: missing process, or a member has the wrong type",
 			   path);
 	if ((r = load_process(p, sp, reason)) ||
 	    (mounts && (r = load_mounts(mounts, sp, reason))) ||
@@ -326,11 +313,11 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	if (root) {
 		v = member(root, "path", JSON_STRING, &err);
 		if (v && strcmp(json_string_value(v), "rootfs"))
-			return bad(reason, "root.path: only \"rootfs\" is supported");
+			return dl_fail(reason, DL_EXIT_REJECT, "root.path: only \"rootfs\" is supported");
 		if ((v = member(root, "readonly", JSON_TRUE, &err)))
 			sp->root_ro = json_is_true(v);
 		if (err)
-			return bad(reason, "root: a member has the wrong type");
+			return dl_fail(reason, DL_EXIT_REJECT, "root: a member has the wrong type");
 	}
 	if (host && *json_string_value(host)) {
 		sp->hostname = json_string_value(host);
@@ -338,14 +325,14 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 		    strspn(sp->hostname, "abcdefghijklmnopqrstuvwxyz"
 				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
 			    strlen(sp->hostname))
-			return bad(reason, "hostname: invalid '%s'", sp->hostname);
+			return dl_fail(reason, DL_EXIT_REJECT, "hostname: invalid '%s'", sp->hostname);
 	}
 	sp->network = annotation(ann, "org.dockerlite.network");
 	if (!sp->network || !*sp->network)
 		sp->network = "none";
 	if (strcmp(sp->network, "none") && strcmp(sp->network, "host") &&
 	    !sp->netns)
-		return bad(reason, "network '%s' needs linux.namespaces network path",
+		return dl_fail(reason, DL_EXIT_REJECT, "network '%s' needs linux.namespaces network path",
 			   sp->network);
 	s = annotation(ann, "org.dockerlite.privileged");
 	sp->privileged = s && !strcmp(s, "true");
@@ -354,10 +341,10 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	sp->stop_signal = annotation(ann, "org.dockerlite.stop-signal");
 	for (i = 0; i < sp->ncaps; i++)
 		if (cap_index(sp->caps[i]) < 0)
-			return bad(reason, "process.capabilities: unknown '%s'",
+			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
 				   sp->caps[i]);
 	if (sp->mem_limit < 0 || sp->pids_limit < 0 || sp->cpu_quota < 0)
-		return bad(reason, "linux.resources: negative limit");
+		return dl_fail(reason, DL_EXIT_REJECT, "linux.resources: negative limit");
 	return 0;
 }
 
@@ -651,7 +638,7 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	FILE *f;
 
 	if (has_nl(dir) || strpbrk(dir, " \t"))
-		return bad(reason, "'%s': LXC cannot hold this path", dir);
+		return dl_fail(reason, DL_EXIT_REJECT, "'%s': LXC cannot hold this path", dir);
 	f = open_memstream(&buf, &len);
 	if (!f)
 		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");

@@ -52,22 +52,6 @@ const char *const dl_spec_readonly_paths[] = {
 };
 const size_t dl_spec_nreadonly_paths = ARRAY_SIZE(dl_spec_readonly_paths);
 
-static int fail(char **reason, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char **reason, int code, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	*reason = s ? s : dl_xstrdup(OOM);
-	return code;
-}
-
 /* Append @v to array @a, stealing it: -1 when either is missing. */
 static int append(json_t *a, json_t *v)
 {
@@ -186,7 +170,7 @@ static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
 	}
 	n = cap_number(s);
 	if (n < 0)
-		return fail(reason, DL_EXIT_USAGE, "unable to %s capability "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to %s capability "
 			    "'%s': unknown capability", add ? "add" : "drop",
 			    s);
 	*(add ? &o->cap_add : &o->cap_drop) |= 1ULL << n;
@@ -252,7 +236,7 @@ static int opt_security(struct dl_spec_opts *o, const char *s, char **reason)
 	    (!s[n] || s[n] == '=' || s[n] == ':') &&
 	    is_true(s[n] ? s + n + 1 : NULL, &o->nnp))
 		return 0;
-	return fail(reason, DL_EXIT_USAGE, "unable to use security option "
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to use security option "
 		    "'%s': not supported", s);
 }
 
@@ -263,12 +247,12 @@ static int target_path(const char *spec, const char *t, char **out,
 		       char **reason)
 {
 	if (!t || *t != '/')
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': the target must be an absolute path", spec);
 	*out = dl_clean_path(t);
 	if (!strcmp(*out, "/")) {
 		free(dl_steal_pointer(out));
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': the target cannot be '/'", spec);
 	}
 	return 0;
@@ -287,17 +271,17 @@ static int add_bind(struct dl_spec_opts *o, const char *src, const char *dst,
 	if (ret)
 		return ret;
 	if (!src || !*src)
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': a bind mount needs a source", spec);
 	if (*src != '/')
-		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
 			    "named volumes are not supported", src);
 	s = dl_clean_path(src);
 	if (stat(s, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return fail(reason, DL_EXIT_NO, "unable to mount "
+			return dl_fail(reason, DL_EXIT_NO, "unable to mount "
 				    "'%s': no such file or directory", src);
-		return fail(reason, DL_EXIT_FAIL, "unable to mount '%s': %s",
+		return dl_fail(reason, DL_EXIT_FAIL, "unable to mount '%s': %s",
 			    src, strerror(errno));
 	}
 	opt = json_pack("[ss]", "rbind", prop ? prop : "rprivate");
@@ -306,7 +290,7 @@ static int add_bind(struct dl_spec_opts *o, const char *src, const char *dst,
 	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
 					d, "type", "bind", "source", s,
 					"options", opt)) < 0)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
@@ -333,7 +317,7 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 
 	dst = strchr(src, ':');
 	if (!dst)
-		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
 			    "anonymous volumes are not supported", spec);
 	*dst++ = '\0';
 	mode = strchr(dst, ':');
@@ -348,7 +332,7 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 		else if (strcmp(m, "z") && strcmp(m, "Z") &&
 			 strcmp(m, "nocopy") && strcmp(m, "consistent") &&
 			 strcmp(m, "cached") && strcmp(m, "delegated"))
-			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': invalid mode '%s'", spec, m);
 	}
 	return add_bind(o, src, dst, ro, prop, spec, reason);
@@ -390,7 +374,7 @@ static int add_tmpfs(struct dl_spec_opts *o, const char *dst, json_t *extra,
 	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
 					d, "type", "tmpfs", "source",
 					"tmpfs", "options", opt)) < 0)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
@@ -407,10 +391,10 @@ static int opt_tmpfs(struct dl_spec_opts *o, const char *spec, char **reason)
 	     m = strtok_r(NULL, ",", &save))
 		if (append(extra, json_string(m)) < 0) {
 			json_decref(extra);
-			return fail(reason, DL_EXIT_FAIL, OOM);
+			return dl_fail(reason, DL_EXIT_FAIL, OOM);
 		}
 	if (!extra)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return add_tmpfs(o, dst, extra, spec, reason);
 }
 
@@ -470,26 +454,26 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 		else if (!strcmp(kv, "consistency") && v)
 			continue;
 		else
-			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': unexpected key or value '%s'",
 				    spec, kv);
 	}
 	if (!strcmp(type, "bind")) {
 		if (size >= 0 || mode >= 0)
-			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': tmpfs options on a bind mount",
 				    spec);
 		return add_bind(o, src, dst, ro, prop, spec, reason);
 	}
 	if (strcmp(type, "tmpfs"))
-		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
 			    "mount type '%s' is not supported", spec, type);
 	if (src || prop)
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': a tmpfs has no source", spec);
 	extra = tmpfs_extra(size, mode, ro);
 	if (!extra)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return add_tmpfs(o, dst, extra, spec, reason);
 }
 
@@ -503,7 +487,7 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 			if (j > i &&
 			    json_equal(json_object_get(a, "destination"),
 				       json_object_get(b, "destination")))
-				return fail(reason, DL_EXIT_USAGE,
+				return dl_fail(reason, DL_EXIT_USAGE,
 					    "unable to mount '%s': duplicate "
 					    "mount point",
 					    json_string_value(json_object_get(
@@ -517,10 +501,10 @@ static int opt_memory(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	o->memory = parse_bytes(s);
 	if (o->memory < 0)
-		return fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "invalid size", s);
 	if (o->memory < MIN_MEMORY)
-		return fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "the minimum is 6MB", s);
 	return 0;
 }
@@ -534,15 +518,15 @@ static int opt_cpus(struct dl_spec_opts *o, const char *s, char **reason)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || errno || !(v > 0) || *s == '+')
-		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "not a positive decimal number", s);
 	if (ncpu > 0 && v > (double)ncpu)
-		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "the range is 0.01 to %ld.00, as there are only "
 			    "%ld CPUs", s, ncpu, ncpu);
 	o->cpu_quota = (long long)(v * 100000 + 0.5);
 	if (o->cpu_quota < 1000)
-		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "the minimum is 0.01", s);
 	return 0;
 }
@@ -554,7 +538,7 @@ static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
 	errno = 0;
 	o->pids = strtoll(s, &end, 10);
 	if (end == s || *end || errno)
-		return fail(reason, DL_EXIT_USAGE, "unable to set pids-limit "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set pids-limit "
 			    "'%s': not an integer", s);
 	return 0;
 }
@@ -564,7 +548,7 @@ static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (!dl_is_container_name(s))
-		return fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
 			    "invalid container name, must match "
 			    "[a-zA-Z0-9][a-zA-Z0-9_.-]*", s);
 	o->name = s;
@@ -574,17 +558,17 @@ static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_env(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (*s == '=' || !*s)
-		return fail(reason, DL_EXIT_USAGE, "unable to set variable "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set variable "
 			    "'%s': invalid environment variable", s);
 	if (append(o->env, json_string(s)) < 0)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
 static int opt_workdir(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (*s != '/')
-		return fail(reason, DL_EXIT_USAGE, "unable to use working "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use working "
 			    "directory '%s': it needs to be an absolute path",
 			    s);
 	o->workdir = s;
@@ -594,7 +578,7 @@ static int opt_workdir(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (!valid_hostname(s))
-		return fail(reason, DL_EXIT_USAGE, "unable to use hostname "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use hostname "
 			    "'%s': invalid hostname", s);
 	o->hostname = s;
 	return 0;
@@ -603,7 +587,7 @@ static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (strcmp(s, "none") && strcmp(s, "host"))
-		return fail(reason, DL_EXIT_USAGE, "unable to use network "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use network "
 			    "'%s': only none and host are supported", s);
 	o->network = s;
 	return 0;
@@ -682,7 +666,7 @@ int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
 		*(const char **)p = val;
 		return 0;
 	}
-	return fail(reason, DL_EXIT_USAGE, "unable to use option '%s': %s",
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to use option '%s': %s",
 		    key, i < ARRAY_SIZE(options) ? "it needs a value"
 						 : "unknown option");
 }
