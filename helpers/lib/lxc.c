@@ -33,6 +33,7 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
+#include "dl-caps.h"
 #include "dl-json.h"
 #include "dl-lxc.h"
 #include "dl-rootpath.h"
@@ -42,27 +43,6 @@
 extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-/* Docker's default capabilities: CapEff/CapBnd 00000000a80425fb. */
-static const char *const default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-	"CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
-	"CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-	"CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-};
-
-/* Capability names by number, as lxc.cap.keep takes them. */
-static const char *const cap_names[] = {
-	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
-	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
-	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
-	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
-	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
-	"audit_write", "audit_control", "setfcap", "mac_override",
-	"mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read",
-	"perfmon", "bpf", "checkpoint_restore",
-};
 
 /* ------------------------------------------------------------------ */
 /* The spec */
@@ -173,18 +153,6 @@ static int load_process(json_t *p, struct dl_spec *sp, char **reason)
 		sp->caps_set = set != NULL;
 	}
 	return 0;
-}
-
-static int cap_index(const char *name)
-{
-	size_t i;
-
-	if (strncasecmp(name, "CAP_", 4) == 0)
-		name += 4;
-	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
-		if (!strcasecmp(name, cap_names[i]))
-			return (int)i;
-	return -1;
 }
 
 static int load_mounts(json_t *a, struct dl_spec *sp, char **reason)
@@ -340,7 +308,7 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	sp->rm = s && !strcmp(s, "true");
 	sp->stop_signal = annotation(ann, "org.dockerlite.stop-signal");
 	for (i = 0; i < sp->ncaps; i++)
-		if (cap_index(sp->caps[i]) < 0)
+		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
 				   sp->caps[i]);
 	if (sp->mem_limit < 0 || sp->pids_limit < 0 || sp->cpu_quota < 0)
@@ -368,16 +336,15 @@ void dl_spec_free(struct dl_spec *sp)
 
 bool dl_spec_has_cap(const struct dl_spec *sp, const char *name)
 {
-	const char *const *set = sp->caps_set ? sp->caps : default_caps;
-	size_t n = sp->caps_set ? sp->ncaps :
-				  sizeof(default_caps) / sizeof(default_caps[0]);
-	int want = cap_index(name);
+	int want = dl_cap_number(name);
 	size_t i;
 
 	if (sp->privileged)
 		return true;
-	for (i = 0; i < n; i++)
-		if (cap_index(set[i]) == want)
+	if (!sp->caps_set)
+		return want >= 0 && (DL_CAPS_DOCKER >> want & 1);
+	for (i = 0; i < sp->ncaps; i++)
+		if (dl_cap_number(sp->caps[i]) == want)
 			return true;
 	return false;
 }
@@ -610,20 +577,31 @@ static void put_limits(FILE *f, const struct dl_spec *sp)
 	}
 }
 
+/* A capability as lxc.cap.keep takes it: lower case, without "cap_". */
+static void put_cap(FILE *f, int n)
+{
+	fputc(' ', f);
+	for (const char *p = dl_cap_names[n]; *p; p++)
+		fputc(tolower((unsigned char)*p), f);
+}
+
 static void put_caps(FILE *f, const struct dl_spec *sp)
 {
-	const char *const *set = sp->caps_set ? sp->caps : default_caps;
-	size_t n = sp->caps_set ? sp->ncaps :
-				  sizeof(default_caps) / sizeof(default_caps[0]);
 	size_t i;
 
 	if (sp->privileged)
 		return;
 	fputs("lxc.cap.keep =", f);
-	if (n == 0)
-		fputs(" none", f);
-	for (i = 0; i < n; i++)
-		fprintf(f, " %s", cap_names[cap_index(set[i])]);
+	if (sp->caps_set) {
+		if (sp->ncaps == 0)
+			fputs(" none", f);
+		for (i = 0; i < sp->ncaps; i++)
+			put_cap(f, dl_cap_number(sp->caps[i]));
+	} else {
+		for (int n = 0; n <= DL_CAP_LAST; n++)
+			if (DL_CAPS_DOCKER >> n & 1)
+				put_cap(f, n);
+	}
 	fputc('\n', f);
 }
 

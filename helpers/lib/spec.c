@@ -15,29 +15,15 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl-caps.h"
 #include "dl-ref.h"
 #include "dl-spec.h"
 
 #define DEFAULT_PATH                                                           \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define CAP_MAX 40 /* CAP_CHECKPOINT_RESTORE, the last one we know */
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
 #define OOM "unable to build 'spec.json': out of memory"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
-
-static const char *const cap_names[CAP_MAX + 1] = {
-	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
-	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
-	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
-	"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
-	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
-	"SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
-	"SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
-	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
-};
-
-/* Docker's 14 default capabilities (CapEff 00000000a80425fb). */
-#define DEFAULT_CAPS 0xa80425fbULL
 
 const char *const dl_spec_masked_paths[] = {
 	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
@@ -146,19 +132,6 @@ static bool valid_hostname(const char *h)
 
 /* ---- capabilities --------------------------------------------------- */
 
-/* A capability name, with or without CAP_, any case; -1 when unknown. */
-static int cap_number(const char *s)
-{
-	int i;
-
-	if (!strncasecmp(s, "CAP_", 4))
-		s += 4;
-	for (i = 0; i <= CAP_MAX; i++)
-		if (!strcasecmp(s, cap_names[i]))
-			return i;
-	return -1;
-}
-
 static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
 		   char **reason)
 {
@@ -168,7 +141,7 @@ static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
 		*(add ? &o->add_all : &o->drop_all) = true;
 		return 0;
 	}
-	n = cap_number(s);
+	n = dl_cap_number(s);
 	if (n < 0)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to %s capability "
 			    "'%s': unknown capability", add ? "add" : "drop",
@@ -191,12 +164,12 @@ static int opt_cap_drop(struct dl_spec_opts *o, const char *s, char **reason)
 static uint64_t all_caps(void)
 {
 	_cleanup_free_ char *buf = NULL;
-	long last = CAP_MAX;
+	long last = DL_CAP_LAST;
 
 	if (dl_read_file("/proc/sys/kernel/cap_last_cap", &buf, NULL) == 0)
 		last = strtol(buf, NULL, 10);
-	if (last <= 0 || last > CAP_MAX)
-		last = CAP_MAX;
+	if (last <= 0 || last > DL_CAP_LAST)
+		last = DL_CAP_LAST;
 	return last == 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }
 
@@ -211,7 +184,7 @@ static uint64_t effective_caps(const struct dl_spec_opts *o)
 		return all_caps() & ~(o->drop_all ? 0 : drop);
 	if (o->drop_all)
 		return o->cap_add;
-	return (DEFAULT_CAPS & ~drop) | o->cap_add;
+	return (DL_CAPS_DOCKER & ~drop) | o->cap_add;
 }
 
 static json_t *caps_json(uint64_t caps)
@@ -219,9 +192,9 @@ static json_t *caps_json(uint64_t caps)
 	json_t *a = json_array();
 	int i;
 
-	for (i = 0; a && i <= CAP_MAX; i++)
+	for (i = 0; a && i <= DL_CAP_LAST; i++)
 		if ((caps & (1ULL << i)) &&
-		    append(a, json_sprintf("CAP_%s", cap_names[i])) < 0) {
+		    append(a, json_sprintf("CAP_%s", dl_cap_names[i])) < 0) {
 			json_decref(a);
 			return NULL;
 		}
