@@ -8,6 +8,7 @@
 #include "dl-live.h"
 #include "dl-lxc.h"
 #include "dl-state.h"
+#include "dl-status.h"
 
 #define USAGE "dl-kill [-s SIGNAL] ID"
 #define OPTIONS \

@@ -10,7 +10,9 @@
 #include "dl.h"
 #include "dl-live.h"
 #include "dl-lxc.h"
+#include "dl-specload.h"
 #include "dl-state.h"
+#include "dl-status.h"
 
 #define USAGE "dl-stop [-t SECONDS] ID"
 #define OPTIONS \

@@ -16,11 +16,10 @@
 
 #include "dl.h"
 #include "dl-caps.h"
+#include "dl-exec.h"
 #include "dl-ref.h"
 #include "dl-spec.h"
 
-#define DEFAULT_PATH                                                           \
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
 #define OOM "unable to build 'spec.json': out of memory"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
@@ -702,7 +701,7 @@ json_t *dl_spec_env(const struct dl_spec_opts *o, json_t *image_env,
 	int r = 0;
 
 	if (!env || !user ||
-	    append(env, json_string(DEFAULT_PATH)) < 0 ||
+	    append(env, json_string("PATH=" DL_DEFAULT_PATH)) < 0 ||
 	    append(env, json_sprintf("HOSTNAME=%s", hostname)) < 0 ||
 	    (o->tty && append(env, json_string("TERM=xterm")) < 0))
 		goto oom;
