@@ -197,7 +197,7 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 		return dl_fail(reason, DL_EXIT_REJECT, "'%s': LXC cannot hold this path", dir);
 	f = open_memstream(&buf, &len);
 	if (!f)
-		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+		dl_oom();
 	fprintf(f, "# LXC config of container %s, made by dockerlite from spec.json\n", id);
 	fprintf(f, "lxc.uts.name = %s\n", host);
 	fprintf(f, "lxc.rootfs.path = dir:%s\n", rootfs);
@@ -241,7 +241,7 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	fputs("lxc.init.gid = 0\n", f);
 	fputs("lxc.init.cwd = /\n", f);
 	if (fclose(f) != 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+		dl_oom();
 	*out = buf;
 	return 0;
 }
@@ -255,7 +255,7 @@ char *dl_seccomp_profile(const char *base, bool sys_admin)
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
-		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+		dl_oom();
 	while (*line) {
 		size_t n = strcspn(line, "\n");
 
@@ -269,7 +269,7 @@ char *dl_seccomp_profile(const char *base, bool sys_admin)
 			line++;
 	}
 	if (fclose(f) != 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+		dl_oom();
 	return buf;
 }
 

@@ -154,6 +154,8 @@ void dl_session_signals(sigset_t *old)
 static struct termios saved_tio;
 static int saved_tio_fd = -1;
 
+/* Our terminal goes back to its mode before every return of
+ * dl_session_run(), a failure too: the caller may then print and exit. */
 static void restore_tty(void)
 {
 	if (saved_tio_fd >= 0)
@@ -164,7 +166,6 @@ static void restore_tty(void)
 static void raw_tty(int fd)
 {
 	struct termios t;
-	static bool registered;
 
 	if (tcgetattr(fd, &saved_tio) < 0)
 		return;
@@ -173,9 +174,6 @@ static void raw_tty(int fd)
 	if (tcsetattr(fd, TCSADRAIN, &t) < 0)
 		return;
 	saved_tio_fd = fd;
-	if (!registered)
-		atexit(restore_tty);
-	registered = true;
 }
 
 /* Write it all to one of our own (blocking) descriptors. */
@@ -279,8 +277,9 @@ int dl_session_run(struct dl_session *s, char **reason)
 			timeout = 250;	/* orphans may keep a pipe open */
 		r = poll(fds, (nfds_t)nfds, timeout);
 		if (r < 0 && errno != EINTR) {
-			*reason = dl_xasprintf("poll: %s", strerror(errno));
-			return DL_EXIT_FAIL;
+			restore_tty();
+			return dl_fail(reason, DL_EXIT_FAIL, "poll: %s",
+				       strerror(errno));
 		}
 		if (r == 0 && done)
 			break;
@@ -290,8 +289,8 @@ int dl_session_run(struct dl_session *s, char **reason)
 		if (i_ev >= 0 && fds[i_ev].revents) {
 			ev = -1;
 			if ((r = s->on_event(s))) {
-				*reason = dl_xstrdup("the watch of the container failed");
-				return r;
+				restore_tty();
+				return dl_fail(reason, r, "the watch of the container failed");
 			}
 			for (int sig = 1; s->target > 0 && pending && sig < 64; sig++)
 				if (pending & (1ULL << sig)) {
