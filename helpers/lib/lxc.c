@@ -112,46 +112,38 @@ char *dl_lxc_error(const char *id, long from)
 pid_t dl_lxc_init_pid(const char *id)
 {
 	_cleanup_free_ char *dir = dl_path("containers");
-	struct lxc_container *c = lxc_container_new(id, dir);
+	_cleanup_lxc_ struct lxc_container *c = lxc_container_new(id, dir);
 	pid_t pid = 0;
 
 	if (!c)
 		return 0;
 	if (c->is_running(c))
 		pid = c->init_pid(c);
-	lxc_container_put(c);
 	return pid > 0 ? pid : 0;
 }
 
 int dl_lxc_kill(const char *id, int sig)
 {
 	_cleanup_free_ char *dir = dl_path("containers");
-	struct lxc_container *c = lxc_container_new(id, dir);
-	int ret = DL_EXIT_NO, fd;
+	_cleanup_lxc_ struct lxc_container *c = lxc_container_new(id, dir);
+	_cleanup_close_ int fd = -1;
 	pid_t pid;
 
 	if (!c)
 		return DL_EXIT_FAIL;
 	if (!c->is_running(c))
-		goto out;
+		return DL_EXIT_NO;
 	/* a pidfd cannot hit a recycled pid */
 	fd = c->init_pidfd(c);
 	if (fd >= 0) {
 		if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0)
-			ret = 0;
-		else if (errno != ESRCH)
-			ret = DL_EXIT_FAIL;
-		close(fd);
-		goto out;
+			return 0;
+		return errno != ESRCH ? DL_EXIT_FAIL : DL_EXIT_NO;
 	}
 	pid = c->init_pid(c);
 	if (pid > 0 && kill(pid, sig) == 0)
-		ret = 0;
-	else if (pid > 0 && errno != ESRCH)
-		ret = DL_EXIT_FAIL;
-out:
-	lxc_container_put(c);
-	return ret;
+		return 0;
+	return pid > 0 && errno != ESRCH ? DL_EXIT_FAIL : DL_EXIT_NO;
 }
 
 int dl_lxc_state(const char *id, struct dl_state *st, char **reason)
