@@ -16,8 +16,12 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
+#include "dl-exec.h"
 #include "dl-lxc.h"
 #include "dl-rootpath.h"
+#include "dl-session.h"
+#include "dl-specload.h"
+#include "dl-status.h"
 
 #define USAGE \
 	"dl-attach [-i] [-t] [-d] [-e K=V]... [-w DIR] [-u USER[:GROUP]] ID " \
@@ -153,7 +157,7 @@ int main(int argc, char **argv)
 	struct dl_user u = { 0 };
 	struct payload p;
 	struct opts o = { 0 };
-	struct lxc_container *c;
+	_cleanup_lxc_ struct lxc_container *c = NULL;
 	const char *id;
 	long logsize;
 	bool running;
@@ -263,7 +267,6 @@ int main(int argc, char **argv)
 	s.target = pid;
 	if ((r = dl_session_run(&s, &reason)))
 		dl_die(r, "unable to exec in container '%s': %s", id, reason);
-	lxc_container_put(c);
 	dl_spec_free(&spec);
 	dl_user_free(&u);
 	return dl_exit_status(s.status);

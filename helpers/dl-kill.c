@@ -8,6 +8,7 @@
 #include "dl-live.h"
 #include "dl-lxc.h"
 #include "dl-state.h"
+#include "dl-status.h"
 
 #define USAGE "dl-kill [-s SIGNAL] ID"
 #define OPTIONS \
@@ -15,6 +16,7 @@
 
 int main(int argc, char **argv)
 {
+	_cleanup_free_ char *reason = NULL;
 	const char *id;
 	struct dl_state st;
 	int c, r, sig = SIGKILL;
@@ -31,7 +33,10 @@ int main(int argc, char **argv)
 			dl_die(DL_EXIT_USAGE, "unable to parse signal '%s': no such signal",
 			       optarg);
 	}
-	id = dl_live_operand(argc, argv, USAGE, "kill", &st);
+	if (!(id = dl_live_operand(argc, argv)))
+		dl_usage(USAGE);
+	if ((r = dl_live_state(id, &st, &reason)))
+		dl_die(r, "unable to kill container '%s': %s", id, reason);
 	if (st.status != DL_STATUS_RUNNING)
 		dl_die(DL_EXIT_NO, "unable to kill container '%s': not running", id);
 	r = dl_lxc_kill(id, sig);

@@ -65,6 +65,17 @@ static void print_fields(const char *list, const struct dl_state *st)
 
 /* Wait for the supervisor to let go of the container (or, when it died,
  * for the container to stop), reading the state again each time. */
+/* The live state of @id, or die with its code (1: no such container). */
+static void live_state(const char *id, struct dl_state *st)
+{
+	_cleanup_free_ char *reason = NULL;
+	int r = dl_live_state(id, st, &reason);
+
+	if (r)
+		dl_die(r, "unable to read state of container '%s': %s", id,
+		       reason);
+}
+
 static void wait_stopped(const char *id, struct dl_state *st)
 {
 	const struct timespec tick = { 0, 50 * 1000 * 1000 };
@@ -77,7 +88,7 @@ static void wait_stopped(const char *id, struct dl_state *st)
 			flock(fd, LOCK_SH);	/* until the supervisor exits */
 		else
 			nanosleep(&tick, NULL);
-		dl_live_state(id, "read state of", st);
+		live_state(id, st);
 	}
 }
 
@@ -108,7 +119,9 @@ int main(int argc, char **argv)
 			       (int)n, f);
 		f = f[n] ? f + n + 1 : NULL;
 	}
-	id = dl_live_operand(argc, argv, USAGE, "read state of", &st);
+	if (!(id = dl_live_operand(argc, argv)))
+		dl_usage(USAGE);
+	live_state(id, &st);
 	if (wait)
 		wait_stopped(id, &st);
 	if (list) {

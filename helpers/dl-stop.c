@@ -10,7 +10,9 @@
 #include "dl.h"
 #include "dl-live.h"
 #include "dl-lxc.h"
+#include "dl-specload.h"
 #include "dl-state.h"
+#include "dl-status.h"
 
 #define USAGE "dl-stop [-t SECONDS] ID"
 #define OPTIONS \
@@ -66,6 +68,7 @@ int main(int argc, char **argv)
 	struct dl_state st;
 	long secs = 10;
 	char *end;
+	_cleanup_free_ char *reason = NULL;
 	int c, r;
 
 	dl_set_prog(argv[0]);
@@ -80,7 +83,10 @@ int main(int argc, char **argv)
 		if (errno || *end || !*optarg || secs < -1 || secs > 86400 * 365)
 			dl_usage(USAGE);
 	}
-	id = dl_live_operand(argc, argv, USAGE, "stop", &st);
+	if (!(id = dl_live_operand(argc, argv)))
+		dl_usage(USAGE);
+	if ((r = dl_live_state(id, &st, &reason)))
+		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	if (st.status != DL_STATUS_RUNNING)
 		return dl_finish_stdout();	/* as Docker: already stopped */
 	r = dl_lxc_kill(id, stop_signal(id));
@@ -95,6 +101,7 @@ int main(int argc, char **argv)
 			       id);
 	}
 	/* records the end when no supervisor did */
-	dl_live_state(id, "stop", &st);
+	if ((r = dl_live_state(id, &st, &reason)))
+		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	return dl_finish_stdout();
 }

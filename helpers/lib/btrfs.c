@@ -30,10 +30,8 @@
 /* Set *@reason to "[WHAT: ]TEXT" and return @code. */
 static int fail(char **reason, int code, const char *what, const char *text)
 {
-	if (reason)
-		*reason = what ? dl_xasprintf("%s: %s", what, text)
-			       : dl_xstrdup(text);
-	return code;
+	return what ? dl_fail(reason, code, "%s: %s", what, text)
+		    : dl_fail(reason, code, "%s", text);
 }
 
 static int code_of_errno(int e)

@@ -8,33 +8,28 @@ struct dl_state;
 
 /**
  * dl_live_state() - the state of container @id as dl_lxc_state() checks
- * it against what runs, or die "unable to VERB container 'ID': REASON"
- * with its exit code (1 when there is no such container); liblxc's own
- * log is silenced (FATAL only) the first time
+ * it against what runs; liblxc's own log is silenced (FATAL only) the
+ * first time
  * @id: the full container ID
- * @verb: what the helper does, for the message ("kill", "read state of")
  * @st: receives the state
+ * @reason: receives the failure text
  *
  * Needs root.
+ *
+ * Return: 0, or dl_lxc_state()'s code: DL_EXIT_NO when there is no such
+ * container, DL_EXIT_REJECT, DL_EXIT_FAIL.
  */
-extern void dl_live_state(const char *id, const char *verb,
-			  struct dl_state *st);
+extern int dl_live_state(const char *id, struct dl_state *st, char **reason);
 
 /**
  * dl_live_operand() - the one operand left after getopt(3), a full
- * container ID, and its live state
+ * container ID
  * @argc: main's argc
  * @argv: main's argv, parsed up to optind
- * @usage: the synopsis; dl_usage() when there is not exactly one operand
- *         or it is not a full ID
- * @verb: what the helper does, as for dl_live_state()
- * @st: receives the state, as dl_live_state()
  *
- * Needs root.
- *
- * Return: the ID (argv[optind]); dies on any failure.
+ * Return: the ID (argv[optind]), or NULL when there is not exactly one
+ * operand or it is not a full ID (the caller prints its usage).
  */
-extern const char *dl_live_operand(int argc, char **argv, const char *usage,
-				   const char *verb, struct dl_state *st);
+extern const char *dl_live_operand(int argc, char **argv);
 
 #endif

@@ -1,5 +1,39 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* dl.h: the core of libdl, the internal library every helper links. */
+/* dl.h: the core of libdl, the internal library every helper links.
+ *
+ * Library modules: one job a file, its header named after it (dl-NAME.h
+ * for NAME.c; dl.h declares the small core ones):
+ *   err        the message format, dl_fail(), dl_die() (for main only)
+ *   xalloc     allocators that die on out-of-memory
+ *   fault      crash points for tests (DL_FAULT)
+ *   id, path, file   IDs, the store layout, whole-file I/O
+ *   json, time, tmp  jansson I/O, timestamps, temporary subvolumes
+ *   btrfs, node, copy, archive   subvolumes, owner and mode, tree copies
+ *              (dl-tree.h), tar
+ *   ref        names, tags and the references of the store
+ *   imgconfig, change, image, publish   image configs, diffs, images
+ *   container, state, freeze, live   containers, state.json, freezing
+ *   caps       capability names and Docker's default set
+ *   spec       building spec.json from options and the image config
+ *   specload   reading and checking spec.json to run it
+ *   lxcconf    the LXC config and seccomp profile made from a spec
+ *   lxc        liblxc glue: memfd re-exec, liblxc's log, pid, kill, state
+ *   rootpath   paths and users inside a container's root
+ *   rootprep   the mount points of a spec, made inside the root
+ *   exec       the PATH walk and execve(2) as in the container
+ *   init       the container's PID 1
+ *   session    a process's stdio and the I/O pump of a session
+ *   status     exit statuses and signal names
+ *
+ * The library never prints and never exits: a function returns 0 or a
+ * DL_EXIT_* code with a bare reason made by dl_fail() (or -1 with errno,
+ * as its header says), and main builds "PROG: fatal: unable to VERB
+ * 'OBJ': REASON".  Out of memory dies in xalloc (dl_oom()).  The one
+ * other exception is code that runs in a process of its own with no main
+ * to return to: the container's init (init.c, a fork of liblxc's), the
+ * command's exec child (exec.c, dl_exec_in()) and the freeze guard
+ * (freeze.c); they write their error to their stderr and _exit(2).
+ */
 #ifndef DL_H
 #define DL_H
 
@@ -40,6 +74,21 @@ extern int dl_usage_exit;
  * @argv0: argv[0]; its basename is kept
  */
 extern void dl_set_prog(const char *argv0);
+
+/**
+ * dl_fail() - the one failure return of the library: set *@reason to the
+ * bare reason (no program name, no "fatal"), to be put in a message
+ * "PROG: fatal: unable to VERB 'OBJ': REASON" by main, and return @code
+ * @reason: receives the malloc'd text; may be NULL (nothing is kept)
+ * @code: the DL_EXIT_* code to return
+ * @fmt: printf format of the reason
+ *
+ * Library functions never print nor exit: they return 0, or a DL_EXIT_*
+ * code with a reason made here (or -1 with errno set, as their header
+ * says).  Return: @code.
+ */
+extern int dl_fail(char **reason, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /**
  * dl_die() - print "PROG: fatal: MESSAGE" to stderr and exit
@@ -114,6 +163,7 @@ extern void dl_fault(const char *step);
 
 /* xalloc.c: allocators that die with 125 on out-of-memory.  Helpers are
  * short-lived processes, so dying is the right answer there. */
+extern noreturn void dl_oom(void); /* "unable to allocate 'memory'", 125 */
 extern void *dl_xmalloc(size_t n);
 extern void *dl_xcalloc(size_t nmemb, size_t n);
 extern void *dl_xrealloc(void *p, size_t n);

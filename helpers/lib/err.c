@@ -31,6 +31,18 @@ static void vmsg(const char *level, const char *fmt, va_list ap,
 	fputc('\n', stderr);
 }
 
+int dl_fail(char **reason, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!reason)
+		return code;
+	va_start(ap, fmt);
+	*reason = dl_xvasprintf(fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 void dl_die(int code, const char *fmt, ...)
 {
 	va_list ap;

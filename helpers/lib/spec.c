@@ -15,29 +15,14 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl-caps.h"
+#include "dl-exec.h"
 #include "dl-ref.h"
 #include "dl-spec.h"
 
-#define DEFAULT_PATH                                                           \
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define CAP_MAX 40 /* CAP_CHECKPOINT_RESTORE, the last one we know */
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
 #define OOM "unable to build 'spec.json': out of memory"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
-
-static const char *const cap_names[CAP_MAX + 1] = {
-	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
-	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
-	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
-	"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
-	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
-	"SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
-	"SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
-	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
-};
-
-/* Docker's 14 default capabilities (CapEff 00000000a80425fb). */
-#define DEFAULT_CAPS 0xa80425fbULL
 
 const char *const dl_spec_masked_paths[] = {
 	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
@@ -51,22 +36,6 @@ const char *const dl_spec_readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 const size_t dl_spec_nreadonly_paths = ARRAY_SIZE(dl_spec_readonly_paths);
-
-static int fail(char **reason, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char **reason, int code, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	*reason = s ? s : dl_xstrdup(OOM);
-	return code;
-}
 
 /* Append @v to array @a, stealing it: -1 when either is missing. */
 static int append(json_t *a, json_t *v)
@@ -162,19 +131,6 @@ static bool valid_hostname(const char *h)
 
 /* ---- capabilities --------------------------------------------------- */
 
-/* A capability name, with or without CAP_, any case; -1 when unknown. */
-static int cap_number(const char *s)
-{
-	int i;
-
-	if (!strncasecmp(s, "CAP_", 4))
-		s += 4;
-	for (i = 0; i <= CAP_MAX; i++)
-		if (!strcasecmp(s, cap_names[i]))
-			return i;
-	return -1;
-}
-
 static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
 		   char **reason)
 {
@@ -184,9 +140,9 @@ static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
 		*(add ? &o->add_all : &o->drop_all) = true;
 		return 0;
 	}
-	n = cap_number(s);
+	n = dl_cap_number(s);
 	if (n < 0)
-		return fail(reason, DL_EXIT_USAGE, "unable to %s capability "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to %s capability "
 			    "'%s': unknown capability", add ? "add" : "drop",
 			    s);
 	*(add ? &o->cap_add : &o->cap_drop) |= 1ULL << n;
@@ -207,12 +163,12 @@ static int opt_cap_drop(struct dl_spec_opts *o, const char *s, char **reason)
 static uint64_t all_caps(void)
 {
 	_cleanup_free_ char *buf = NULL;
-	long last = CAP_MAX;
+	long last = DL_CAP_LAST;
 
 	if (dl_read_file("/proc/sys/kernel/cap_last_cap", &buf, NULL) == 0)
 		last = strtol(buf, NULL, 10);
-	if (last <= 0 || last > CAP_MAX)
-		last = CAP_MAX;
+	if (last <= 0 || last > DL_CAP_LAST)
+		last = DL_CAP_LAST;
 	return last == 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }
 
@@ -227,7 +183,7 @@ static uint64_t effective_caps(const struct dl_spec_opts *o)
 		return all_caps() & ~(o->drop_all ? 0 : drop);
 	if (o->drop_all)
 		return o->cap_add;
-	return (DEFAULT_CAPS & ~drop) | o->cap_add;
+	return (DL_CAPS_DOCKER & ~drop) | o->cap_add;
 }
 
 static json_t *caps_json(uint64_t caps)
@@ -235,9 +191,9 @@ static json_t *caps_json(uint64_t caps)
 	json_t *a = json_array();
 	int i;
 
-	for (i = 0; a && i <= CAP_MAX; i++)
+	for (i = 0; a && i <= DL_CAP_LAST; i++)
 		if ((caps & (1ULL << i)) &&
-		    append(a, json_sprintf("CAP_%s", cap_names[i])) < 0) {
+		    append(a, json_sprintf("CAP_%s", dl_cap_names[i])) < 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -252,7 +208,7 @@ static int opt_security(struct dl_spec_opts *o, const char *s, char **reason)
 	    (!s[n] || s[n] == '=' || s[n] == ':') &&
 	    is_true(s[n] ? s + n + 1 : NULL, &o->nnp))
 		return 0;
-	return fail(reason, DL_EXIT_USAGE, "unable to use security option "
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to use security option "
 		    "'%s': not supported", s);
 }
 
@@ -263,12 +219,12 @@ static int target_path(const char *spec, const char *t, char **out,
 		       char **reason)
 {
 	if (!t || *t != '/')
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': the target must be an absolute path", spec);
 	*out = dl_clean_path(t);
 	if (!strcmp(*out, "/")) {
 		free(dl_steal_pointer(out));
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': the target cannot be '/'", spec);
 	}
 	return 0;
@@ -287,17 +243,17 @@ static int add_bind(struct dl_spec_opts *o, const char *src, const char *dst,
 	if (ret)
 		return ret;
 	if (!src || !*src)
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': a bind mount needs a source", spec);
 	if (*src != '/')
-		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
 			    "named volumes are not supported", src);
 	s = dl_clean_path(src);
 	if (stat(s, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return fail(reason, DL_EXIT_NO, "unable to mount "
+			return dl_fail(reason, DL_EXIT_NO, "unable to mount "
 				    "'%s': no such file or directory", src);
-		return fail(reason, DL_EXIT_FAIL, "unable to mount '%s': %s",
+		return dl_fail(reason, DL_EXIT_FAIL, "unable to mount '%s': %s",
 			    src, strerror(errno));
 	}
 	opt = json_pack("[ss]", "rbind", prop ? prop : "rprivate");
@@ -306,7 +262,7 @@ static int add_bind(struct dl_spec_opts *o, const char *src, const char *dst,
 	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
 					d, "type", "bind", "source", s,
 					"options", opt)) < 0)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
@@ -333,7 +289,7 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 
 	dst = strchr(src, ':');
 	if (!dst)
-		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
 			    "anonymous volumes are not supported", spec);
 	*dst++ = '\0';
 	mode = strchr(dst, ':');
@@ -348,7 +304,7 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 		else if (strcmp(m, "z") && strcmp(m, "Z") &&
 			 strcmp(m, "nocopy") && strcmp(m, "consistent") &&
 			 strcmp(m, "cached") && strcmp(m, "delegated"))
-			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': invalid mode '%s'", spec, m);
 	}
 	return add_bind(o, src, dst, ro, prop, spec, reason);
@@ -390,7 +346,7 @@ static int add_tmpfs(struct dl_spec_opts *o, const char *dst, json_t *extra,
 	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
 					d, "type", "tmpfs", "source",
 					"tmpfs", "options", opt)) < 0)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
@@ -407,10 +363,10 @@ static int opt_tmpfs(struct dl_spec_opts *o, const char *spec, char **reason)
 	     m = strtok_r(NULL, ",", &save))
 		if (append(extra, json_string(m)) < 0) {
 			json_decref(extra);
-			return fail(reason, DL_EXIT_FAIL, OOM);
+			return dl_fail(reason, DL_EXIT_FAIL, OOM);
 		}
 	if (!extra)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return add_tmpfs(o, dst, extra, spec, reason);
 }
 
@@ -470,26 +426,26 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 		else if (!strcmp(kv, "consistency") && v)
 			continue;
 		else
-			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': unexpected key or value '%s'",
 				    spec, kv);
 	}
 	if (!strcmp(type, "bind")) {
 		if (size >= 0 || mode >= 0)
-			return fail(reason, DL_EXIT_USAGE, "unable to parse "
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': tmpfs options on a bind mount",
 				    spec);
 		return add_bind(o, src, dst, ro, prop, spec, reason);
 	}
 	if (strcmp(type, "tmpfs"))
-		return fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
 			    "mount type '%s' is not supported", spec, type);
 	if (src || prop)
-		return fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
 			    "'%s': a tmpfs has no source", spec);
 	extra = tmpfs_extra(size, mode, ro);
 	if (!extra)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return add_tmpfs(o, dst, extra, spec, reason);
 }
 
@@ -503,7 +459,7 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 			if (j > i &&
 			    json_equal(json_object_get(a, "destination"),
 				       json_object_get(b, "destination")))
-				return fail(reason, DL_EXIT_USAGE,
+				return dl_fail(reason, DL_EXIT_USAGE,
 					    "unable to mount '%s': duplicate "
 					    "mount point",
 					    json_string_value(json_object_get(
@@ -517,10 +473,10 @@ static int opt_memory(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	o->memory = parse_bytes(s);
 	if (o->memory < 0)
-		return fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "invalid size", s);
 	if (o->memory < MIN_MEMORY)
-		return fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "the minimum is 6MB", s);
 	return 0;
 }
@@ -534,15 +490,15 @@ static int opt_cpus(struct dl_spec_opts *o, const char *s, char **reason)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || errno || !(v > 0) || *s == '+')
-		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "not a positive decimal number", s);
 	if (ncpu > 0 && v > (double)ncpu)
-		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "the range is 0.01 to %ld.00, as there are only "
 			    "%ld CPUs", s, ncpu, ncpu);
 	o->cpu_quota = (long long)(v * 100000 + 0.5);
 	if (o->cpu_quota < 1000)
-		return fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "the minimum is 0.01", s);
 	return 0;
 }
@@ -554,7 +510,7 @@ static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
 	errno = 0;
 	o->pids = strtoll(s, &end, 10);
 	if (end == s || *end || errno)
-		return fail(reason, DL_EXIT_USAGE, "unable to set pids-limit "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set pids-limit "
 			    "'%s': not an integer", s);
 	return 0;
 }
@@ -564,7 +520,7 @@ static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (!dl_is_container_name(s))
-		return fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
 			    "invalid container name, must match "
 			    "[a-zA-Z0-9][a-zA-Z0-9_.-]*", s);
 	o->name = s;
@@ -574,17 +530,17 @@ static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_env(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (*s == '=' || !*s)
-		return fail(reason, DL_EXIT_USAGE, "unable to set variable "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set variable "
 			    "'%s': invalid environment variable", s);
 	if (append(o->env, json_string(s)) < 0)
-		return fail(reason, DL_EXIT_FAIL, OOM);
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
 static int opt_workdir(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (*s != '/')
-		return fail(reason, DL_EXIT_USAGE, "unable to use working "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use working "
 			    "directory '%s': it needs to be an absolute path",
 			    s);
 	o->workdir = s;
@@ -594,7 +550,7 @@ static int opt_workdir(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (!valid_hostname(s))
-		return fail(reason, DL_EXIT_USAGE, "unable to use hostname "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use hostname "
 			    "'%s': invalid hostname", s);
 	o->hostname = s;
 	return 0;
@@ -603,7 +559,7 @@ static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	if (strcmp(s, "none") && strcmp(s, "host"))
-		return fail(reason, DL_EXIT_USAGE, "unable to use network "
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use network "
 			    "'%s': only none and host are supported", s);
 	o->network = s;
 	return 0;
@@ -682,7 +638,7 @@ int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
 		*(const char **)p = val;
 		return 0;
 	}
-	return fail(reason, DL_EXIT_USAGE, "unable to use option '%s': %s",
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to use option '%s': %s",
 		    key, i < ARRAY_SIZE(options) ? "it needs a value"
 						 : "unknown option");
 }
@@ -745,7 +701,7 @@ json_t *dl_spec_env(const struct dl_spec_opts *o, json_t *image_env,
 	int r = 0;
 
 	if (!env || !user ||
-	    append(env, json_string(DEFAULT_PATH)) < 0 ||
+	    append(env, json_string("PATH=" DL_DEFAULT_PATH)) < 0 ||
 	    append(env, json_sprintf("HOSTNAME=%s", hostname)) < 0 ||
 	    (o->tty && append(env, json_string("TERM=xterm")) < 0))
 		goto oom;

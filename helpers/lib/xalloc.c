@@ -6,10 +6,15 @@
 
 #include "dl.h"
 
+void dl_oom(void)
+{
+	dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+}
+
 static void *checked(void *p)
 {
 	if (!p)
-		dl_die_sys(DL_EXIT_FAIL, "unable to allocate 'memory'");
+		dl_oom();
 	return p;
 }
 

@@ -14,8 +14,8 @@
 
 #include "dl.h"
 #include "dl-json.h"
-#include "dl-lxc.h"
 #include "dl-spec.h"
+#include "dl-specload.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/dl-unit-spec.XXXXXX";
