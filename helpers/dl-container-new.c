@@ -65,6 +65,8 @@
 	"seccomp or masks\n"                                                   \
 	"      --init                 accepted: LXC's init is always PID 1\n" \
 	"      --network none|host    network mode (default: none)\n"         \
+	"      --image-name NAME      the image name to show (default: "     \
+	"IMAGE)\n"                                                             \
 	"      --sh                   print 'id=ID detach= interactive= "     \
 	"tty= rm='\n"                                                          \
 	"                             (each flag 1 or empty) for sh's eval\n"
@@ -116,6 +118,7 @@ static const struct option longopts[] = {
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "rm", no_argument, NULL, 0 },
 	{ "init", no_argument, NULL, 0 },
+	{ "image-name", required_argument, NULL, 0 },
 	{ "env-file", required_argument, NULL, 0 },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "sh", no_argument, NULL, 0 },
@@ -274,7 +277,8 @@ int main(int argc, char **argv)
 	ret = dl_spec_opts_check(&o, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
-	o.image_name = argv[optind];
+	if (!o.image_name)
+		o.image_name = argv[optind];
 	marker = dl_path(".dockerlite");
 	if (access(marker, F_OK) < 0)
 		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
