@@ -3,6 +3,8 @@
 # 000-help.bats: every program has conforming help and usage errors, and its
 # synopsis is in MANUAL.md (the fail-fast set: no root, no btrfs needed).
 
+# shellcheck disable=SC2030,SC2031,SC2154 # each test is a subshell; run sets $stderr and $stderr_lines
+
 load helpers
 
 # verbs FILE: the VERBS list a noun script dispatches on (dl_dispatch)
@@ -128,7 +130,7 @@ check_synopsis() {
 }
 
 @test "help: every program refuses a bad option with one usage line on stderr" {
-	local p code syn bad=
+	local p code syn err bad=
 	while read -r p; do
 		code=$(usage_code "$p")
 		# shellcheck disable=SC2086 # "dl NOUN" is two words
@@ -137,9 +139,10 @@ check_synopsis() {
 		# shellcheck disable=SC2086
 		run --separate-stderr $p --no-such-option
 		# dl-snapshot is several commands: its usage lists them all
-		[ "$p" != dl-snapshot ] || stderr=${stderr%%$'\n'*}
+		err=$stderr
+		[ "$p" != dl-snapshot ] || err=${err%%$'\n'*}
 		if [ "$status" -ne "$code" ] || [ -n "$output" ] ||
-			[ "$stderr" != "$p: usage: $syn" ]; then
+			[ "$err" != "$p: usage: $syn" ]; then
 			echo "$p --no-such-option: status $status (want $code), stdout '$output', stderr '$stderr' (want '$p: usage: $syn')"
 			bad=1
 		fi

@@ -3,7 +3,7 @@
 # 140-container-new.bats: dl-container-new (rootfs, runtime spec, names,
 # rollback) and dl-container-rm.
 
-# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
+# shellcheck disable=SC2030,SC2031,SC2154 # each test is a subshell; run sets $stderr
 
 load helpers
 load lib-btrfs
