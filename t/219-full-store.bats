@@ -63,7 +63,7 @@ full_fails() {
 	[[ "$stderr" =~ ^dl([- ][a-z]+)*:\ fatal:\ unable\ to\ [a-z\ -]+\ \'[^\']*\':\ .*No\ space\ left\ on\ device$ ]] ||
 		fail "not the one format: $stderr"
 	assert_equal "$(snap)" "$before"
-	run find "$DL_ROOT/tmp" -mindepth 1
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
 	assert_output ''
 }
 

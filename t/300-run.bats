@@ -13,7 +13,7 @@ setup() {
 
 # store_has_no_container: nothing left in containers/, tmp/ or refs
 store_has_no_container() {
-	run ls -A "$DL_ROOT/containers" "$DL_ROOT/tmp" "$DL_ROOT/refs/containers"
+	run -0 ls -A "$DL_ROOT/containers" "$DL_ROOT/tmp" "$DL_ROOT/refs/containers"
 	assert_output "$DL_ROOT/containers:
 
 $DL_ROOT/refs/containers:
