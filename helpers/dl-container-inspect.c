@@ -269,6 +269,7 @@ int main(int argc, char **argv)
 	dl_set_prog(argv[0]);
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "+ro:")) != -1) {
 		switch (opt) {
 		case 'r':

@@ -21,32 +21,55 @@
 #include "dl-time.h"
 #include "dl-tmp.h"
 
-#define USAGE                                                                  \
-	"dl-container-new [options] IMAGE_ID[+IMAGE_ID...] [COMMAND [ARG...]]"
+/* The synopsis, after the program name: "dl run" and "dl create" show this
+ * one, and this option table, as theirs. */
+#define SYNOPSIS "[options] IMAGE[+IMAGE...] [COMMAND [ARG...]]"
 #define OPTIONS                                                                \
-	"  --name NAME              name the container\n"                     \
-	"  -e, --env K=V|K          set (K alone: copy or unset) a variable\n" \
-	"  -w, --workdir DIR        working directory (absolute)\n"           \
-	"  -u, --user U[:G]         user and group, names or numbers\n"       \
-	"  --entrypoint CMD         replace the image entrypoint ('' clears)\n" \
-	"  --hostname NAME          hostname (default: the short ID)\n"       \
-	"  -v, --volume SRC:DST[:ro|rw]   bind mount an absolute host path\n" \
-	"  --mount type=bind|tmpfs,...    bind or tmpfs mount\n"              \
-	"  --tmpfs DST[:OPTS]       mount a tmpfs\n"                          \
-	"  --read-only              read-only root filesystem\n"              \
-	"  -m, --memory N[bkmg]     memory limit\n"                           \
-	"  --cpus DECIMAL           CPU limit\n"                              \
-	"  --pids-limit N           process limit (0 or less: none)\n"        \
-	"  --cap-add CAP            add a capability (ALL: all)\n"            \
-	"  --cap-drop CAP           drop a capability (ALL: all)\n"           \
-	"  --security-opt no-new-privileges[=true|false]\n"                   \
-	"  --privileged             all capabilities, no masked paths\n"      \
-	"  --network none|host      network (default none)\n"                 \
-	"  -t, --tty                allocate a terminal\n"                    \
-	"  -i, --interactive        keep stdin open\n"                        \
-	"  --rm                     remove the container when it exits\n"     \
-	"  --init                   run an init as PID 1\n"                   \
-	"  --image-name NAME        the image name to show\n"
+	"Make a container from IMAGE (a name, ID or unique ID prefix; "        \
+	"IMG1+IMG2+...\n"                                                      \
+	"lays the files of each later image over the first, with the config " \
+	"of the\n"                                                             \
+	"last), to run COMMAND (default: the image's ENTRYPOINT and CMD).\n"   \
+	"\n"                                                                   \
+	"  -d, --detach               run in the background, print the "      \
+	"container ID\n"                                                       \
+	"  -i, --interactive          keep stdin open\n"                      \
+	"  -t, --tty                  allocate a pseudo-terminal\n"           \
+	"      --rm                   remove the container when it exits\n"   \
+	"      --name NAME            name the container\n"                   \
+	"  -e, --env K=V | K          set a variable (K alone: from this "    \
+	"environment)\n"                                                       \
+	"      --env-file FILE        read K=V lines from FILE\n"             \
+	"  -w, --workdir DIR          working directory inside the container\n" \
+	"  -u, --user USER[:GROUP]    user, by name (resolved in the image) "  \
+	"or number\n"                                                          \
+	"      --entrypoint CMD       override the image's ENTRYPOINT ('' "   \
+	"clears it)\n"                                                         \
+	"  -h, --hostname NAME        container host name (default: the "    \
+	"short ID)\n"                                                          \
+	"  -v, --volume SRC:DST[:ro|rw]\n"                                    \
+	"                             bind mount a host path (it must exist)\n" \
+	"      --mount type=bind|tmpfs,...\n"                                 \
+	"                             bind or tmpfs mount, Docker's syntax\n" \
+	"      --tmpfs DST[:OPTS]     mount a tmpfs\n"                        \
+	"      --read-only            mount the root filesystem read-only\n"  \
+	"  -m, --memory SIZE          memory limit (e.g. 64m)\n"              \
+	"      --cpus N               CPU limit (e.g. 0.5)\n"                 \
+	"      --pids-limit N         process limit (0 or less: none)\n"      \
+	"      --cap-add CAP          add a capability (ALL for every one)\n" \
+	"      --cap-drop CAP         drop a capability (ALL for every one)\n" \
+	"      --security-opt no-new-privileges[=true|false]\n"               \
+	"                             forbid gaining privileges (setuid, "    \
+	"file caps)\n"                                                         \
+	"      --privileged           every capability and device, no "       \
+	"seccomp or masks\n"                                                   \
+	"      --init                 accepted: LXC's init is always PID 1\n" \
+	"      --network none|host    network mode (default: none)\n"         \
+	"      --image-name NAME      the image name to show (default: "     \
+	"IMAGE)\n"                                                             \
+	"      --sh                   print 'id=ID detach= interactive= "     \
+	"tty= rm='\n"                                                          \
+	"                             (each flag 1 or empty) for sh's eval\n"
 
 /* What exists so far, undone at exit unless published. */
 static struct {
@@ -77,7 +100,7 @@ static const struct option longopts[] = {
 	{ "workdir", required_argument, NULL, 'w' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "entrypoint", required_argument, NULL, 0 },
-	{ "hostname", required_argument, NULL, 0 },
+	{ "hostname", required_argument, NULL, 'h' },
 	{ "volume", required_argument, NULL, 'v' },
 	{ "mount", required_argument, NULL, 0 },
 	{ "tmpfs", required_argument, NULL, 0 },
@@ -96,30 +119,80 @@ static const struct option longopts[] = {
 	{ "rm", no_argument, NULL, 0 },
 	{ "init", no_argument, NULL, 0 },
 	{ "image-name", required_argument, NULL, 0 },
+	{ "env-file", required_argument, NULL, 0 },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "sh", no_argument, NULL, 0 },
+	{ "help", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
 };
 
+static char *usage_line;
+static bool detach, sh_out;
+
+/* --env-file FILE: each K=V (or K) line an -e, '#' lines and blank ones
+ * skipped, as Docker reads it; the lines are kept (o holds pointers) */
+static void env_file(struct dl_spec_opts *o, const char *file)
+{
+	_cleanup_fclose_ FILE *f = fopen(file, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		dl_die_sys(DL_EXIT_NO, "unable to read env file '%s'", file);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		_cleanup_free_ char *why = NULL;
+		int ret;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		ret = dl_spec_opt(o, "env", line, &why);
+		if (ret)
+			dl_die(ret, "%s", why);
+		/* o keeps the pointer: this line is its own */
+		line = NULL;
+		cap = 0;
+	}
+	if (ferror(f))
+		dl_die_sys(DL_EXIT_FAIL, "unable to read env file '%s'", file);
+	free(line);
+}
+
 static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 {
+	const char *name;
 	size_t i;
-	int c, li;
+	int c, li, ret;
 
 	opterr = 0;
-	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:ti",
+	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:tid",
 					 longopts, &li)) != -1) {
 		_cleanup_free_ char *why = NULL;
 
 		if (c == '?' || c == ':')
-			dl_usage(USAGE);
+			dl_usage(usage_line);
 		/* a short option: find its long name */
 		for (i = 0; li < 0 && longopts[i].name; i++)
 			if (longopts[i].val == c)
 				li = (int)i;
 		if (li < 0)
-			dl_usage(USAGE);
-		/* every failure of ours is 125 here, as docker run's */
-		if (dl_spec_opt(o, longopts[li].name, optarg, &why))
-			dl_die(DL_EXIT_FAIL, "%s", why);
+			dl_usage(usage_line);
+		name = longopts[li].name;
+		if (!strcmp(name, "help")) {
+			dl_help(usage_line, OPTIONS);
+		} else if (!strcmp(name, "detach")) {
+			detach = true;
+		} else if (!strcmp(name, "sh")) {
+			sh_out = true;
+		} else if (!strcmp(name, "env-file")) {
+			env_file(o, optarg);
+		} else {
+			ret = dl_spec_opt(o, name, optarg, &why);
+			if (ret)
+				dl_die(ret, "%s", why);
+		}
 	}
 }
 
@@ -140,27 +213,39 @@ static json_t *jcheck(json_t *j)
 
 /* ---- main ------------------------------------------------------------ */
 
-/* Split "ID+ID..." into @ids; check each image has a rootfs. */
-static size_t parse_images(char *spec, char ***ids, char ***roots)
+/* Resolve "IMAGE+IMAGE..." into full @ids (names, IDs or unique
+ * prefixes); check each image has a rootfs. */
+static size_t parse_images(const char *spec, char ***ids, char ***roots)
 {
+	_cleanup_free_ char *copy = dl_xstrdup(spec);
 	size_t n = 1, i = 0;
-	char *s, *save = NULL;
+	char *s, *end;
+	int ret;
 
-	for (s = spec; *s; s++)
+	for (s = copy; *s; s++)
 		n += *s == '+';
 	*ids = dl_xcalloc(n, sizeof(char *));
 	*roots = dl_xcalloc(n, sizeof(char *));
-	for (s = strtok_r(spec, "+", &save); s; s = strtok_r(NULL, "+", &save)) {
-		if (!dl_is_id(s) || i >= n)
-			dl_usage(USAGE);
-		(*ids)[i] = s;
-		(*roots)[i] = dl_path("images/%s/rootfs", s);
+	for (s = copy; i < n; s = end + 1, i++) {
+		_cleanup_free_ char *why = NULL;
+		char id[DL_ID_LEN + 1];
+
+		end = strchr(s, '+');
+		if (end)
+			*end = '\0';
+		if (!*s)
+			dl_die(DL_EXIT_USAGE, "unable to find image '%s': empty "
+			       "image name", spec);
+		ret = dl_image_resolve(s, id, &why);
+		if (ret)
+			dl_die(ret, "unable to resolve '%s': %s", s, why);
+		(*ids)[i] = dl_xstrdup(id);
+		(*roots)[i] = dl_path("images/%s/rootfs", id);
 		if (access((*roots)[i], F_OK) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to open image '%s'", s);
-		i++;
+			dl_die_sys(DL_EXIT_NO, "unable to open image '%s'", s);
+		if (!end)
+			break;
 	}
-	if (i != n)
-		dl_usage(USAGE);
 	return n;
 }
 
@@ -169,6 +254,7 @@ int main(int argc, char **argv)
 	struct dl_spec_opts o;
 	_cleanup_free_ char *cfgpath = NULL, *pub = NULL, *spath = NULL;
 	_cleanup_free_ char *stpath = NULL, *workdir = NULL, *why = NULL;
+	_cleanup_free_ char *marker = NULL;
 	_cleanup_free_ char **ids = NULL, **roots = NULL;
 	_cleanup_close_ int rootfd = -1, lock = -1;
 	json_t *image, *cfg, *env, *args, *spec, *state;
@@ -180,16 +266,23 @@ int main(int argc, char **argv)
 	int ret;
 
 	dl_set_prog(argv[0]);
-	dl_usage_exit = DL_EXIT_FAIL;
-	if (dl_want_help(argc, argv))
-		dl_help(USAGE, OPTIONS);
+	/* "dl run [options] ...": the command the user typed, when dl runs
+	 * this helper for it */
+	usage_line = dl_xasprintf("%s %s", dl_prog, SYNOPSIS);
 	if (dl_spec_opts_init(&o) < 0)
 		jcheck(NULL);
 	parse_opts(argc, argv, &o);
 	if (optind >= argc)
-		dl_usage(USAGE);
-	if (dl_spec_opts_check(&o, &why))
-		dl_die(DL_EXIT_FAIL, "%s", why);
+		dl_usage(usage_line);
+	ret = dl_spec_opts_check(&o, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
+	if (!o.image_name)
+		o.image_name = argv[optind];
+	marker = dl_path(".dockerlite");
+	if (access(marker, F_OK) < 0)
+		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
+				   "initialised (run 'dl init')", dl_root());
 	/* the images stay while we reference them: dl-image-rm checks the
 	 * users under this same lock, held until the container is published */
 	nimg = parse_images(argv[optind], &ids, &roots);
@@ -199,7 +292,7 @@ int main(int argc, char **argv)
 	/* again under the lock: an image removed meanwhile is gone */
 	for (i = 0; i < nimg; i++)
 		if (access(roots[i], F_OK) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to open image '%s'",
+			dl_die_sys(DL_EXIT_NO, "unable to open image '%s'",
 				   ids[i]);
 
 	cfgpath = dl_path("images/%s/config.json", ids[nimg - 1]);
@@ -258,7 +351,7 @@ int main(int argc, char **argv)
 		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", undo.rootfs);
 	ret = dl_root_user(rootfd, uspec, &user, &why);
 	if (ret)
-		dl_die(DL_EXIT_FAIL, "%s", why);
+		dl_die(ret, "%s", why);
 	if (dl_root_mkdir_p(rootfd, workdir, 0755) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to create working directory "
 			   "'%s'", workdir);
@@ -281,7 +374,12 @@ int main(int argc, char **argv)
 
 	/* the ID reaches the caller before the container is published, so
 	 * a failed write leaves no container nobody knows of */
-	printf("%s\n", id);
+	if (sh_out)
+		printf("id=%s detach=%s interactive=%s tty=%s rm=%s\n", id,
+		       detach ? "1" : "", o.interactive ? "1" : "",
+		       o.tty ? "1" : "", o.rm ? "1" : "");
+	else
+		printf("%s\n", id);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		dl_die_sys(DL_EXIT_FAIL, "unable to write 'stdout'");
 	pub = dl_path("containers/%s", id);
@@ -292,8 +390,10 @@ int main(int argc, char **argv)
 	dl_ref_unlock();
 	dl_fault("dl-container-new:publish");
 
-	for (i = 0; i < nimg; i++)
+	for (i = 0; i < nimg; i++) {
+		free(ids[i]);
 		free(roots[i]);
+	}
 	dl_user_free(&user);
 	json_decref(spec);
 	json_decref(state);
@@ -304,5 +404,6 @@ int main(int argc, char **argv)
 	free(undo.tmpdir);
 	free(undo.rootfs);
 	free(undo.name);
+	free(usage_line);
 	return dl_finish_stdout();
 }

@@ -3,25 +3,53 @@
 # 000-help.bats: every program has conforming help and usage errors, and its
 # synopsis is in MANUAL.md (the fail-fast set: no root, no btrfs needed).
 
+# shellcheck disable=SC2030,SC2031,SC2154 # each test is a subshell; run sets $stderr and $stderr_lines
+
 load helpers
 
-# programs: every helper, then every front command as "dl NOUN"
+# verbs FILE: the VERBS list a noun script dispatches on (dl_dispatch)
+verbs() {
+	sed -n "s/^VERBS='\(.*\)'$/\1/p" "$1"
+}
+
+# programs: every helper, every front command as "dl NOUN", then every
+# subcommand each noun script dispatches: "dl image create", and the
+# container ones as dl runs them, "dl stop"
 programs() {
-	local f
+	local f noun v
 	for f in "$DL_TOP"/helpers/dl-*.c; do
 		basename "$f" .c
 	done
 	for f in "$DL_TOP"/bin/dl-*; do
-		printf 'dl %s\n' "${f##*/dl-}"
+		noun=${f##*/dl-}
+		printf 'dl %s\n' "$noun"
+		for v in $(verbs "$f"); do
+			if [ "$noun" = container ]; then
+				printf 'dl %s\n' "$v"
+			else
+				printf 'dl %s %s\n' "$noun" "$v"
+			fi
+		done
 	done
 }
 
-# the exit code of a usage error: 125 for the run family, else 2
+# the exit code of a usage error: 125 for the run family (and the two
+# helpers dl exec and dl start -a become), else 2
 usage_code() {
 	case "$1" in
-	dl-spawn | dl-attach | dl-container-new | "dl run") echo 125 ;;
+	dl-spawn | dl-attach | "dl run" | "dl exec" | "dl wait") echo 125 ;;
 	*) echo 2 ;;
 	esac
+}
+
+@test "help: the subcommands are derived from the scripts' dispatch" {
+	run -0 programs
+	assert_line 'dl image bootstrap'
+	assert_line 'dl image history'
+	assert_line 'dl create'
+	assert_line 'dl cp'
+	assert_line 'dl system check'
+	assert_line 'dl init'
 }
 
 # check_synopsis PROG LINE: operands upper case, option groups ([-x ARG])
@@ -101,15 +129,35 @@ check_synopsis() {
 	[ -z "$bad" ]
 }
 
-@test "help: every program refuses a bad option with its usage on stderr" {
-	local p code bad=
+@test "help: every program refuses a bad option with one usage line on stderr" {
+	local p code syn err bad=
 	while read -r p; do
 		code=$(usage_code "$p")
 		# shellcheck disable=SC2086 # "dl NOUN" is two words
+		syn=$($p --help | head -n 1)
+		syn=${syn#usage: }
+		# shellcheck disable=SC2086
 		run --separate-stderr $p --no-such-option
+		# dl-snapshot is several commands: its usage lists them all
+		err=$stderr
+		[ "$p" != dl-snapshot ] || err=${err%%$'\n'*}
 		if [ "$status" -ne "$code" ] || [ -n "$output" ] ||
-			[[ "$stderr" != *"usage: "* ]]; then
-			echo "$p --no-such-option: status $status (want $code), stdout '$output', stderr '$stderr'"
+			[ "$err" != "$p: usage: $syn" ]; then
+			echo "$p --no-such-option: status $status (want $code), stdout '$output', stderr '$stderr' (want '$p: usage: $syn')"
+			bad=1
+		fi
+	done < <(programs)
+	[ -z "$bad" ]
+}
+
+@test "help: a bad short option is one usage line too (no getopt message)" {
+	local p bad=
+	while read -r p; do
+		case "$p" in dl\ * | dl-snapshot) continue ;; esac
+		run --separate-stderr "$p" -Z
+		if [ "${#stderr_lines[@]}" -ne 1 ] ||
+			[[ "$stderr" != "$p: usage: "* ]]; then
+			echo "$p -Z: stderr '$stderr'"
 			bad=1
 		fi
 	done < <(programs)
@@ -135,4 +183,78 @@ check_synopsis() {
 	assert_line --index 0 'usage: dl image [--help] COMMAND [ARG...]'
 	run -0 dl image create --help
 	assert_line --index 0 --partial 'usage: dl image create '
+	run -0 --separate-stderr dl help run
+	assert_line --index 0 'usage: dl run [options] IMAGE[+IMAGE...] [COMMAND [ARG...]]'
+	assert_line --partial '--env-file FILE'
+}
+
+@test "help: dl run --help is dl-container-new's option table" {
+	run -0 --separate-stderr dl run --help
+	local run_help=("${lines[@]:1}")
+	run -0 --separate-stderr dl-container-new --help
+	assert_equal "${run_help[*]}" "${lines[*]:1}"
+	run -0 --separate-stderr dl create --help
+	assert_line --index 0 'usage: dl create [options] IMAGE[+IMAGE...] [COMMAND [ARG...]]'
+}
+
+@test "help: a usage error names the command as typed" {
+	run -2 --separate-stderr dl container stop --no-such-option
+	assert_equal "$stderr" 'dl container stop: usage: dl stop [-t SECONDS] CONTAINER...'
+	run -2 --separate-stderr dl image nosuch
+	assert_equal "$stderr" "dl image: fatal: unable to run 'image nosuch': not a 'dl image' command (see 'dl image --help')"
+	run -2 --separate-stderr dl images --no-such-option
+	assert_equal "$stderr" 'dl images: usage: dl image ls [-a] [-q] [--no-trunc] [--format json]'
+	run -2 --separate-stderr dl image bootstrap --no-such-option
+	assert_equal "$stderr" 'dl image bootstrap: usage: dl image bootstrap busybox|debian[:SUITE] [NAME[:TAG]]'
+}
+
+@test "help: an exported DL_RUN_MODE, DL_USAGE_EXIT or DL_DIE_EXIT changes nothing" {
+	export DL_RUN_MODE=create DL_USAGE_EXIT=0 DL_DIE_EXIT=0
+	export DL_ROOT="$BATS_TEST_TMPDIR/nostore"
+	run -125 --separate-stderr dl run busybox true
+	assert_output ''
+	assert_equal "$stderr" "dl run: fatal: unable to open store '$DL_ROOT': not initialised (run 'dl init')"
+	run -2 --separate-stderr dl ps --no-such-option
+	run -1 --separate-stderr dl ps
+}
+
+# every command that needs a store: 1 when there is none, 125 in the run
+# family, with the same message, naming the command
+@test "help: a missing store is 1 (125 for the run family) from every command" {
+	local c code prog bad=
+	export DL_ROOT="$BATS_TEST_TMPDIR/nostore"
+	while IFS='|' read -r code prog c; do
+		# shellcheck disable=SC2086 # the command and its operands
+		run --separate-stderr $prog $c
+		if [ "$status" -ne "$code" ] || [ -n "$output" ] ||
+			[ "$stderr" != "$prog: fatal: unable to open store '$DL_ROOT': not initialised (run 'dl init')" ]; then
+			echo "$prog $c: status $status (want $code), stdout '$output', stderr '$stderr'"
+			bad=1
+		fi
+	done <<-EOF
+		125|dl run|busybox true
+		125|dl exec|c true
+		125|dl wait|c
+		125|dl start|-a c
+		1|dl create|busybox true
+		1|dl start|c
+		1|dl ps|
+		1|dl logs|c
+		1|dl stop|c
+		1|dl kill|c
+		1|dl rm|c
+		1|dl commit|c
+		1|dl diff|c
+		1|dl cp|c:/a /tmp/b
+		1|dl image create|n:t /
+		1|dl image ls|
+		1|dl image inspect|busybox
+		1|dl image rm|busybox
+		1|dl image tag|busybox b:1
+		1|dl image history|busybox
+		1|dl inspect|busybox
+		1|dl info|
+		1|dl system check|
+	EOF
+	[ -z "$bad" ]
 }

@@ -3,7 +3,7 @@
 # 140-container-new.bats: dl-container-new (rootfs, runtime spec, names,
 # rollback) and dl-container-rm.
 
-# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
+# shellcheck disable=SC2030,SC2031,SC2154 # each test is a subshell; run sets $stderr
 
 load helpers
 load lib-btrfs
@@ -36,20 +36,56 @@ add_users() {
 
 @test "dl-container-new: --help prints the synopsis on stdout" {
 	run -0 --separate-stderr dl-container-new --help
-	assert_line --index 0 --partial 'usage: dl-container-new [options] IMAGE_ID'
+	assert_line --index 0 'usage: dl-container-new [options] IMAGE[+IMAGE...] [COMMAND [ARG...]]'
 	assert_equal "$stderr" ''
 }
 
-@test "dl-container-new: a bad option is a usage error with 125 (run family)" {
-	run -125 --separate-stderr dl-container-new --no-such-option x
+@test "dl-container-new: a bad option is a usage error, 2 as for any helper" {
+	run -2 --separate-stderr dl-container-new --no-such-option x
 	assert_output ''
-	[[ "$stderr" == dl-container-new:\ usage:* ]]
+	assert_equal "$stderr" 'dl-container-new: usage: dl-container-new [options] IMAGE[+IMAGE...] [COMMAND [ARG...]]'
 }
 
-@test "dl-container-new: an operand that is not a full image ID is a usage error" {
-	run -125 --separate-stderr dl-container-new busybox
+@test "dl-container-new: a name that no image has is 1" {
+	mk_store
+	run -1 --separate-stderr dl-container-new nosuch
 	assert_output ''
-	[[ "$stderr" == dl-container-new:\ usage:* ]]
+	assert_equal "$stderr" "dl-container-new: fatal: unable to resolve 'nosuch': no such image"
+	store_is_clean
+}
+
+@test "dl-container-new: a missing store is 1, after the usage check" {
+	export DL_ROOT="$BATS_TEST_TMPDIR/nostore"
+	run -1 --separate-stderr dl-container-new busybox
+	assert_output ''
+	assert_equal "$stderr" "dl-container-new: fatal: unable to open store '$DL_ROOT': not initialised (run 'dl init')"
+	run -2 --separate-stderr dl-container-new --bad busybox
+}
+
+@test "dl-container-new: names the image by name and --sh prints the mode flags" {
+	mk_store
+	img=$(mk_image)
+	dl-ref set web:1 "$img"
+	run -0 --separate-stderr dl-container-new --sh -dit --rm web:1
+	assert_equal "$stderr" ''
+	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=1\ interactive=1\ tty=1\ rm=1$ ]]
+	cid=${output#id=}
+	cid=${cid%% *}
+	run -0 spec '[.annotations["org.dockerlite.image"], .annotations["org.dockerlite.image-name"]]'
+	assert_output "[\"$img\",\"web:1\"]"
+	run -0 --separate-stderr dl-container-new --sh "$img"
+	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=\ interactive=\ tty=\ rm=$ ]]
+}
+
+@test "dl-container-new: --env-file adds its K=V lines, skipping comments" {
+	mk_store
+	img=$(mk_image)
+	printf '# a comment\n\nA=1\r\nB=two words\n' >"$BATS_TEST_TMPDIR/env"
+	new_ctr --env-file "$BATS_TEST_TMPDIR/env" "$img"
+	run -0 spec '[.process.env[] | select(startswith("A=") or startswith("B="))]'
+	assert_output '["A=1","B=two words"]'
+	run -1 --separate-stderr dl-container-new --env-file /no/such "$img"
+	assert_equal "$stderr" "dl-container-new: fatal: unable to read env file '/no/such': No such file or directory"
 }
 
 @test "dl-container-new: makes containers/ID with a writable rootfs, spec and state" {
@@ -169,7 +205,7 @@ add_users() {
 @test "dl-container-new: a relative -w is refused" {
 	mk_store
 	img=$(mk_image)
-	run -125 --separate-stderr dl-container-new -w rel "$img"
+	run -2 --separate-stderr dl-container-new -w rel "$img"
 	assert_output ''
 	[[ "$stderr" == "dl-container-new: fatal: unable to use working directory 'rel'"* ]]
 }
@@ -207,15 +243,15 @@ add_users() {
 	assert_output '[{"additionalGids":[10],"gid":0,"uid":0},["HOME=/root"]]'
 }
 
-@test "dl-container-new: an unknown user is 125 and leaves nothing" {
+@test "dl-container-new: an unknown user is 1 and leaves nothing" {
 	mk_store
 	img=$(mk_image)
-	run -125 --separate-stderr dl-container-new --name keep -u nosuch "$img"
+	run -1 --separate-stderr dl-container-new --name keep -u nosuch "$img"
 	assert_output ''
 	assert_equal "$stderr" "dl-container-new: fatal: unable to find user 'nosuch': no matching entries in passwd file"
 	store_is_clean
 	assert_file_not_exists "$DL_ROOT/refs/containers/keep"
-	run -125 --separate-stderr dl-container-new -u root:nogroup2 "$img"
+	run -1 --separate-stderr dl-container-new -u root:nogroup2 "$img"
 	assert_equal "$stderr" "dl-container-new: fatal: unable to find group 'nogroup2': no matching entries in group file"
 	store_is_clean
 }
@@ -230,7 +266,7 @@ plant_passwd_link() {
 	export HOST_PASSWD="$BATS_TEST_TMPDIR/passwd"
 	printf 'evil:x:4242:4242::/evil:/bin/sh\n' >"$HOST_PASSWD"
 	img=$(mk_image '{"Cmd":["sh"]}' plant_passwd_link)
-	run -125 --separate-stderr dl-container-new -u evil "$img"
+	run -1 --separate-stderr dl-container-new -u evil "$img"
 	[[ "$stderr" == *"unable to find user 'evil'"* ]]
 	store_is_clean
 }
@@ -272,10 +308,10 @@ plant_passwd_link() {
 	assert_output "[$((last + 1)),null,\"true\"]"
 }
 
-@test "dl-container-new: an unknown capability is 125 and leaves nothing" {
+@test "dl-container-new: an unknown capability is 2 and leaves nothing" {
 	mk_store
 	img=$(mk_image)
-	run -125 --separate-stderr dl-container-new --cap-add CAP_NOPE "$img"
+	run -2 --separate-stderr dl-container-new --cap-add CAP_NOPE "$img"
 	assert_output ''
 	assert_equal "$stderr" "dl-container-new: fatal: unable to add capability 'CAP_NOPE': unknown capability"
 	store_is_clean
@@ -290,7 +326,7 @@ plant_passwd_link() {
 	new_ctr --security-opt no-new-privileges=false "$img"
 	run -0 spec .process.noNewPrivileges
 	assert_output false
-	run -125 --separate-stderr dl-container-new --security-opt seccomp=x "$img"
+	run -2 --separate-stderr dl-container-new --security-opt seccomp=x "$img"
 	[[ "$stderr" == "dl-container-new: fatal: unable to use security option 'seccomp=x': not supported" ]]
 }
 
@@ -303,9 +339,9 @@ plant_passwd_link() {
 	new_ctr -m 1g "$img"
 	run -0 spec .linux.resources
 	assert_output '{"memory":{"limit":1073741824}}'
-	run -125 --separate-stderr dl-container-new --memory 1k "$img"
+	run -2 --separate-stderr dl-container-new --memory 1k "$img"
 	[[ "$stderr" == *"unable to set memory '1k'"* ]]
-	run -125 --separate-stderr dl-container-new --cpus abc "$img"
+	run -2 --separate-stderr dl-container-new --cpus abc "$img"
 	[[ "$stderr" == *"unable to set cpus 'abc'"* ]]
 }
 
@@ -321,10 +357,10 @@ plant_passwd_link() {
 	assert_output "[{\"destination\":\"/data\",\"options\":[\"rbind\",\"rprivate\",\"ro\"],\"source\":\"$BATS_TEST_TMPDIR/vol\",\"type\":\"bind\"},{\"destination\":\"/b\",\"options\":[\"rbind\",\"rprivate\"],\"source\":\"$BATS_TEST_TMPDIR/vol\",\"type\":\"bind\"},{\"destination\":\"/run\",\"options\":[\"exec\",\"nosuid\",\"nodev\",\"size=1m\"],\"source\":\"tmpfs\",\"type\":\"tmpfs\"},{\"destination\":\"/t\",\"options\":[\"noexec\",\"nosuid\",\"nodev\",\"size=2097152\",\"mode=1777\"],\"source\":\"tmpfs\",\"type\":\"tmpfs\"}]"
 }
 
-@test "dl-container-new: a missing -v source is 125 and leaves nothing" {
+@test "dl-container-new: a missing -v source is 1 and leaves nothing" {
 	mk_store
 	img=$(mk_image)
-	run -125 --separate-stderr dl-container-new -v /no/such/dir:/data "$img"
+	run -1 --separate-stderr dl-container-new -v /no/such/dir:/data "$img"
 	assert_output ''
 	assert_equal "$stderr" "dl-container-new: fatal: unable to mount '/no/such/dir': no such file or directory"
 	store_is_clean
@@ -333,9 +369,9 @@ plant_passwd_link() {
 @test "dl-container-new: named volumes and duplicate mount points are refused" {
 	mk_store
 	img=$(mk_image)
-	run -125 --separate-stderr dl-container-new -v myvol:/data "$img"
+	run -2 --separate-stderr dl-container-new -v myvol:/data "$img"
 	[[ "$stderr" == "dl-container-new: fatal: unable to mount 'myvol': named volumes are not supported" ]]
-	run -125 --separate-stderr dl-container-new --tmpfs /a --tmpfs /a/ "$img"
+	run -2 --separate-stderr dl-container-new --tmpfs /a --tmpfs /a/ "$img"
 	[[ "$stderr" == "dl-container-new: fatal: unable to mount '/a': duplicate mount point" ]]
 	store_is_clean
 }
@@ -351,7 +387,7 @@ plant_passwd_link() {
 	new_ctr --network host "$img"
 	run -0 spec '[(.linux.namespaces | map(.type)), .annotations["org.dockerlite.network"], .hostname]'
 	assert_output "[[\"pid\",\"ipc\",\"uts\",\"mount\"],\"host\",\"$(hostname)\"]"
-	run -125 --separate-stderr dl-container-new --network bridge "$img"
+	run -2 --separate-stderr dl-container-new --network bridge "$img"
 	[[ "$stderr" == *"unable to use network 'bridge'"* ]]
 }
 
@@ -396,11 +432,12 @@ layer_two() {
 	assert_output "[[\"two\"],\"$two\",\"$one,$two\"]"
 }
 
-@test "dl-container-new: a missing image is 125 and leaves nothing" {
+@test "dl-container-new: a missing image is 1 and leaves nothing" {
 	mk_store
-	run -125 --separate-stderr dl-container-new "$(new_id)"
+	id=$(new_id)
+	run -1 --separate-stderr dl-container-new "$id"
 	assert_output ''
-	[[ "$stderr" == "dl-container-new: fatal: unable to open image"* ]]
+	assert_equal "$stderr" "dl-container-new: fatal: unable to resolve '$id': no such image"
 	store_is_clean
 }
 

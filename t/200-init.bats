@@ -83,7 +83,7 @@ tree() {
 	loop_store
 	run -0 --separate-stderr dl init --size 300M
 	assert_output ''
-	assert_equal "$stderr" "dl-init: info: creating sparse btrfs file '$DL_ROOT.img' (300M)"
+	assert_equal "$stderr" "dl init: info: creating sparse btrfs file '$DL_ROOT.img' (300M)"
 	assert_file_exists "$DL_ROOT.img"
 	assert_not_exists "$DL_ROOT.img.tmp"
 	# --size is the apparent size; sparse: almost nothing is allocated
@@ -174,6 +174,24 @@ tree() {
 	assert_equal "${#lines[@]}" 1
 }
 
+@test "dl run: an unmounted loopback store is mounted again, names resolve" {
+	loop_store
+	require_lxc
+	dl init --size 300M 2>/dev/null
+	mk_busybox_root "$BATS_TEST_TMPDIR/root"
+	dl image create bb "$BATS_TEST_TMPDIR/root" >/dev/null
+	umount "$DL_ROOT"
+	run ! mountpoint -q "$DL_ROOT"
+	run -0 --separate-stderr dl run --rm bb echo back
+	assert_output back
+	assert_equal "$stderr" ''
+	run -0 mountpoint -q "$DL_ROOT"
+	umount "$DL_ROOT"
+	run -0 --separate-stderr dl create bb true
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+	dl rm "$output" >/dev/null
+}
+
 @test "dl info: an unmounted loopback store is mounted again by itself" {
 	loop_store
 	dl init --size 300M 2>/dev/null
@@ -188,14 +206,14 @@ tree() {
 @test "dl info: a missing store is 'not initialised', and nothing is made" {
 	missing_root
 	run -1 --separate-stderr dl info
-	assert_fatal dl-info
-	assert_equal "$stderr" "dl-info: fatal: unable to open store '$DL_ROOT': not initialised (run 'dl init')"
+	assert_fatal "dl info"
+	assert_equal "$stderr" "dl info: fatal: unable to open store '$DL_ROOT': not initialised (run 'dl init')"
 	assert_not_exists "$DL_ROOT"
 	assert_not_exists "$DL_ROOT.img"
 	run -1 --separate-stderr dl info --format json
-	assert_fatal dl-info
+	assert_fatal "dl info"
 	run -1 --separate-stderr dl images
-	assert_fatal dl-image
+	assert_fatal "dl images"
 	[[ "$stderr" == *"not initialised (run 'dl init')" ]]
 	assert_not_exists "$DL_ROOT"
 }
@@ -204,7 +222,7 @@ tree() {
 	btrfs_root
 	mkdir -p "$DL_ROOT/images"
 	run -1 --separate-stderr dl info
-	assert_fatal dl-info
+	assert_fatal "dl info"
 	[[ "$stderr" == *"not initialised (run 'dl init')" ]]
 }
 
@@ -213,8 +231,8 @@ tree() {
 	local s
 	for s in abc 10X 1G2 300MM 1.5G -5 '' G 12GB; do
 		run -2 --separate-stderr dl init --size "$s"
-		assert_fatal dl-init
-		assert_equal "$stderr" "dl-init: fatal: unable to use size '$s': not a size (e.g. 32G)"
+		assert_fatal "dl init"
+		assert_equal "$stderr" "dl init: fatal: unable to use size '$s': not a size (e.g. 32G)"
 		assert_not_exists "$DL_ROOT"
 		assert_not_exists "$DL_ROOT.img"
 		assert_not_exists "$DL_ROOT.img.tmp"
@@ -225,10 +243,10 @@ tree() {
 	loop_store
 	run -2 --separate-stderr dl init --bogus
 	assert_output ''
-	assert_equal "$stderr" 'dl-init: usage: dl init [--size SIZE]'
+	assert_equal "$stderr" 'dl init: usage: dl init [--size SIZE]'
 	run -2 --separate-stderr dl init --size
 	assert_output ''
-	assert_equal "$stderr" 'dl-init: usage: dl init [--size SIZE]'
+	assert_equal "$stderr" 'dl init: usage: dl init [--size SIZE]'
 	run -2 --separate-stderr dl init extra
 	assert_output ''
 	assert_not_exists "$DL_ROOT"
@@ -237,8 +255,8 @@ tree() {
 @test "dl init: a size too small for btrfs fails and leaves nothing" {
 	loop_store
 	run -125 --separate-stderr dl init --size 10M
-	assert_fatal dl-init
-	assert_equal "${stderr##*$'\n'}" "dl-init: fatal: unable to create '$DL_ROOT.img': truncate or mkfs.btrfs failed"
+	assert_fatal "dl init"
+	assert_equal "${stderr##*$'\n'}" "dl init: fatal: unable to create '$DL_ROOT.img': truncate or mkfs.btrfs failed"
 	assert_not_exists "$DL_ROOT"
 	assert_not_exists "$DL_ROOT.img"
 	assert_not_exists "$DL_ROOT.img.tmp"
@@ -249,8 +267,8 @@ tree() {
 	mkdir "$DL_ROOT"
 	echo mine >"$DL_ROOT/file"
 	run -3 --separate-stderr dl init --size 300M
-	assert_fatal dl-init
-	assert_equal "$stderr" "dl-init: fatal: unable to initialise store '$DL_ROOT': not empty and not on btrfs"
+	assert_fatal "dl init"
+	assert_equal "$stderr" "dl init: fatal: unable to initialise store '$DL_ROOT': not empty and not on btrfs"
 	assert_not_exists "$DL_ROOT.img"
 	assert_not_exists "$DL_ROOT.img.tmp"
 	run ! mountpoint -q "$DL_ROOT"
@@ -350,11 +368,11 @@ tree() {
 @test "dl info: a bad --format or option is a usage error" {
 	dl_test_store
 	run -2 --separate-stderr dl info --format yaml
-	assert_fatal dl-info
-	assert_equal "$stderr" "dl-info: fatal: unable to use format 'yaml': only 'json' is known"
+	assert_fatal "dl info"
+	assert_equal "$stderr" "dl info: fatal: unable to use format 'yaml': only 'json' is known"
 	run -2 --separate-stderr dl info --bogus
 	assert_output ''
-	assert_equal "$stderr" 'dl-info: usage: dl info [--format json]'
+	assert_equal "$stderr" 'dl info: usage: dl info [--format json]'
 	run -2 --separate-stderr dl info --format
 	assert_output ''
 }

@@ -269,7 +269,7 @@ assert_kept() {
 		"$(printf '%064d' 0)" 'a@b' '.a'; do
 		run -2 --separate-stderr dl image create "$n" "$BATS_TEST_TMPDIR/root"
 		assert_fatal
-		[[ "$stderr" == "dl-ref: fatal: unable to parse '$n': "* ]] ||
+		[[ "$stderr" == "dl image create: fatal: unable to parse '$n': "* ]] ||
 			fail "for '$n': $stderr"
 		assert_no_trace
 	done
@@ -278,7 +278,7 @@ assert_kept() {
 @test "dl image create: bad usage is refused before anything is made" {
 	store
 	mkroot "$BATS_TEST_TMPDIR/root"
-	local syn='dl-image: usage: dl image create [-c CHANGE]... [-m MESSAGE] [-a AUTHOR] NAME[:TAG] SOURCE'
+	local syn='dl image create: usage: dl image create [-c CHANGE]... [-m MESSAGE] [-a AUTHOR] NAME[:TAG] SOURCE'
 	run -2 --separate-stderr dl image create
 	assert_output ''
 	assert_equal "$stderr" "$syn"
@@ -310,7 +310,7 @@ assert_kept() {
 	store
 	run -1 --separate-stderr dl image create img "$BATS_TEST_TMPDIR/nothing"
 	assert_fatal
-	assert_equal "$stderr" "dl-image: fatal: unable to read '$BATS_TEST_TMPDIR/nothing': no such file or directory"
+	assert_equal "$stderr" "dl image create: fatal: unable to read '$BATS_TEST_TMPDIR/nothing': no such file or directory"
 	assert_no_trace
 }
 
@@ -477,11 +477,11 @@ assert_kept() {
 	EOF
 	for t in crc.gz cut.gz cut.xz cut.zst cut.bz2 bad.bz2; do
 		run -4 --separate-stderr dl image create bad "$w/$t"
-		assert_fatal dl-image-new
+		assert_fatal "dl image create"
 		[[ "$stderr" == *"unable to extract '$w/$t': "*"malformed archive: "* ]]
 		assert_no_trace
 		run -4 --separate-stderr dl image create bad - <"$w/$t"
-		assert_fatal dl-image-new
+		assert_fatal "dl image create"
 		assert_no_trace
 	done
 	# undamaged, the same tar makes an image
@@ -545,7 +545,7 @@ teardown() {
 	[ "$(stat -c %b "$f")" -le 5000 ] ||
 		fail "$(stat -c %b "$f") blocks allocated"
 	# the holes are where they were
-	run python3 -c 'import os, sys
+	run -0 python3 -c 'import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
 print(os.lseek(fd, 0, os.SEEK_HOLE), os.lseek(fd, 2 << 20, os.SEEK_DATA),
       os.lseek(fd, 33 << 20, os.SEEK_HOLE))' "$f"

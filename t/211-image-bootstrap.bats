@@ -106,13 +106,13 @@ require_debootstrap() {
 	store
 	run -2 --separate-stderr dl image bootstrap alpine
 	assert_fatal
-	assert_equal "$stderr" "dl-image: fatal: unable to bootstrap 'alpine': unknown kind (busybox or debian[:SUITE])"
+	assert_equal "$stderr" "dl image bootstrap: fatal: unable to bootstrap 'alpine': unknown kind (busybox or debian[:SUITE])"
 	assert_no_trace
 }
 
 @test "dl image bootstrap: bad usage or a bad NAME is refused (2)" {
 	store
-	local syn='dl-image: usage: dl image bootstrap busybox|debian[:SUITE] [NAME[:TAG]]'
+	local syn='dl image bootstrap: usage: dl image bootstrap busybox|debian[:SUITE] [NAME[:TAG]]'
 	run -2 --separate-stderr dl image bootstrap
 	assert_output ''
 	assert_equal "$stderr" "$syn"
@@ -121,7 +121,7 @@ require_debootstrap() {
 	assert_equal "$stderr" "$syn"
 	run -2 --separate-stderr dl image bootstrap busybox 'Bad Name'
 	assert_fatal
-	[[ "$stderr" == "dl-ref: fatal: unable to parse 'Bad Name': "* ]]
+	[[ "$stderr" == "dl image bootstrap: fatal: unable to parse 'Bad Name': "* ]]
 	assert_no_trace
 }
 
@@ -183,7 +183,7 @@ require_debootstrap() {
 	command -v debootstrap >/dev/null || skip "debootstrap is not installed"
 	run -125 --separate-stderr dl image bootstrap debian:nosuchsuite
 	assert_output ''
-	assert_equal "${stderr##*$'\n'}" "dl-image: fatal: unable to bootstrap 'debian:nosuchsuite': debootstrap failed"
+	assert_equal "${stderr##*$'\n'}" "dl image bootstrap: fatal: unable to bootstrap 'debian:nosuchsuite': debootstrap failed"
 	assert_no_trace
 	run -1 --separate-stderr dl image inspect debian:nosuchsuite
 }

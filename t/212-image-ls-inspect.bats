@@ -191,10 +191,10 @@ assert_table() {
 	dl_test_store
 	run -2 --separate-stderr dl image ls --bogus
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image ls [-a] [-q] [--no-trunc] [--format json]'
+	assert_equal "$stderr" 'dl image ls: usage: dl image ls [-a] [-q] [--no-trunc] [--format json]'
 	run -2 --separate-stderr dl image ls --format yaml
 	assert_fatal
-	assert_equal "$stderr" "dl-image: fatal: unable to use format 'yaml': only 'json' is known"
+	assert_equal "$stderr" "dl image ls: fatal: unable to use format 'yaml': only 'json' is known"
 	run -2 --separate-stderr dl images extra
 	assert_output ''
 }
@@ -282,7 +282,7 @@ assert_table() {
 	dl_test_store
 	run -1 --separate-stderr dl image inspect nosuch
 	assert_output '[]'
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl image inspect: fatal: unable to resolve 'nosuch': no such image"
 	run -1 --separate-stderr dl image inspect abcdef012345
 	assert_output '[]'
 	[[ "$stderr" == *"no such image" ]]
@@ -294,7 +294,7 @@ assert_table() {
 	id=$(mkimage known)
 	run -1 --separate-stderr dl image inspect known nosuch
 	assert_equal "$(jq -r '[.[].Id] | join(" ")' <<<"$output")" "sha256:$id"
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl image inspect: fatal: unable to resolve 'nosuch': no such image"
 }
 
 @test "dl image inspect: an ambiguous ID prefix is a conflict (3)" {
@@ -306,7 +306,7 @@ assert_table() {
 	done
 	run -3 --separate-stderr dl image inspect "$d"
 	assert_output '[]'
-	[[ "$stderr" == "dl-ref: fatal: unable to resolve '$d': ambiguous"* ]] ||
+	[[ "$stderr" == "dl image inspect: fatal: unable to resolve '$d': ambiguous"* ]] ||
 		fail "stderr: $stderr"
 	# a longer prefix of one of them is unique again
 	local one
@@ -319,10 +319,10 @@ assert_table() {
 	dl_test_store
 	run -2 --separate-stderr dl image inspect
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image inspect NAME|ID...'
+	assert_equal "$stderr" 'dl image inspect: usage: dl image inspect NAME|ID...'
 	run -2 --separate-stderr dl image inspect --bogus x
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image inspect NAME|ID...'
+	assert_equal "$stderr" 'dl image inspect: usage: dl image inspect NAME|ID...'
 }
 
 @test "dl image ls: a broken image is warned about and hides no other" {

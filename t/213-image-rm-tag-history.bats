@@ -99,7 +99,7 @@ assert_image_kept() {
 	dl_test_store
 	run -1 --separate-stderr dl image tag nosuch newname
 	assert_fatal
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl image tag: fatal: unable to resolve 'nosuch': no such image"
 	run -0 find "$DL_ROOT/refs/images" -mindepth 1
 	assert_output ''
 }
@@ -109,12 +109,12 @@ assert_image_kept() {
 	mkimage src >/dev/null
 	run -2 --separate-stderr dl image tag src 'Bad:name'
 	assert_fatal
-	[[ "$stderr" == "dl-ref: fatal: unable to parse 'Bad:name': "* ]]
+	[[ "$stderr" == "dl image tag: fatal: unable to parse 'Bad:name': "* ]]
 	run -2 --separate-stderr dl image tag src
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image tag SOURCE TARGET'
+	assert_equal "$stderr" 'dl image tag: usage: dl image tag SOURCE TARGET'
 	run -2 --separate-stderr dl image tag src a b
-	assert_equal "$stderr" 'dl-image: usage: dl image tag SOURCE TARGET'
+	assert_equal "$stderr" 'dl image tag: usage: dl image tag SOURCE TARGET'
 	run -0 dl-ref ls
 	assert_output --regexp '^src:latest [0-9a-f]{64}$'
 }
@@ -175,7 +175,7 @@ assert_image_kept() {
 	dl image tag multi:a multi:b
 	run -3 --separate-stderr dl image rm "$id"
 	assert_fatal
-	assert_equal "$stderr" "dl-image-rm: fatal: unable to remove image '$id': referenced by several names (use -f)"
+	assert_equal "$stderr" "dl image rm: fatal: unable to remove image '$id': referenced by several names (use -f)"
 	assert_image_kept "$id"
 	assert_equal "$(idof multi:a)" "$id"
 	assert_equal "$(idof multi:b)" "$id"
@@ -194,7 +194,7 @@ assert_image_kept() {
 	c=$(fake_container "$id")
 	run -3 --separate-stderr dl image rm used
 	assert_fatal
-	assert_equal "$stderr" "dl-image-rm: fatal: unable to remove image 'used': in use by container ${c:0:12}"
+	assert_equal "$stderr" "dl image rm: fatal: unable to remove image 'used': in use by container ${c:0:12}"
 	assert_image_kept "$id"
 	assert_equal "$(idof used)" "$id"
 	run -3 --separate-stderr dl image rm "$id"
@@ -245,7 +245,7 @@ assert_image_kept() {
 	dl_test_store
 	run -1 --separate-stderr dl image rm nosuch
 	assert_fatal
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl image rm: fatal: unable to resolve 'nosuch': no such image"
 	run -1 --separate-stderr dl rmi 0123456789ab
 	assert_fatal
 }
@@ -258,7 +258,7 @@ assert_image_kept() {
 	run -1 --separate-stderr dl image rm one nosuch two
 	assert_output "$(printf '%s\n' 'Untagged: one:latest' "Deleted: sha256:$a" \
 		'Untagged: two:latest' "Deleted: sha256:$b")"
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl image rm: fatal: unable to resolve 'nosuch': no such image"
 	assert_image_gone "$a"
 	assert_image_gone "$b"
 }
@@ -267,10 +267,10 @@ assert_image_kept() {
 	dl_test_store
 	run -2 --separate-stderr dl image rm
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image rm [-f] NAME|ID...'
+	assert_equal "$stderr" 'dl image rm: usage: dl image rm [-f] NAME|ID...'
 	run -2 --separate-stderr dl rmi --bogus x
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image rm [-f] NAME|ID...'
+	assert_equal "$stderr" 'dl rmi: usage: dl image rm [-f] NAME|ID...'
 }
 
 # --- history ---------------------------------------------------------------
@@ -356,7 +356,7 @@ assert_image_kept() {
 	mv "$m.new" "$m"
 	run -4 --separate-stderr dl image history child
 	assert_fatal
-	assert_equal "$stderr" "dl-image: fatal: unable to walk history of 'child': parent chain loops"
+	assert_equal "$stderr" "dl image history: fatal: unable to walk history of 'child': parent chain loops"
 	run -4 --separate-stderr dl image history -q child
 	assert_fatal
 }
@@ -365,10 +365,10 @@ assert_image_kept() {
 	dl_test_store
 	run -1 --separate-stderr dl image history nosuch
 	assert_fatal
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl image history: fatal: unable to resolve 'nosuch': no such image"
 	run -2 --separate-stderr dl image history
 	assert_output ''
-	assert_equal "$stderr" 'dl-image: usage: dl image history [-q] [--no-trunc] NAME|ID'
+	assert_equal "$stderr" 'dl image history: usage: dl image history [-q] [--no-trunc] NAME|ID'
 	run -2 --separate-stderr dl image history a b
 	assert_output ''
 	run -2 --separate-stderr dl image history --bogus a

@@ -60,10 +60,10 @@ full_fails() {
 	run -125 --separate-stderr "$@"
 	assert_output ''
 	[[ "$stderr" != *$'\n'* ]] || fail "more than one line: $stderr"
-	[[ "$stderr" =~ ^dl(-[a-z]+)*:\ fatal:\ unable\ to\ [a-z\ -]+\ \'[^\']*\':\ .*No\ space\ left\ on\ device$ ]] ||
+	[[ "$stderr" =~ ^dl([- ][a-z]+)*:\ fatal:\ unable\ to\ [a-z\ -]+\ \'[^\']*\':\ .*No\ space\ left\ on\ device$ ]] ||
 		fail "not the one format: $stderr"
 	assert_equal "$(snap)" "$before"
-	run find "$DL_ROOT/tmp" -mindepth 1
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
 	assert_output ''
 }
 

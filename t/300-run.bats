@@ -13,7 +13,7 @@ setup() {
 
 # store_has_no_container: nothing left in containers/, tmp/ or refs
 store_has_no_container() {
-	run ls -A "$DL_ROOT/containers" "$DL_ROOT/tmp" "$DL_ROOT/refs/containers"
+	run -0 ls -A "$DL_ROOT/containers" "$DL_ROOT/tmp" "$DL_ROOT/refs/containers"
 	assert_output "$DL_ROOT/containers:
 
 $DL_ROOT/refs/containers:
@@ -80,7 +80,7 @@ $DL_ROOT/tmp:"
 
 @test "dl run: a bad option or no image is 125 (usage)" {
 	run -125 --separate-stderr dl run --no-such-flag busybox true
-	[[ "$stderr" == "dl-run: usage: dl run "* ]]
+	[[ "$stderr" == "dl run: usage: dl run "* ]]
 	run -125 dl run
 	run -125 dl run -e
 	store_has_no_container
@@ -310,4 +310,43 @@ $DL_ROOT/tmp:"
 	run -0 dl ps -a
 	assert_line --regexp 'Exited \(7\) .* made$'
 	dl rm made
+}
+
+@test "dl run: options from the user's argv as given, --env-file and bundled flags" {
+	printf '# vars\nA=1\n\nB=x y\n' >"$BATS_TEST_TMPDIR/env"
+	run -0 --separate-stderr dl run --rm --env-file="$BATS_TEST_TMPDIR/env" \
+		-h box -e C busybox sh -c 'echo "$A/$B/${C-unset}/$(hostname)"'
+	assert_output '1/x y/unset/box'
+	C=from-here run -0 dl run --rm -e C busybox sh -c 'echo "$C"'
+	assert_output from-here
+	run -0 dl run --rm -i busybox cat <<<piped
+	assert_output piped
+	store_has_no_container
+}
+
+@test "dl run: an exported DL_RUN_MODE does not turn it into dl create" {
+	DL_RUN_MODE=create run -0 --separate-stderr dl run --rm busybox echo ran
+	assert_output ran
+	store_has_no_container
+}
+
+@test "dl exec: -e '' is 125 with one message, no shell error" {
+	dl run -d --name exe busybox sleep 1000 >/dev/null
+	run -125 --separate-stderr dl exec -e '' exe true
+	assert_output ''
+	assert_equal "$stderr" "dl exec: fatal: unable to set variable '': empty name"
+	run -125 --separate-stderr dl exec -e 1x exe true
+	assert_equal "$stderr" "dl exec: fatal: unable to set variable '1x': not a valid name"
+	V='a b' run -0 dl exec -e V -e W=2 exe sh -c 'echo "$V/$W"'
+	assert_output 'a b/2'
+	dl rm -f exe >/dev/null
+}
+
+@test "dl run: a bad option value is 125 and names dl run" {
+	run -125 --separate-stderr dl run --rm -w rel busybox true
+	assert_output ''
+	assert_equal "$stderr" "dl run: fatal: unable to use working directory 'rel': it needs to be an absolute path"
+	run -125 --separate-stderr dl run --rm nosuch true
+	assert_equal "$stderr" "dl run: fatal: unable to resolve 'nosuch': no such image"
+	store_has_no_container
 }

@@ -132,7 +132,7 @@ drop_image() {
 
 @test "dl system check: usage errors exit 2" {
 	run -2 --separate-stderr dl system check --bogus
-	[[ "$stderr" == "dl-system: usage: dl system check [--repair] [--format json]" ]]
+	[[ "$stderr" == "dl system check: usage: dl system check [--repair] [--format json]" ]]
 	run -2 dl system check --format yaml
 	run -2 dl system nosuch
 	run -0 dl system check --help

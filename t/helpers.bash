@@ -115,7 +115,7 @@ assert_fatal() {
 		[[ "${stderr##*$'\n'}" == "$1: fatal: unable to "* ]] ||
 			fail "stderr is not '$1: fatal: unable to ...': $stderr"
 	else
-		[[ "${stderr##*$'\n'}" =~ ^dl(-[a-z]+)*:\ fatal:\ unable\ to\  ]] ||
+		[[ "${stderr##*$'\n'}" =~ ^dl([- ][a-z]+)*:\ fatal:\ unable\ to\  ]] ||
 			fail "stderr is not 'PROG: fatal: unable to ...': $stderr"
 	fi
 }

@@ -70,7 +70,8 @@ extern const char *dl_prog;
 extern int dl_usage_exit;
 
 /**
- * dl_set_prog() - set the program name from argv[0]
+ * dl_set_prog() - set the program name: $DL_PROG when set (the dl command
+ * the user typed, "dl stop", which the front scripts export), else argv[0]
  * @argv0: argv[0]; its basename is kept
  */
 extern void dl_set_prog(const char *argv0);

@@ -12,8 +12,13 @@ int dl_usage_exit = DL_EXIT_USAGE;
 
 void dl_set_prog(const char *argv0)
 {
-	const char *s;
+	const char *s = getenv("DL_PROG");
 
+	/* run by dl for a command: messages name what the user typed */
+	if (s && *s) {
+		dl_prog = s;
+		return;
+	}
 	if (!argv0 || !*argv0)
 		return;
 	s = strrchr(argv0, '/');
