@@ -103,7 +103,7 @@ assert_confined() {
 @test "escape: a refused working directory exits 125 with the reason" {
 	run -125 --separate-stderr dl run --rm -w /proc/self/fd/9 busybox true
 	assert_output ''
-	[[ "$stderr" == *"dl-spawn: fatal: unable to start container '"*"': chdir to cwd (\"/proc/self/fd/9\"): "* ]] ||
+	[[ "$stderr" == "dl run: fatal: unable to start container '"*"': chdir to cwd (\"/proc/self/fd/9\"): "* ]] ||
 		fail "stderr: $stderr"
 }
 
