@@ -269,7 +269,7 @@ assert_kept() {
 		"$(printf '%064d' 0)" 'a@b' '.a'; do
 		run -2 --separate-stderr dl image create "$n" "$BATS_TEST_TMPDIR/root"
 		assert_fatal
-		[[ "$stderr" == "dl-ref: fatal: unable to parse '$n': "* ]] ||
+		[[ "$stderr" == "dl-ref-parse: fatal: unable to parse '$n': "* ]] ||
 			fail "for '$n': $stderr"
 		assert_no_trace
 	done

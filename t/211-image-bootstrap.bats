@@ -121,7 +121,7 @@ require_debootstrap() {
 	assert_equal "$stderr" "$syn"
 	run -2 --separate-stderr dl image bootstrap busybox 'Bad Name'
 	assert_fatal
-	[[ "$stderr" == "dl-ref: fatal: unable to parse 'Bad Name': "* ]]
+	[[ "$stderr" == "dl-ref-parse: fatal: unable to parse 'Bad Name': "* ]]
 	assert_no_trace
 }
 

@@ -282,7 +282,7 @@ assert_table() {
 	dl_test_store
 	run -1 --separate-stderr dl image inspect nosuch
 	assert_output '[]'
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl-ref-resolve: fatal: unable to resolve 'nosuch': no such image"
 	run -1 --separate-stderr dl image inspect abcdef012345
 	assert_output '[]'
 	[[ "$stderr" == *"no such image" ]]
@@ -294,7 +294,7 @@ assert_table() {
 	id=$(mkimage known)
 	run -1 --separate-stderr dl image inspect known nosuch
 	assert_equal "$(jq -r '[.[].Id] | join(" ")' <<<"$output")" "sha256:$id"
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl-ref-resolve: fatal: unable to resolve 'nosuch': no such image"
 }
 
 @test "dl image inspect: an ambiguous ID prefix is a conflict (3)" {
@@ -306,7 +306,7 @@ assert_table() {
 	done
 	run -3 --separate-stderr dl image inspect "$d"
 	assert_output '[]'
-	[[ "$stderr" == "dl-ref: fatal: unable to resolve '$d': ambiguous"* ]] ||
+	[[ "$stderr" == "dl-ref-resolve: fatal: unable to resolve '$d': ambiguous"* ]] ||
 		fail "stderr: $stderr"
 	# a longer prefix of one of them is unique again
 	local one

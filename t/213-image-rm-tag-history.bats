@@ -18,7 +18,7 @@ mkimage() {
 
 # mkchild PARENT NAME [CREATED_BY]: an image derived from image ID PARENT
 mkchild() {
-	dl-image-meta config -b "${3:-dl commit}" -m "child of ${1:0:12}" |
+	dl-image-config -b "${3:-dl commit}" -m "child of ${1:0:12}" |
 		dl-image-new -C - -m "child of ${1:0:12}" -p "$1" -t "$2" \
 			"$BATS_TEST_TMPDIR/root"
 }
@@ -99,7 +99,7 @@ assert_image_kept() {
 	dl_test_store
 	run -1 --separate-stderr dl image tag nosuch newname
 	assert_fatal
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl-ref-resolve: fatal: unable to resolve 'nosuch': no such image"
 	run -0 find "$DL_ROOT/refs/images" -mindepth 1
 	assert_output ''
 }
@@ -109,13 +109,13 @@ assert_image_kept() {
 	mkimage src >/dev/null
 	run -2 --separate-stderr dl image tag src 'Bad:name'
 	assert_fatal
-	[[ "$stderr" == "dl-ref: fatal: unable to parse 'Bad:name': "* ]]
+	[[ "$stderr" == "dl-ref-parse: fatal: unable to parse 'Bad:name': "* ]]
 	run -2 --separate-stderr dl image tag src
 	assert_output ''
 	assert_equal "$stderr" 'dl-image: usage: dl image tag SOURCE TARGET'
 	run -2 --separate-stderr dl image tag src a b
 	assert_equal "$stderr" 'dl-image: usage: dl image tag SOURCE TARGET'
-	run -0 dl-ref ls
+	run -0 dl-ref-ls
 	assert_output --regexp '^src:latest [0-9a-f]{64}$'
 }
 
@@ -245,7 +245,7 @@ assert_image_kept() {
 	dl_test_store
 	run -1 --separate-stderr dl image rm nosuch
 	assert_fatal
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl-ref-resolve: fatal: unable to resolve 'nosuch': no such image"
 	run -1 --separate-stderr dl rmi 0123456789ab
 	assert_fatal
 }
@@ -258,7 +258,7 @@ assert_image_kept() {
 	run -1 --separate-stderr dl image rm one nosuch two
 	assert_output "$(printf '%s\n' 'Untagged: one:latest' "Deleted: sha256:$a" \
 		'Untagged: two:latest' "Deleted: sha256:$b")"
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl-ref-resolve: fatal: unable to resolve 'nosuch': no such image"
 	assert_image_gone "$a"
 	assert_image_gone "$b"
 }
@@ -365,7 +365,7 @@ assert_image_kept() {
 	dl_test_store
 	run -1 --separate-stderr dl image history nosuch
 	assert_fatal
-	assert_equal "$stderr" "dl-ref: fatal: unable to resolve 'nosuch': no such image"
+	assert_equal "$stderr" "dl-ref-resolve: fatal: unable to resolve 'nosuch': no such image"
 	run -2 --separate-stderr dl image history
 	assert_output ''
 	assert_equal "$stderr" 'dl-image: usage: dl image history [-q] [--no-trunc] NAME|ID'
