@@ -30,13 +30,28 @@ DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 
 # One line a helper: the pkg-config modules it links, and nothing more.
+PKGS_dl-subvol-new = libbtrfsutil
 PKGS_dl-snapshot = libbtrfsutil
+PKGS_dl-subvol-set-ro = libbtrfsutil
+PKGS_dl-subvol-get-ro = libbtrfsutil
+PKGS_dl-subvol-rm = libbtrfsutil
+PKGS_dl-subvol-ls = libbtrfsutil
+PKGS_dl-subvol-test = libbtrfsutil
 PKGS_dl-store-info = jansson lxc libarchive zlib
 PKGS_dl-clone = libbtrfsutil jansson
-PKGS_dl-image-meta = jansson
+PKGS_dl-image-config = jansson
+PKGS_dl-image-get = jansson
+PKGS_dl-image-validate = jansson
+PKGS_dl-image-inspect = jansson
+PKGS_dl-image-ls = jansson
 PKGS_dl-image-new = libbtrfsutil jansson libarchive zlib
 PKGS_dl-extract = libarchive zlib
-PKGS_dl-ref = jansson
+PKGS_dl-ref-parse = jansson
+PKGS_dl-ref-get = jansson
+PKGS_dl-ref-set = jansson
+PKGS_dl-ref-rm = jansson
+PKGS_dl-ref-ls = jansson
+PKGS_dl-ref-resolve = jansson
 PKGS_dl-spawn = lxc jansson libbtrfsutil
 PKGS_dl-attach = lxc jansson
 PKGS_dl-kill = lxc jansson

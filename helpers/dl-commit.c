@@ -17,6 +17,7 @@
 #include "dl-btrfs.h"
 #include "dl-freeze.h"
 #include "dl-image.h"
+#include "dl-imgconfig.h"
 #include "dl-json.h"
 #include "dl-ref.h"
 #include "dl-time.h"
@@ -28,8 +29,9 @@
 	"CONTAINER_ID"
 #define OPTIONS                                                                \
 	"  -P          do not freeze a running container while copying\n"   \
-	"  -C CONFIG   the image config (a file, - for stdin); default: the\n" \
-	"              config of the container's image\n"                    \
+	"  -C CONFIG   the image config, used as it is (a file, - for stdin;\n" \
+	"              make it with dl-image-config -b); default: the config\n" \
+	"              of the container's image, stamped\n"                  \
 	"  -m MESSAGE  commit message\n"                                      \
 	"  -a AUTHOR   author\n"                                              \
 	"  -t NAME     name the new image\n"
@@ -261,14 +263,16 @@ static json_t *load_config(const char *path)
 	return cfg;
 }
 
-/* Stamp the config as Docker's commit does: created, author, history. */
+/* Stamp the config as Docker's commit does: created, author, and one
+ * history entry made by the container's command. */
 static void stamp(json_t *cfg, json_t *spec, const char *now,
 		  const char *msg, const char *author)
 {
 	json_t *args = json_object_get(json_object_get(spec, "process"),
-				       "args");
-	json_t *hist = json_object_get(cfg, "history"), *h, *v;
-	char *by = dl_xstrdup("");
+				       "args"), *v;
+	_cleanup_free_ char *by = dl_xstrdup("");
+	struct dl_history h = { .created = now, .comment = msg,
+				.author = author };
 	size_t i;
 
 	json_array_foreach(args, i, v) {
@@ -277,26 +281,10 @@ static void stamp(json_t *cfg, json_t *spec, const char *now,
 		free(by);
 		by = s;
 	}
-	h = jcheck(json_pack("{s:s,s:s}", "created", now, "created_by", by));
-	free(by);
-	if (*msg)
-		json_object_set_new(h, "comment", jcheck(json_string(msg)));
-	if (*author)
-		json_object_set_new(h, "author", jcheck(json_string(author)));
-	if (!json_is_array(hist)) {
-		hist = jcheck(json_array());
-		json_object_set_new(cfg, "history", hist);
-	}
-	json_array_append_new(hist, h);
-	json_object_set_new(cfg, "created", jcheck(json_string(now)));
-	if (*author)
-		json_object_set_new(cfg, "author", jcheck(json_string(author)));
-	else
-		json_object_del(cfg, "author");
-	/* layer digests are computed lazily, at export */
-	json_object_set_new(cfg, "rootfs",
-			    jcheck(json_pack("{s:s,s:[]}", "type", "layers",
-					     "diff_ids")));
+	h.created_by = by;
+	if (dl_imgconfig_stamp(cfg, &h) < 0)
+		dl_die_sys(errno == EINVAL ? DL_EXIT_REJECT : DL_EXIT_FAIL,
+			   "unable to stamp 'config.json'");
 }
 
 int main(int argc, char **argv)
@@ -360,7 +348,13 @@ int main(int argc, char **argv)
 	cfg = load_config(path);
 	if (dl_time_now(now) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to read 'the clock'");
-	stamp(cfg, spec, now, msg, author);
+	/* a CONFIG given is stamped by its maker (dl-image-config -b) */
+	if (!config)
+		stamp(cfg, spec, now, msg, author);
+	/* layer digests are computed lazily, at export */
+	json_object_set_new(cfg, "rootfs",
+			    jcheck(json_pack("{s:s,s:[]}", "type", "layers",
+					     "diff_ids")));
 	if (dl_new_id(img) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to make 'image ID'");
 

@@ -7,12 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
-#include <linux/fs.h>
 
 #include "dl.h"
 #include "dl-rootpath.h"
@@ -25,8 +22,6 @@
 	"\nOne of SOURCE and DEST is CONTAINER_ID:PATH, the other a host "      \
 	"path.\n"
 
-#define CAP_XATTR "security.capability"
-
 /* One side of the copy: a host path, or a path in a container root. */
 struct loc {
 	const char *arg;  /* the operand, for messages */
@@ -34,12 +29,16 @@ struct loc {
 	int rootfd;       /* the container root, or -1 on the host */
 };
 
-/* Who owns what we make, unless -a. */
+/* How the lib copies: unless -a, what we make is owned by root in the
+ * container, by the caller on the host (DL_COPY_CHOWN). */
+static struct dl_copy_opts opts;
+
+/* A non-directory source: its name in the directory holding it, so that
+ * it is copied as it is, never followed. */
 static struct {
-	bool archive;
-	uid_t uid;
-	gid_t gid;
-} own;
+	int dir;
+	const char *name;
+} srcat = { -1, NULL };
 
 /* The last component of @p, trailing slashes dropped (malloc'd). */
 static char *base_name(const char *p)
@@ -114,199 +113,21 @@ static char *temp_name(void)
 			    r[2], r[3], r[4], r[5]);
 }
 
-/* ---- owners ---------------------------------------------------------- */
-
-/*
- * Give what @name in @dir (or @dir itself when @name is NULL) to the
- * owner of the rule.  chown(2) clears setuid/setgid and file capabilities:
- * put them back.
- */
-static void set_owner(int dir, const char *name, const char *shown)
+/* Make a copy of the non-directory source as @name in @dir, replacing a
+ * non-directory there: built under a temporary name, then renamed. */
+static int put_node(int dir, const char *name, char **why)
 {
-	_cleanup_close_ int fd = -1;
-	char cap[256];
-	ssize_t ncap = -1;
-	struct stat st;
+	_cleanup_free_ char *tmp = temp_name();
+	int r;
 
-	if (fstatat(dir, name ? name : "", &st,
-		    AT_SYMLINK_NOFOLLOW | (name ? 0 : AT_EMPTY_PATH)) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to stat '%s'", shown);
-	if (st.st_uid == own.uid && st.st_gid == own.gid)
-		return;
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		if (fchownat(dir, name, own.uid, own.gid,
-			     AT_SYMLINK_NOFOLLOW) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to chown '%s'", shown);
-		return;
+	r = dl_copy_at(srcat.dir, srcat.name, dir, tmp, &opts, why);
+	if (!r && renameat(dir, tmp, dir, name) < 0) {
+		*why = dl_xasprintf("unable to rename: %s", strerror(errno));
+		r = DL_EXIT_FAIL;
 	}
-	fd = name ? openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-					      O_NOCTTY | O_CLOEXEC)
-		  : dup(dir);
-	if (fd < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", shown);
-	if (S_ISREG(st.st_mode))
-		ncap = fgetxattr(fd, CAP_XATTR, cap, sizeof(cap));
-	if (fchown(fd, own.uid, own.gid) < 0 ||
-	    fchmod(fd, st.st_mode & 07777) < 0 ||
-	    (ncap > 0 && fsetxattr(fd, CAP_XATTR, cap, (size_t)ncap, 0) < 0))
-		dl_die_sys(DL_EXIT_FAIL, "unable to chown '%s'", shown);
-}
-
-/* Apply the owner rule to what was copied from @sdir into @ddir. */
-static void fix_owners(int sdir, int ddir, const char *shown)
-{
-	struct dirent *e;
-	DIR *d;
-	int fd;
-
-	set_owner(ddir, NULL, shown);
-	fd = openat(sdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd)))
-		dl_die_sys(DL_EXIT_FAIL, "unable to read '%s'", shown);
-	while ((errno = 0, e = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-		_cleanup_close_ int s = -1, t = -1;
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		sub = dl_xasprintf("%s/%s", shown, e->d_name);
-		if (fstatat(ddir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to stat '%s'", sub);
-		if (!S_ISDIR(st.st_mode)) {
-			set_owner(ddir, e->d_name, sub);
-			continue;
-		}
-		s = openat(sdir, e->d_name,
-			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		t = openat(ddir, e->d_name,
-			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (s < 0 || t < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", sub);
-		fix_owners(s, t, sub);
-	}
-	if (errno)
-		dl_die_sys(DL_EXIT_FAIL, "unable to read '%s'", shown);
-	closedir(d);
-}
-
-/* ---- copies ---------------------------------------------------------- */
-
-static int copy_data(int in, int out)
-{
-	char buf[64 * 1024];
-	ssize_t n, w;
-
-	if (ioctl(out, FICLONE, in) == 0)
-		return 0;
-	while ((n = copy_file_range(in, NULL, out, NULL, 1u << 30, 0)) > 0)
-		;
-	if (n == 0)
-		return 0;
-	for (;;) {
-		char *p = buf;
-
-		n = read(in, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (int)n;
-		while (n > 0) {
-			w = write(out, p, (size_t)n);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				return -1;
-			p += w;
-			n -= w;
-		}
-	}
-}
-
-static int copy_xattrs(int in, int out)
-{
-	char names[4096], val[4096], *n;
-	ssize_t len = flistxattr(in, names, sizeof(names));
-
-	if (len < 0)
-		return errno == ENOTSUP ? 0 : -1;
-	for (n = names; n < names + len; n += strlen(n) + 1) {
-		ssize_t v = fgetxattr(in, n, val, sizeof(val));
-
-		if (v >= 0 && fsetxattr(out, n, val, (size_t)v, 0) < 0 &&
-		    errno != ENOTSUP && errno != EPERM)
-			return -1;
-	}
-	return 0;
-}
-
-/* Write regular file @in to @out: data, owner, mode, xattrs, times. */
-static int write_file(int in, int out, const struct stat *st)
-{
-	struct timespec ts[2] = { st->st_atim, st->st_mtim };
-	uid_t uid = own.archive ? st->st_uid : own.uid;
-	gid_t gid = own.archive ? st->st_gid : own.gid;
-
-	if (ftruncate(out, 0) < 0 || copy_data(in, out) < 0 ||
-	    fchown(out, uid, gid) < 0 || fchmod(out, st->st_mode & 07777) < 0 ||
-	    copy_xattrs(in, out) < 0 || futimens(out, ts) < 0)
-		return -1;
-	return 0;
-}
-
-/* Make a copy of non-directory @sfd (O_PATH) as @name in @dir, replacing
- * a non-directory there: built under a temporary name, then renamed. */
-static int put_node(int sfd, const struct stat *st, int dir, const char *name)
-{
-	_cleanup_free_ char *tmp = temp_name(), *target = NULL;
-	_cleanup_close_ int in = -1, out = -1;
-	struct timespec ts[2] = { st->st_atim, st->st_mtim };
-	uid_t uid = own.archive ? st->st_uid : own.uid;
-	gid_t gid = own.archive ? st->st_gid : own.gid;
-	int saved;
-
-	if (S_ISREG(st->st_mode)) {
-		in = reopen(sfd, O_RDONLY | O_NONBLOCK);
-		if (in < 0)
-			return -1;
-		out = openat(dir, tmp,
-			     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			     0600);
-		if (out < 0)
-			return -1;
-		if (write_file(in, out, st) < 0)
-			goto on_error;
-	} else {
-		if (S_ISLNK(st->st_mode)) {
-			ssize_t n;
-
-			target = dl_xmalloc((size_t)st->st_size + 1);
-			n = readlinkat(sfd, "", target, (size_t)st->st_size + 1);
-			if (n < 0 || n > st->st_size)
-				return -1;
-			target[n] = '\0';
-			if (symlinkat(target, dir, tmp) < 0)
-				return -1;
-		} else if (mknodat(dir, tmp, (st->st_mode & S_IFMT) | 0600,
-				   st->st_rdev) < 0) {
-			return -1;
-		}
-		if (fchownat(dir, tmp, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    (!S_ISLNK(st->st_mode) &&
-		     fchmodat(dir, tmp, st->st_mode & 07777,
-			      AT_SYMLINK_NOFOLLOW) < 0) ||
-		    utimensat(dir, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
-			goto on_error;
-	}
-	if (renameat(dir, tmp, dir, name) < 0)
-		goto on_error;
-	return 0;
-
-on_error:
-	saved = errno;
-	unlinkat(dir, tmp, 0);
-	errno = saved;
-	return -1;
+	if (r)
+		unlinkat(dir, tmp, 0);
+	return r;
 }
 
 static void rm_tree(int dir, const char *name)
@@ -332,14 +153,14 @@ static void merge_dir(int sfd, int dfd, unsigned flags, const char *shown)
 {
 	_cleanup_close_ int s = -1;
 	_cleanup_free_ char *why = NULL;
+	struct dl_copy_opts o = opts;
 
 	s = openat(sfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", shown);
-	if (dl_copy_tree(s, dfd, flags, NULL, &why))
+	o.flags |= flags;
+	if (dl_copy_tree_opts(s, dfd, &o, NULL, &why))
 		dl_die(DL_EXIT_FAIL, "unable to copy to '%s': %s", shown, why);
-	if (!own.archive)
-		fix_owners(s, dfd, shown);
 }
 
 /* Merge the contents of directory @sfd into the existing directory @dfd,
@@ -371,13 +192,11 @@ static void new_dir(int sfd, int dir, const char *name, const char *shown)
 	if (mkdirat(dir, tmp, 0700) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to create '%s'", shown);
 	t = openat(dir, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (t < 0 || dl_copy_tree(s, t, 0, NULL, &why)) {
+	if (t < 0 || dl_copy_tree_opts(s, t, &opts, NULL, &why)) {
 		rm_tree(dir, tmp);
 		dl_die(DL_EXIT_FAIL, "unable to copy to '%s': %s", shown,
 		       why ? why : strerror(errno));
 	}
-	if (!own.archive)
-		fix_owners(s, t, shown);
 	if (renameat2(dir, tmp, dir, name, RENAME_NOREPLACE) < 0) {
 		int e = errno;
 
@@ -391,6 +210,7 @@ static void new_dir(int sfd, int dir, const char *name, const char *shown)
 static void put(int sfd, const struct stat *sst, int dir, const char *name,
 		const char *src, const char *shown)
 {
+	_cleanup_free_ char *why = NULL;
 	_cleanup_close_ int t = -1;
 	struct stat st;
 
@@ -399,9 +219,9 @@ static void put(int sfd, const struct stat *sst, int dir, const char *name,
 			dl_die_sys(DL_EXIT_FAIL, "unable to stat '%s'", shown);
 		if (S_ISDIR(sst->st_mode))
 			new_dir(sfd, dir, name, shown);
-		else if (put_node(sfd, sst, dir, name) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to copy to '%s'",
-				   shown);
+		else if (put_node(dir, name, &why))
+			dl_die(DL_EXIT_FAIL, "unable to copy to '%s': %s",
+			       shown, why);
 		return;
 	}
 	if (S_ISDIR(sst->st_mode) != S_ISDIR(st.st_mode))
@@ -410,9 +230,9 @@ static void put(int sfd, const struct stat *sst, int dir, const char *name,
 		       shown, S_ISDIR(st.st_mode) ? "" : "non-",
 		       S_ISDIR(sst->st_mode) ? "" : "non-");
 	if (!S_ISDIR(st.st_mode)) {
-		if (put_node(sfd, sst, dir, name) < 0)
-			dl_die_sys(DL_EXIT_FAIL, "unable to copy to '%s'",
-				   shown);
+		if (put_node(dir, name, &why))
+			dl_die(DL_EXIT_FAIL, "unable to copy to '%s': %s",
+			       shown, why);
 		return;
 	}
 	t = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -425,7 +245,7 @@ static void put(int sfd, const struct stat *sst, int dir, const char *name,
 static void overwrite(int sfd, const struct stat *sst, const struct loc *dst,
 		      int dfd, const char *src)
 {
-	_cleanup_free_ char *name = NULL;
+	_cleanup_free_ char *name = NULL, *why = NULL;
 	_cleanup_close_ int pfd = -1, in = -1, out = -1;
 	struct stat st;
 
@@ -449,8 +269,11 @@ static void overwrite(int sfd, const struct stat *sst, const struct loc *dst,
 		       dst->arg);
 	in = reopen(sfd, O_RDONLY | O_NONBLOCK);
 	out = reopen(dfd, O_WRONLY);
-	if (in < 0 || out < 0 || write_file(in, out, sst) < 0)
+	if (in < 0 || out < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to copy to '%s'", dst->arg);
+	if (dl_copy_file_fd(in, out, &opts, &why))
+		dl_die(DL_EXIT_FAIL, "unable to copy to '%s': %s", dst->arg,
+		       why);
 }
 
 /* "ID:PATH": the container ID and the path; NULL for a host path. */
@@ -474,7 +297,7 @@ int main(int argc, char **argv)
 	struct stat sst, dst_st;
 	char id[DL_ID_LEN + 1];
 	const char *sp, *dp;
-	bool contents;
+	bool contents, archive = false;
 	int c;
 
 	dl_set_prog(argv[0]);
@@ -484,7 +307,7 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "+a")) != -1) {
 		if (c != 'a')
 			dl_usage(USAGE);
-		own.archive = true;
+		archive = true;
 	}
 	if (argc - optind != 2)
 		dl_usage(USAGE);
@@ -510,8 +333,10 @@ int main(int argc, char **argv)
 		dst.path = dp;
 		dst.rootfd = rootfd;
 	}
-	own.uid = dp ? 0 : getuid();
-	own.gid = dp ? 0 : getgid();
+	if (!archive)
+		opts = (struct dl_copy_opts){ .flags = DL_COPY_CHOWN,
+					      .uid = dp ? 0 : getuid(),
+					      .gid = dp ? 0 : getgid() };
 
 	/* the source: its final symlink is copied as it is, unless the path
 	 * ends in "/" or "/." (and "/." copies the contents) */
@@ -534,6 +359,8 @@ int main(int argc, char **argv)
 			       "directory", src.arg);
 		dl_die_sys(DL_EXIT_FAIL, "unable to copy '%s'", src.arg);
 	}
+	srcat.dir = spfd;
+	srcat.name = sname;
 	if (contents && !S_ISDIR(sst.st_mode))
 		dl_die(DL_EXIT_NO, "unable to copy '%s': not a directory",
 		       src.arg);

@@ -54,23 +54,24 @@ static void xset(json_t *o, const char *key, json_t *v, const char *what)
 }
 
 /*
- * The image config: CONFIG checked (an object, "config" an object), or a
- * minimal one; the author and comment set when given.  Dies on bad input,
- * before any side effect.
+ * The image config: CONFIG checked (an object, "config" an object) and
+ * used as its maker stamped it (dl-image-config -b), or a minimal one.
+ * A config with no history yet is stamped here, as every writer does
+ * (dl_imgconfig_stamp()); the author is set when given.  Dies on bad
+ * input, before any side effect.
  */
 static json_t *make_config(const char *path, const char *msg,
 			   const char *author, const char *now)
 {
 	_cleanup_free_ char *why = NULL;
-	json_t *j, *c, *h, *last;
+	struct dl_history hist = { .created = now,
+				   .created_by = "dl image create",
+				   .comment = msg, .author = author };
+	json_t *j, *c, *h;
 
 	if (!path) {
 		j = dl_imgconfig_new();
-		if (!j || dl_imgconfig_fill(j, now) < 0 ||
-		    json_object_set_new(j, "history",
-					json_pack("[{s:s, s:s}]", "created", now,
-						  "created_by",
-						  "dl image create")) < 0)
+		if (!j)
 			dl_die(DL_EXIT_FAIL, "unable to build 'config.json'");
 	} else {
 		if (strcmp(path, "-") && access(path, F_OK) < 0)
@@ -93,25 +94,13 @@ static json_t *make_config(const char *path, const char *msg,
 		if (dl_imgconfig_fill(j, now) < 0)
 			dl_die(DL_EXIT_FAIL, "unable to build 'config.json'");
 	}
-	if (author)
+	if (json_array_size(json_object_get(j, "history")) == 0) {
+		if (dl_imgconfig_stamp(j, &hist) < 0)
+			dl_die_sys(errno == EINVAL ? DL_EXIT_USAGE
+						   : DL_EXIT_FAIL,
+				   "unable to stamp 'config.json'");
+	} else if (author) {
 		xset(j, "author", json_string(author), "AUTHOR");
-	if (msg) {
-		/* the comment of the last history entry, made if none */
-		h = json_object_get(j, "history");
-		if (!h || !json_array_size(h)) {
-			h = json_array();
-			json_array_append_new(
-				h, json_pack("{s:s, s:s}", "created", now,
-					     "created_by", "dl image create"));
-			xset(j, "history", h, "history");
-		}
-		last = json_array_get(h, json_array_size(h) - 1);
-		if (!json_is_object(last))
-			dl_die(DL_EXIT_REJECT, "unable to use '%s': %s", path,
-			       "'history' entries must be objects");
-		xset(last, "comment", json_string(msg), "MESSAGE");
-		if (author)
-			xset(last, "author", json_string(author), "AUTHOR");
 	}
 	return j;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# 121-image-meta.bats: dl-image-meta (config changes, get, validate, inspect,
-# ls, set-size).  Needs neither root nor btrfs: the store is a plain directory.
+# 121-image-meta.bats: dl-image-config (changes), dl-image-get,
+# dl-image-validate, dl-image-inspect, dl-image-ls.  Needs neither root nor btrfs: the store is a plain directory.
 
 load helpers
 load lib-btrfs
@@ -22,7 +22,7 @@ setup() {
 mkimage() {
 	local d="$DL_ROOT/images/$1"
 	mkdir -p "$d"
-	dl-image-meta config -c "CMD [\"/bin/echo\",\"$1\"]" >"$d/config.json"
+	dl-image-config -c "CMD [\"/bin/echo\",\"$1\"]" >"$d/config.json"
 	jq -cn --arg id "$1" --arg c "$2" --arg p "${3:-}" --arg m "${4:-}" \
 		--argjson s "${5:-0}" \
 		'{id:$id, parent:$p, created:$c, comment:$m, author:"", size:$s}' \
@@ -35,7 +35,7 @@ change() {
 	for c in "$@"; do
 		a+=(-c "$c")
 	done
-	dl-image-meta config "${a[@]}" >"$CFG"
+	dl-image-config "${a[@]}" >"$CFG"
 }
 
 # cfg FILTER: jq -c FILTER on $CFG
@@ -47,43 +47,43 @@ cfg() {
 assert_fatal() {
 	assert_output ''
 	# shellcheck disable=SC2154 # set by run --separate-stderr
-	[[ "$stderr" == "dl-image-meta: fatal: unable to $1 "* ]] ||
+	[[ "$stderr" == "dl-image-"*": fatal: unable to $1 "* ]] ||
 		fail "unexpected stderr: $stderr"
 }
 
 # --- usage -------------------------------------------------------------
 
-@test "dl-image-meta: --help prints every command to stdout" {
-	run -0 --separate-stderr dl-image-meta --help
-	assert_line --index 0 'usage: dl-image-meta COMMAND [ARG]...'
-	local c
-	for c in config get validate inspect ls set-size; do
-		assert_output --partial "dl-image-meta $c "
+@test "dl-image-*: each --help prints its one synopsis to stdout" {
+	local p
+	for p in 'dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] [-m COMMENT] [BASE]' \
+		'dl-image-get [-j] FILE KEY' 'dl-image-validate [-t KIND] FILE' \
+		'dl-image-inspect ID...' 'dl-image-ls [-o FIELDS]'; do
+		run -0 --separate-stderr "${p%% *}" --help
+		assert_line --index 0 "usage: $p"
+		refute_output --partial 'or:'
+		[ -z "$stderr" ]
 	done
 }
 
-@test "dl-image-meta: bad usage exits 2 with a synopsis on stderr" {
-	run -2 --separate-stderr dl-image-meta
+@test "dl-image-*: bad usage exits 2 with the synopsis on stderr" {
+	run -2 --separate-stderr dl-image-config -z
 	assert_output ''
-	assert_equal "$stderr" 'dl-image-meta: usage: dl-image-meta COMMAND [ARG]...'
-	run -2 --separate-stderr dl-image-meta frob
-	assert_output ''
-	run -2 --separate-stderr dl-image-meta config -z
-	assert_output ''
-	[[ "$stderr" == "dl-image-meta: usage: dl-image-meta config "* ]]
-	run -2 --separate-stderr dl-image-meta get onlyfile
-	[[ "$stderr" == "dl-image-meta: usage: dl-image-meta get [-j] FILE KEY" ]]
-	run -2 --separate-stderr dl-image-meta validate -t other x
-	[[ "$stderr" == "dl-image-meta: usage: dl-image-meta validate "* ]]
-	run -2 --separate-stderr dl-image-meta inspect
-	run -2 --separate-stderr dl-image-meta ls extra
-	run -2 --separate-stderr dl-image-meta set-size "$A"
+	[[ "$stderr" == "dl-image-config: usage: dl-image-config "* ]]
+	run -2 --separate-stderr dl-image-config a b
+	run -2 --separate-stderr dl-image-get onlyfile
+	[[ "$stderr" == "dl-image-get: usage: dl-image-get [-j] FILE KEY" ]]
+	run -2 --separate-stderr dl-image-validate -t other x
+	[[ "$stderr" == "dl-image-validate: usage: dl-image-validate "* ]]
+	run -2 --separate-stderr dl-image-inspect
+	[[ "$stderr" == "dl-image-inspect: usage: dl-image-inspect ID..." ]]
+	run -2 --separate-stderr dl-image-ls extra
+	[[ "$stderr" == "dl-image-ls: usage: dl-image-ls [-o FIELDS]" ]]
 }
 
 # --- config ------------------------------------------------------------
 
-@test "dl-image-meta config: the default is a minimal OCI config" {
-	run -0 --separate-stderr dl-image-meta config
+@test "dl-image-config: the default is a minimal OCI config" {
+	run -0 --separate-stderr dl-image-config
 	printf '%s\n' "$output" >"$CFG"
 	assert_equal "$(cfg 'keys')" \
 		'["architecture","config","created","history","os","rootfs"]'
@@ -95,109 +95,109 @@ assert_fatal() {
 		"[{\"created\":$(cfg .created),\"created_by\":\"dl image create\"}]"
 }
 
-@test "dl-image-meta config: the architecture is the host's, Go-style" {
+@test "dl-image-config: the architecture is the host's, Go-style" {
 	local want
 	case "$(uname -m)" in
 	x86_64) want=amd64 ;;
 	aarch64) want=arm64 ;;
 	*) skip "no expectation for $(uname -m)" ;;
 	esac
-	run -0 dl-image-meta config
+	run -0 dl-image-config
 	assert_equal "$(jq -r .architecture <<<"$output")" "$want"
 }
 
-@test "dl-image-meta config: output is compact with sorted keys" {
-	run -0 --separate-stderr dl-image-meta config -c 'LABEL z=1 a=2'
+@test "dl-image-config: output is compact with sorted keys" {
+	run -0 --separate-stderr dl-image-config -c 'LABEL z=1 a=2'
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$output" "$(jq -cS . <<<"$output")"
 }
 
-@test "dl-image-meta config: -a -m -b fill author and the history entry" {
-	dl-image-meta config -a 'Ann <a@x>' -m 'first cut' -b 'dl commit' >"$CFG"
+@test "dl-image-config: -a -m -b fill author and the history entry" {
+	dl-image-config -a 'Ann <a@x>' -m 'first cut' -b 'dl commit' >"$CFG"
 	assert_equal "$(cfg .author)" '"Ann <a@x>"'
 	assert_equal "$(cfg '.history[0] | del(.created)')" \
 		'{"author":"Ann <a@x>","comment":"first cut","created_by":"dl commit"}'
 }
 
-@test "dl-image-meta config: BASE keeps its fields and gains a history entry" {
-	dl-image-meta config -c 'ENV A=1' -m one >"$BATS_TEST_TMPDIR/base.json"
-	dl-image-meta config -c 'ENV B=2' -m two "$BATS_TEST_TMPDIR/base.json" >"$CFG"
+@test "dl-image-config: BASE keeps its fields and gains a history entry" {
+	dl-image-config -c 'ENV A=1' -m one >"$BATS_TEST_TMPDIR/base.json"
+	dl-image-config -c 'ENV B=2' -m two "$BATS_TEST_TMPDIR/base.json" >"$CFG"
 	assert_equal "$(cfg .config.Env)" '["A=1","B=2"]'
 	assert_equal "$(cfg '[.history[].comment]')" '["one","two"]'
-	dl-image-meta config -m three - <"$CFG" >"$BATS_TEST_TMPDIR/c3.json"
+	dl-image-config -m three - <"$CFG" >"$BATS_TEST_TMPDIR/c3.json"
 	assert_equal "$(jq -c '[.history[].comment]' "$BATS_TEST_TMPDIR/c3.json")" \
 		'["one","two","three"]'
 }
 
-@test "dl-image-meta config: a missing BASE exits 1" {
-	run -1 --separate-stderr dl-image-meta config "$BATS_TEST_TMPDIR/none.json"
+@test "dl-image-config: a missing BASE exits 1" {
+	run -1 --separate-stderr dl-image-config "$BATS_TEST_TMPDIR/none.json"
 	assert_fatal read
 }
 
-@test "dl-image-meta config: a BASE that is not valid JSON exits 4" {
+@test "dl-image-config: a BASE that is not valid JSON exits 4" {
 	printf '{"os":' >"$BATS_TEST_TMPDIR/bad.json"
-	run -4 --separate-stderr dl-image-meta config "$BATS_TEST_TMPDIR/bad.json"
+	run -4 --separate-stderr dl-image-config "$BATS_TEST_TMPDIR/bad.json"
 	assert_fatal read
 	[[ "$stderr" == *"bad.json:1:"* ]]
 }
 
-@test "dl-image-meta config: a BASE of the wrong shape exits 4" {
+@test "dl-image-config: a BASE of the wrong shape exits 4" {
 	echo '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"config":{"Env":"A=1"}}' \
 		>"$BATS_TEST_TMPDIR/bad.json"
-	run -4 --separate-stderr dl-image-meta config "$BATS_TEST_TMPDIR/bad.json"
+	run -4 --separate-stderr dl-image-config "$BATS_TEST_TMPDIR/bad.json"
 	assert_fatal read
 	[[ "$stderr" == *"'Env' must be an array" ]]
 }
 
-@test "dl-image-meta config: CMD shell form runs /bin/sh -c" {
+@test "dl-image-config: CMD shell form runs /bin/sh -c" {
 	change 'CMD echo "hi there" && ls'
 	assert_equal "$(cfg .config.Cmd)" '["/bin/sh","-c","echo \"hi there\" && ls"]'
 }
 
-@test "dl-image-meta config: CMD exec form is a JSON array" {
+@test "dl-image-config: CMD exec form is a JSON array" {
 	change 'CMD ["/bin/echo", "a b", "c"]'
 	assert_equal "$(cfg .config.Cmd)" '["/bin/echo","a b","c"]'
 }
 
-@test "dl-image-meta config: CMD [] and ENTRYPOINT [] clear" {
+@test "dl-image-config: CMD [] and ENTRYPOINT [] clear" {
 	change 'CMD ["a"]' 'ENTRYPOINT ["b"]' 'CMD []' 'ENTRYPOINT []'
 	assert_equal "$(cfg .config)" '{}'
 }
 
-@test "dl-image-meta config: ENTRYPOINT takes both forms" {
+@test "dl-image-config: ENTRYPOINT takes both forms" {
 	change 'ENTRYPOINT ["/bin/tini","--"]'
 	assert_equal "$(cfg .config.Entrypoint)" '["/bin/tini","--"]'
 	change 'ENTRYPOINT exec app'
 	assert_equal "$(cfg .config.Entrypoint)" '["/bin/sh","-c","exec app"]'
 }
 
-@test "dl-image-meta config: ENTRYPOINT drops an inherited CMD, not a new one" {
-	dl-image-meta config -c 'CMD ["old"]' >"$BATS_TEST_TMPDIR/base.json"
-	dl-image-meta config -c 'ENTRYPOINT ["ep"]' "$BATS_TEST_TMPDIR/base.json" >"$CFG"
+@test "dl-image-config: ENTRYPOINT drops an inherited CMD, not a new one" {
+	dl-image-config -c 'CMD ["old"]' >"$BATS_TEST_TMPDIR/base.json"
+	dl-image-config -c 'ENTRYPOINT ["ep"]' "$BATS_TEST_TMPDIR/base.json" >"$CFG"
 	assert_equal "$(cfg .config)" '{"Entrypoint":["ep"]}'
-	dl-image-meta config -c 'CMD ["new"]' -c 'ENTRYPOINT ["ep"]' \
+	dl-image-config -c 'CMD ["new"]' -c 'ENTRYPOINT ["ep"]' \
 		"$BATS_TEST_TMPDIR/base.json" >"$CFG"
 	assert_equal "$(cfg .config)" '{"Cmd":["new"],"Entrypoint":["ep"]}'
 }
 
-@test "dl-image-meta config: ENV takes several K=V with quoting" {
+@test "dl-image-config: ENV takes several K=V with quoting" {
 	change "ENV A=1 B=\"two words\" C='single \$quoted' D=back\\ slash E="
 	# shellcheck disable=SC2016 # a literal $
 	assert_equal "$(cfg .config.Env)" \
 		'["A=1","B=two words","C=single $quoted","D=back slash","E="]'
 }
 
-@test "dl-image-meta config: ENV K V is the legacy one-variable form" {
+@test "dl-image-config: ENV K V is the legacy one-variable form" {
 	change 'ENV GREETING hello   big world'
 	assert_equal "$(cfg .config.Env)" '["GREETING=hello   big world"]'
 }
 
-@test "dl-image-meta config: ENV replaces a variable in place" {
+@test "dl-image-config: ENV replaces a variable in place" {
 	change 'ENV A=1 B=2 C=3' 'ENV B=new'
 	assert_equal "$(cfg .config.Env)" '["A=1","B=new","C=3"]'
 }
 
-@test "dl-image-meta config: WORKDIR is absolute or relative to the last one" {
+@test "dl-image-config: WORKDIR is absolute or relative to the last one" {
 	change 'WORKDIR /app'
 	assert_equal "$(cfg .config.WorkingDir)" '"/app"'
 	change 'WORKDIR /app' 'WORKDIR src//lib/.' 'WORKDIR ../bin'
@@ -208,166 +208,166 @@ assert_fatal() {
 	assert_equal "$(cfg .config.WorkingDir)" '"/"'
 }
 
-@test "dl-image-meta config: USER takes a name and an optional group" {
+@test "dl-image-config: USER takes a name and an optional group" {
 	change 'USER nobody'
 	assert_equal "$(cfg .config.User)" '"nobody"'
 	change 'USER 1000:1000'
 	assert_equal "$(cfg .config.User)" '"1000:1000"'
 }
 
-@test "dl-image-meta config: LABEL sets several labels with quoting" {
+@test "dl-image-config: LABEL sets several labels with quoting" {
 	change 'LABEL a=1 "b c"="d e"' 'LABEL org.x.y=z a=2'
 	assert_equal "$(cfg .config.Labels)" '{"a":"2","b c":"d e","org.x.y":"z"}'
 }
 
-@test "dl-image-meta config: EXPOSE adds ports, tcp by default, and ranges" {
+@test "dl-image-config: EXPOSE adds ports, tcp by default, and ranges" {
 	change 'EXPOSE 80 443/tcp 53/UDP 8000-8002/tcp'
 	assert_equal "$(cfg '.config.ExposedPorts | keys')" \
 		'["443/tcp","53/udp","80/tcp","8000/tcp","8001/tcp","8002/tcp"]'
 	assert_equal "$(cfg '.config.ExposedPorts."80/tcp"')" '{}'
 }
 
-@test "dl-image-meta config: VOLUME takes words or a JSON array" {
+@test "dl-image-config: VOLUME takes words or a JSON array" {
 	change 'VOLUME /data /logs' 'VOLUME ["/x y"]'
 	assert_equal "$(cfg .config.Volumes)" '{"/data":{},"/logs":{},"/x y":{}}'
 }
 
-@test "dl-image-meta config: STOPSIGNAL sets StopSignal" {
+@test "dl-image-config: STOPSIGNAL sets StopSignal" {
 	change 'STOPSIGNAL SIGQUIT'
 	assert_equal "$(cfg .config.StopSignal)" '"SIGQUIT"'
 }
 
-@test "dl-image-meta config: keywords are case-insensitive" {
+@test "dl-image-config: keywords are case-insensitive" {
 	change 'cmd ["x"]' 'Env A=1' 'workdir /w' 'user u' 'label l=1' \
 		'expose 1' 'volume /v' 'entrypoint ["e"]'
 	assert_equal "$(cfg '.config | keys')" \
 		'["Cmd","Entrypoint","Env","ExposedPorts","Labels","User","Volumes","WorkingDir"]'
 }
 
-@test "dl-image-meta config: an invalid change exits 2 and names it" {
+@test "dl-image-config: an invalid change exits 2 and names it" {
 	local c
 	for c in 'FROB x' 'CMD' '' '   ' 'CMD ["a",' 'CMD ["a", 1]' \
 		'ENV' 'ENV A' 'ENV =x' 'ENV A=1 B' 'ENV A="open' 'LABEL k' \
 		'USER a b' 'USER :g' 'EXPOSE' 'EXPOSE 0' 'EXPOSE 65536' \
 		'EXPOSE 80/icmp' 'EXPOSE 9-8' 'EXPOSE http' 'VOLUME rel' \
 		'VOLUME []' 'STOPSIGNAL a b' 'ONBUILD RUN x'; do
-		run -2 --separate-stderr dl-image-meta config -c 'ENV OK=1' -c "$c"
+		run -2 --separate-stderr dl-image-config -c 'ENV OK=1' -c "$c"
 		assert_output ''
-		[[ "$stderr" == "dl-image-meta: fatal: unable to apply change '$c': "?* ]] ||
+		[[ "$stderr" == "dl-image-config: fatal: unable to apply change '$c': "?* ]] ||
 			fail "change '$c': stderr: $stderr"
 	done
 }
 
-@test "dl-image-meta config: an invalid change gives a clear reason" {
-	run -2 --separate-stderr dl-image-meta config -c 'FROB x'
+@test "dl-image-config: an invalid change gives a clear reason" {
+	run -2 --separate-stderr dl-image-config -c 'FROB x'
 	assert_equal "$stderr" \
-		"dl-image-meta: fatal: unable to apply change 'FROB x': unknown instruction 'FROB'"
-	run -2 --separate-stderr dl-image-meta config -c 'EXPOSE 99999'
+		"dl-image-config: fatal: unable to apply change 'FROB x': unknown instruction 'FROB'"
+	run -2 --separate-stderr dl-image-config -c 'EXPOSE 99999'
 	assert_equal "$stderr" \
-		"dl-image-meta: fatal: unable to apply change 'EXPOSE 99999': invalid port '99999'"
+		"dl-image-config: fatal: unable to apply change 'EXPOSE 99999': invalid port '99999'"
 }
 
 # --- get ---------------------------------------------------------------
 
 setup_get() {
-	dl-image-meta config -c 'CMD ["/bin/sh","-c","echo hi"]' -c 'ENV A=1 B=2' \
+	dl-image-config -c 'CMD ["/bin/sh","-c","echo hi"]' -c 'ENV A=1 B=2' \
 		-c 'LABEL z=last a=first' -c 'EXPOSE 80 53/udp' -c 'WORKDIR /w' \
 		-b 'step one' -m 'a comment' >"$CFG"
 	mkimage "$A" 2026-01-01T00:00:00.5Z "" "hello" 1234
 	META="$DL_ROOT/images/$A/meta.json"
 }
 
-@test "dl-image-meta get: a string prints raw" {
+@test "dl-image-get: a string prints raw" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get "$CFG" config.WorkingDir
+	run -0 --separate-stderr dl-image-get "$CFG" config.WorkingDir
 	assert_output '/w'
-	run -0 --separate-stderr dl-image-meta get "$META" id
+	run -0 --separate-stderr dl-image-get "$META" id
 	assert_output "$A"
 }
 
-@test "dl-image-meta get: a number prints as a number" {
+@test "dl-image-get: a number prints as a number" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get "$META" size
+	run -0 --separate-stderr dl-image-get "$META" size
 	assert_output '1234'
 }
 
-@test "dl-image-meta get: an array prints one element a line" {
+@test "dl-image-get: an array prints one element a line" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get "$CFG" config.Cmd
+	run -0 --separate-stderr dl-image-get "$CFG" config.Cmd
 	assert_equal "$output" $'/bin/sh\n-c\necho hi'
 }
 
-@test "dl-image-meta get: an object prints sorted key=value lines" {
+@test "dl-image-get: an object prints sorted key=value lines" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get "$CFG" config.Labels
+	run -0 --separate-stderr dl-image-get "$CFG" config.Labels
 	assert_equal "$output" $'a=first\nz=last'
 }
 
-@test "dl-image-meta get: an object of empty objects prints its keys" {
+@test "dl-image-get: an object of empty objects prints its keys" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get "$CFG" config.ExposedPorts
+	run -0 --separate-stderr dl-image-get "$CFG" config.ExposedPorts
 	assert_equal "$output" $'53/udp\n80/tcp'
 }
 
-@test "dl-image-meta get: array indices, negative from the end" {
+@test "dl-image-get: array indices, negative from the end" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get "$CFG" history.-1.created_by
+	run -0 --separate-stderr dl-image-get "$CFG" history.-1.created_by
 	assert_output 'step one'
-	run -0 --separate-stderr dl-image-meta get "$CFG" config.Env.1
+	run -0 --separate-stderr dl-image-get "$CFG" config.Env.1
 	assert_output 'B=2'
 }
 
-@test "dl-image-meta get: a missing key exits 1 silently" {
+@test "dl-image-get: a missing key exits 1 silently" {
 	setup_get
 	local k
 	for k in nope config.Nope config.Env.9 config.Env.x history.-5.comment \
 		config.WorkingDir.deeper; do
-		run -1 --separate-stderr dl-image-meta get "$CFG" "$k"
+		run -1 --separate-stderr dl-image-get "$CFG" "$k"
 		assert_output ''
 		assert_equal "$stderr" ''
 	done
 }
 
-@test "dl-image-meta get -j: prints the JSON value" {
+@test "dl-image-get -j: prints the JSON value" {
 	setup_get
-	run -0 --separate-stderr dl-image-meta get -j "$CFG" config.Labels
+	run -0 --separate-stderr dl-image-get -j "$CFG" config.Labels
 	assert_output '{"a":"first","z":"last"}'
-	run -0 --separate-stderr dl-image-meta get -j "$CFG" config.WorkingDir
+	run -0 --separate-stderr dl-image-get -j "$CFG" config.WorkingDir
 	assert_output '"/w"'
 }
 
-@test "dl-image-meta get: reads stdin with -" {
-	run -0 --separate-stderr dl-image-meta get - a.b <<<'{"a":{"b":[1,2]}}'
+@test "dl-image-get: reads stdin with -" {
+	run -0 --separate-stderr dl-image-get - a.b <<<'{"a":{"b":[1,2]}}'
 	assert_equal "$output" $'1\n2'
 }
 
-@test "dl-image-meta get: a missing file exits 1, bad JSON 4" {
-	run -1 --separate-stderr dl-image-meta get "$BATS_TEST_TMPDIR/no.json" id
+@test "dl-image-get: a missing file exits 1, bad JSON 4" {
+	run -1 --separate-stderr dl-image-get "$BATS_TEST_TMPDIR/no.json" id
 	assert_fatal read
 	printf '{"a":1,"a":2}' >"$CFG"
-	run -4 --separate-stderr dl-image-meta get "$CFG" a
+	run -4 --separate-stderr dl-image-get "$CFG" a
 	assert_fatal read
 	[[ "$stderr" == *"duplicate object key"* ]]
 }
 
 # --- validate ----------------------------------------------------------
 
-@test "dl-image-meta validate: a good config and a good meta.json pass" {
+@test "dl-image-validate: a good config and a good meta.json pass" {
 	mkimage "$A" 2026-01-01T00:00:00Z
-	run -0 --separate-stderr dl-image-meta validate "$DL_ROOT/images/$A/config.json"
+	run -0 --separate-stderr dl-image-validate "$DL_ROOT/images/$A/config.json"
 	assert_output ''
-	run -0 --separate-stderr dl-image-meta validate -t meta "$DL_ROOT/images/$A/meta.json"
+	run -0 --separate-stderr dl-image-validate -t meta "$DL_ROOT/images/$A/meta.json"
 	assert_output ''
 }
 
-@test "dl-image-meta validate: duplicate keys exit 4 with FILE:LINE:COLUMN" {
+@test "dl-image-validate: duplicate keys exit 4 with FILE:LINE:COLUMN" {
 	printf '{"os":"linux",\n "os":"linux"}\n' >"$CFG"
-	run -4 --separate-stderr dl-image-meta validate "$CFG"
+	run -4 --separate-stderr dl-image-validate "$CFG"
 	assert_fatal validate
 	[[ "$stderr" == *"$CFG:2:"*"duplicate object key"* ]]
 }
 
-@test "dl-image-meta validate: a config of the wrong shape exits 4" {
+@test "dl-image-validate: a config of the wrong shape exits 4" {
 	local doc
 	for doc in '[]' '{"os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' \
 		'{"architecture":"amd64","os":"linux"}' \
@@ -376,17 +376,17 @@ setup_get() {
 		'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"config":{"Labels":{"a":1}}}' \
 		'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"history":[{"comment":5}]}'; do
 		printf '%s\n' "$doc" >"$CFG"
-		run -4 --separate-stderr dl-image-meta validate "$CFG"
+		run -4 --separate-stderr dl-image-validate "$CFG"
 		assert_fatal validate
 	done
 }
 
-@test "dl-image-meta validate: a config may carry fields we do not know" {
+@test "dl-image-validate: a config may carry fields we do not know" {
 	echo '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"config":{"Cmd":null,"OnBuild":null,"Hostname":""},"container":"x"}' >"$CFG"
-	run -0 --separate-stderr dl-image-meta validate "$CFG"
+	run -0 --separate-stderr dl-image-validate "$CFG"
 }
 
-@test "dl-image-meta validate -t meta: is strict about the shape" {
+@test "dl-image-validate -t meta: is strict about the shape" {
 	local doc
 	for doc in "{\"id\":\"$A\",\"created\":\"2026-01-01T00:00:00Z\",\"extra\":1}" \
 		"{\"id\":\"ABC\",\"created\":\"2026-01-01T00:00:00Z\"}" \
@@ -396,27 +396,27 @@ setup_get() {
 		"{\"id\":\"$A\",\"created\":\"2026-01-01T00:00:00Z\",\"size\":-1}" \
 		"{\"id\":\"$A\",\"created\":\"2026-01-01T00:00:00Z\",\"size\":\"1\"}"; do
 		printf '%s\n' "$doc" >"$CFG"
-		run -4 --separate-stderr dl-image-meta validate -t meta "$CFG"
+		run -4 --separate-stderr dl-image-validate -t meta "$CFG"
 		assert_fatal validate
 	done
 	printf '{"id":"%s","created":"2026-01-01T00:00:00+02:00","parent":"%s"}\n' \
 		"$A" "$B" >"$CFG"
-	run -0 dl-image-meta validate -t meta "$CFG"
+	run -0 dl-image-validate -t meta "$CFG"
 }
 
-@test "dl-image-meta validate: a missing file exits 1" {
-	run -1 --separate-stderr dl-image-meta validate "$BATS_TEST_TMPDIR/none"
+@test "dl-image-validate: a missing file exits 1" {
+	run -1 --separate-stderr dl-image-validate "$BATS_TEST_TMPDIR/none"
 	assert_fatal validate
 }
 
 # --- inspect -----------------------------------------------------------
 
-@test "dl-image-meta inspect: prints Docker's keys" {
+@test "dl-image-inspect: prints Docker's keys" {
 	mkimage "$A" 2026-01-01T00:00:00.5Z "" "first" 100
 	mkimage "$B" 2026-01-02T00:00:00Z "$A" "second" 200
-	dl-ref set app:v1 "$B"
-	dl-ref set app:v2 "$B"
-	run -0 --separate-stderr dl-image-meta inspect "$B"
+	dl-ref-set app:v1 "$B"
+	dl-ref-set app:v2 "$B"
+	run -0 --separate-stderr dl-image-inspect "$B"
 	assert_equal "$(jq -c '.[0] | keys' <<<"$output")" \
 		'["Architecture","Author","Comment","Config","Created","Id","Metadata","Os","Parent","RepoDigests","RepoTags","RootFS","Size"]'
 	assert_equal "$(jq -c '.[0] | [.Id, .Parent, .Comment, .Created, .Size, .Os]' <<<"$output")" \
@@ -427,39 +427,39 @@ setup_get() {
 	[[ "$(jq -r '.[0].Metadata.LastTagTime' <<<"$output")" =~ $RFC3339_NS ]]
 }
 
-@test "dl-image-meta inspect: an untagged parentless image" {
+@test "dl-image-inspect: an untagged parentless image" {
 	mkimage "$A" 2026-01-01T00:00:00Z
-	run -0 --separate-stderr dl-image-meta inspect "$A"
+	run -0 --separate-stderr dl-image-inspect "$A"
 	assert_equal "$(jq -c '.[0] | [.RepoTags, .Parent, .Metadata.LastTagTime]' <<<"$output")" \
 		'[[],"","0001-01-01T00:00:00Z"]'
 }
 
-@test "dl-image-meta inspect: several IDs give one array, in order" {
+@test "dl-image-inspect: several IDs give one array, in order" {
 	mkimage "$A" 2026-01-01T00:00:00Z
 	mkimage "$B" 2026-01-02T00:00:00Z
-	run -0 --separate-stderr dl-image-meta inspect "$A" "$B" "$A"
+	run -0 --separate-stderr dl-image-inspect "$A" "$B" "$A"
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$(jq -c '[.[].Id]' <<<"$output")" \
 		"[\"sha256:$A\",\"sha256:$B\",\"sha256:$A\"]"
 }
 
-@test "dl-image-meta inspect: an unknown ID exits 1 with nothing on stdout" {
+@test "dl-image-inspect: an unknown ID exits 1 with nothing on stdout" {
 	mkimage "$A" 2026-01-01T00:00:00Z
-	run -1 --separate-stderr dl-image-meta inspect "$A" "$C"
+	run -1 --separate-stderr dl-image-inspect "$A" "$C"
 	assert_fatal inspect
 	[[ "$stderr" == *"'$C': no such image" ]]
 }
 
-@test "dl-image-meta inspect: a name or short ID is refused with 2" {
+@test "dl-image-inspect: a name or short ID is refused with 2" {
 	mkimage "$A" 2026-01-01T00:00:00Z
-	run -2 --separate-stderr dl-image-meta inspect aa
+	run -2 --separate-stderr dl-image-inspect aa
 	assert_fatal inspect
 }
 
-@test "dl-image-meta inspect: a corrupt config exits 4" {
+@test "dl-image-inspect: a corrupt config exits 4" {
 	mkimage "$A" 2026-01-01T00:00:00Z
 	printf '{' >"$DL_ROOT/images/$A/config.json"
-	run -4 --separate-stderr dl-image-meta inspect "$A"
+	run -4 --separate-stderr dl-image-inspect "$A"
 	assert_fatal inspect
 }
 
@@ -469,77 +469,52 @@ setup_ls() {
 	mkimage "$A" 2026-01-01T00:00:00.000000001Z "" "oldest" 10
 	mkimage "$B" 2026-03-01T00:00:00Z "$A" "newest" 30
 	mkimage "$C" 2026-02-01T00:00:00Z "$A" $'tab\there' 20
-	dl-ref set app:v1 "$B"
-	dl-ref set app:v0 "$A"
-	dl-ref set other "$A"
+	dl-ref-set app:v1 "$B"
+	dl-ref-set app:v0 "$A"
+	dl-ref-set other "$A"
 }
 
-@test "dl-image-meta ls: prints every image as inspect, newest first" {
+@test "dl-image-ls: prints every image as inspect, newest first" {
 	setup_ls
-	run -0 --separate-stderr dl-image-meta ls
+	run -0 --separate-stderr dl-image-ls
 	assert_equal "$(jq -c '[.[].Id]' <<<"$output")" \
 		"[\"sha256:$B\",\"sha256:$C\",\"sha256:$A\"]"
 	assert_equal "$(jq -c '.[2].RepoTags' <<<"$output")" '["app:v0","other:latest"]'
 }
 
-@test "dl-image-meta ls -o: a tab-separated line a tag, <none> when untagged" {
+@test "dl-image-ls -o: a tab-separated line a tag, <none> when untagged" {
 	setup_ls
-	run -0 --separate-stderr dl-image-meta ls -o id,repo,tag,created,size,parent,comment
+	run -0 --separate-stderr dl-image-ls -o id,repo,tag,created,size,parent,comment
 	assert_equal "$output" "$B	app	v1	2026-03-01T00:00:00Z	30	$A	newest
 $C	<none>	<none>	2026-02-01T00:00:00Z	20	$A	tab here
 $A	app	v0	2026-01-01T00:00:00.000000001Z	10	<none>	oldest
 $A	other	latest	2026-01-01T00:00:00.000000001Z	10	<none>	oldest"
 }
 
-@test "dl-image-meta ls -o: fields come in the order asked" {
+@test "dl-image-ls -o: fields come in the order asked" {
 	setup_ls
-	run -0 --separate-stderr dl-image-meta ls -o size,id
+	run -0 --separate-stderr dl-image-ls -o size,id
 	assert_equal "${lines[0]}" "30	$B"
 }
 
-@test "dl-image-meta ls: an empty store prints [] or nothing" {
-	run -0 --separate-stderr dl-image-meta ls
+@test "dl-image-ls: an empty store prints [] or nothing" {
+	run -0 --separate-stderr dl-image-ls
 	assert_output '[]'
-	run -0 --separate-stderr dl-image-meta ls -o id
+	run -0 --separate-stderr dl-image-ls -o id
 	assert_output ''
 }
 
-@test "dl-image-meta ls -o: an unknown field exits 2" {
-	run -2 --separate-stderr dl-image-meta ls -o id,bogus
+@test "dl-image-ls -o: an unknown field exits 2" {
+	run -2 --separate-stderr dl-image-ls -o id,bogus
 	assert_fatal use
 }
 
-@test "dl-image-meta ls: a broken image is skipped with a warning" {
+@test "dl-image-ls: a broken image is skipped with a warning" {
 	setup_ls
 	rm "$DL_ROOT/images/$C/meta.json"
-	run -0 --separate-stderr dl-image-meta ls -o id
+	run -0 --separate-stderr dl-image-ls -o id
 	assert_equal "$output" "$B
 $A
 $A"
-	[[ "$stderr" == "dl-image-meta: warning: unable to read image '$C': "* ]]
-}
-
-# --- set-size ----------------------------------------------------------
-
-@test "dl-image-meta set-size: records the size in meta.json" {
-	mkimage "$A" 2026-01-01T00:00:00Z
-	run -0 --separate-stderr dl-image-meta set-size "$A" 4096
-	assert_output ''
-	run -0 dl-image-meta get "$DL_ROOT/images/$A/meta.json" size
-	assert_output 4096
-	run -0 dl-image-meta validate -t meta "$DL_ROOT/images/$A/meta.json"
-	run find "$DL_ROOT/images/$A" -name '*.tmp.*'
-	assert_output ''
-}
-
-@test "dl-image-meta set-size: a bad size exits 2, an unknown image 1" {
-	mkimage "$A" 2026-01-01T00:00:00Z
-	local s
-	for s in -1 x 1k ''; do
-		run -2 --separate-stderr dl-image-meta set-size "$A" "$s"
-		assert_fatal use
-	done
-	run -1 --separate-stderr dl-image-meta set-size "$C" 1
-	assert_fatal update
-	assert_not_exist "$DL_ROOT/images/$C"
+	[[ "$stderr" == "dl-image-ls: warning: unable to read image '$C': "* ]]
 }

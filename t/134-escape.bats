@@ -64,7 +64,7 @@ assert_confined() {
 
 @test "escape: an image's WorkingDir /proc/self/fd/N, N = 3..64, with a plain dl run" {
 	local n root
-	root="$DL_ROOT/images/$(dl-ref resolve busybox)/rootfs"
+	root="$DL_ROOT/images/$(dl-ref-resolve busybox)/rootfs"
 	for n in $(seq 3 64); do
 		dl image create -c "WORKDIR /proc/self/fd/$n" "wd$n" "$root" >/dev/null
 		run --separate-stderr dl run --rm "wd$n" sh -c "$PROBE"

@@ -65,7 +65,7 @@ add_users() {
 @test "dl-container-new: names the image by name and --sh prints the mode flags" {
 	mk_store
 	img=$(mk_image)
-	dl-ref set web:1 "$img"
+	dl-ref-set web:1 "$img"
 	run -0 --separate-stderr dl-container-new --sh -dit --rm web:1
 	assert_equal "$stderr" ''
 	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=1\ interactive=1\ tty=1\ rm=1$ ]]

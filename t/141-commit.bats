@@ -316,3 +316,43 @@ swapper() {
 	assert_output 'ro=true'
 	assert_file_exists "$DL_ROOT/images/$new/meta.json"
 }
+
+@test "dl commit: adds exactly one history entry, stamped with the message and author" {
+	setup_container
+	run -0 --separate-stderr dl commit -c 'ENV B=2' -m 'one step' -a 'Ann <a@b>' \
+		"$cid" one:1
+	d="$DL_ROOT/images/$output"
+	run -0 jq -c '[(.history | length), (.history[-1] | del(.created)),
+		.author, (.created == .history[-1].created), .config.Env]' \
+		"$d/config.json"
+	assert_output '[1,{"author":"Ann <a@b>","comment":"one step","created_by":"dl commit"},"Ann <a@b>",true,["A=1","B=2"]]'
+	run -0 --separate-stderr dl image history -q one:1
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "dl commit: a second commit adds one more entry, and no author unless given" {
+	setup_container
+	run -0 --separate-stderr dl commit -a me "$cid" first:1
+	first=$output
+	run -0 --separate-stderr dl-container-new "$first" echo hi
+	run -0 --separate-stderr dl commit -m again "$output" second:1
+	d="$DL_ROOT/images/$output"
+	run -0 jq -c '[(.history | length), [.history[].comment], .author]' \
+		"$d/config.json"
+	assert_output '[2,[null,"again"],null]'
+}
+
+@test "dl image create: adds exactly one history entry, with or without options" {
+	mk_store
+	mkdir -p "$BATS_TEST_TMPDIR/root/etc"
+	echo hi >"$BATS_TEST_TMPDIR/root/etc/motd"
+	run -0 --separate-stderr dl image create plain "$BATS_TEST_TMPDIR/root"
+	run -0 jq -c '[.history[] | del(.created)]' \
+		"$DL_ROOT/images/$output/config.json"
+	assert_output '[{"created_by":"dl image create"}]'
+	run -0 --separate-stderr dl image create -c 'CMD ["sh"]' -m made -a me \
+		opts "$BATS_TEST_TMPDIR/root"
+	run -0 jq -c '[.history[] | del(.created)]' \
+		"$DL_ROOT/images/$output/config.json"
+	assert_output '[{"author":"me","comment":"made","created_by":"dl image create"}]'
+}

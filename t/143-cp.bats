@@ -212,3 +212,62 @@ plant_secret() {
 	[[ "$stderr" == "dl-cp: fatal: unable to copy to '$h/small/big': "* ]]
 	assert_equal "$ls" ''
 }
+
+# xattr_of FILE NAME: the value of xattr NAME of FILE, hex (no follow)
+xattr_of() {
+	python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], sys.argv[2], follow_symlinks=False).hex())' "$1" "$2"
+}
+
+@test "dl-cp: a file's large xattr is copied in and out whole" {
+	local big hb
+	# a host side on btrfs too: other filesystems may not hold 5000 bytes
+	hb="$DL_TEST_MNT/host-$BATS_TEST_NUMBER-$RANDOM"
+	mkdir "$hb"
+	big=$(head -c 5000 /dev/zero | tr '\0' x)
+	echo data >"$hb/f"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.big", sys.argv[2].encode())' \
+		"$hb/f" "$big"
+	run -0 --separate-stderr dl-cp "$hb/f" "$cid:/etc/big"
+	assert_equal "$(xattr_of "$r/etc/big" user.big)" "$(xattr_of "$hb/f" user.big)"
+	run -0 --separate-stderr dl-cp "$cid:/etc/big" "$hb/big-out"
+	assert_equal "$(xattr_of "$hb/big-out" user.big)" "$(xattr_of "$hb/f" user.big)"
+	assert_equal "$(xattr_of "$hb/big-out" user.big | wc -c)" 10001
+	rm -rf "$hb"
+}
+
+@test "dl-cp: a file capability survives the change of owner, in and out" {
+	cp /bin/true "$h/src/ping"
+	chown 1000:1000 "$h/src/ping"
+	setcap cap_net_raw+ep "$h/src/ping"
+	run -0 --separate-stderr dl-cp "$h/src/ping" "$cid:/usr/capped"
+	run -0 stat -c '%u:%g' "$r/usr/capped"
+	assert_output '0:0'
+	run -0 getcap "$r/usr/capped"
+	assert_output --partial 'cap_net_raw=ep'
+	run -0 --separate-stderr dl-cp "$cid:/usr/capped" "$h/ping-out"
+	run -0 getcap "$h/ping-out"
+	assert_output --partial 'cap_net_raw=ep'
+}
+
+@test "dl-cp: an xattr the destination refuses fails the copy, and leaves nothing" {
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.keep", b"me")' "$r/etc/passwd"
+	mkdir "$h/ram"
+	mount -t ramfs ramfs "$h/ram"
+	run --separate-stderr dl-cp "$cid:/etc/passwd" "$h/ram/pw"
+	ls=$(ls -A "$h/ram")
+	umount "$h/ram"
+	assert_equal "$status" 125
+	assert_output ''
+	assert_equal "$stderr" "dl-cp: fatal: unable to copy to '$h/ram/pw': unable to set xattr 'user.keep' of 'passwd': Operation not supported"
+	assert_equal "$ls" ''
+}
+
+@test "dl-cp: a destination that cannot be written is an error, with nothing left" {
+	mkdir -p "$h/ro"
+	mount -t tmpfs -o ro tmpfs "$h/ro"
+	run --separate-stderr dl-cp "$cid:/etc/passwd" "$h/ro/pw"
+	umount "$h/ro"
+	assert_equal "$status" 125
+	assert_output ''
+	[[ "$stderr" == "dl-cp: fatal: unable to copy to '$h/ro/pw': "*"Read-only file system" ]]
+}

@@ -96,7 +96,7 @@ repaired() {
 		[ ${#b} -eq 64 ]
 		run -0 dl image ls -q -a --no-trunc
 		refute_output --partial "$b"
-		run -0 dl-ref get img
+		run -0 dl-ref-get img
 		assert_output "$a"
 		run -1 dl system check
 		assert_line --regexp '^pending-publish tmp/[0-9a-f]{64}\.publish: '
@@ -119,16 +119,16 @@ repaired() {
 	run -1 dl system check
 	assert_output --partial "dangling-name refs/images/gone/:latest: image ${id:0:12} does not exist"
 	repaired
-	run -1 dl-ref get gone
+	run -1 dl-ref-get gone
 }
 
 @test "dl-image-rm: an image a container uses is refused (3), all or nothing" {
 	local id
-	id=$(dl-ref resolve busybox)
+	id=$(dl-ref-resolve busybox)
 	dl create --name user busybox true >/dev/null
 	run -3 --separate-stderr dl-image-rm "$id"
-	assert_equal "$stderr" "dl-image-rm: fatal: unable to remove image '$id': in use by container $(dl-ref -c resolve user | cut -c1-12)"
-	run -0 dl-ref get busybox
+	assert_equal "$stderr" "dl-image-rm: fatal: unable to remove image '$id': in use by container $(dl-ref-resolve -c user | cut -c1-12)"
+	run -0 dl-ref-get busybox
 	assert [ -d "$DL_ROOT/images/$id/rootfs" ]
 	dl rm user
 }

@@ -18,7 +18,7 @@ mkimage() {
 
 # mkchild PARENT NAME [CREATED_BY]: an image derived from image ID PARENT
 mkchild() {
-	dl-image-meta config -b "${3:-dl commit}" -m "child of ${1:0:12}" |
+	dl-image-config -b "${3:-dl commit}" -m "child of ${1:0:12}" |
 		dl-image-new -C - -m "child of ${1:0:12}" -p "$1" -t "$2" \
 			"$BATS_TEST_TMPDIR/root"
 }
@@ -115,7 +115,7 @@ assert_image_kept() {
 	assert_equal "$stderr" 'dl image tag: usage: dl image tag SOURCE TARGET'
 	run -2 --separate-stderr dl image tag src a b
 	assert_equal "$stderr" 'dl image tag: usage: dl image tag SOURCE TARGET'
-	run -0 dl-ref ls
+	run -0 dl-ref-ls
 	assert_output --regexp '^src:latest [0-9a-f]{64}$'
 }
 

@@ -30,7 +30,7 @@ $DL_ROOT/tmp:"
 
 @test "dl run: the image's CMD runs when no command is given" {
 	dl image create -c 'CMD ["echo","from","cmd"]' cmdimg \
-		"$DL_ROOT/images/$(dl-ref resolve busybox)/rootfs" >/dev/null
+		"$DL_ROOT/images/$(dl-ref-resolve busybox)/rootfs" >/dev/null
 	run -0 dl run --rm cmdimg
 	assert_output 'from cmd'
 	run -0 dl run --rm cmdimg echo replaced
@@ -39,7 +39,7 @@ $DL_ROOT/tmp:"
 
 @test "dl run: --entrypoint replaces the ENTRYPOINT and drops the image CMD" {
 	dl image create -c 'ENTRYPOINT ["echo","ep"]' -c 'CMD ["c1"]' epimg \
-		"$DL_ROOT/images/$(dl-ref resolve busybox)/rootfs" >/dev/null
+		"$DL_ROOT/images/$(dl-ref-resolve busybox)/rootfs" >/dev/null
 	run -0 dl run --rm epimg
 	assert_output 'ep c1'
 	run -0 dl run --rm epimg arg
@@ -266,7 +266,7 @@ $DL_ROOT/tmp:"
 
 @test "dl run: IMG1+IMG2 lays the later image over the first, with its config" {
 	local base d="$BATS_TEST_TMPDIR/layer"
-	base="$DL_ROOT/images/$(dl-ref resolve busybox)/rootfs"
+	base="$DL_ROOT/images/$(dl-ref-resolve busybox)/rootfs"
 	mkdir -p "$d/opt/app" "$d/etc"
 	echo app >"$d/opt/app/file"
 	echo overridden >"$d/etc/motd"

@@ -154,7 +154,7 @@ true"
 	assert_output made
 	run -0 dl image history -q committed:1
 	assert_line --index 0 "${img:0:12}"
-	assert_line --index 1 "$(dl-ref resolve busybox | cut -c1-12)"
+	assert_line --index 1 "$(dl-ref-resolve busybox | cut -c1-12)"
 	dl rm c1
 }
 
@@ -233,7 +233,7 @@ true"
 	bad=$(dl create busybox true)
 	printf '{broken' >"$DL_ROOT/containers/$bad/spec.json"
 	run -0 --separate-stderr dl ps -a -q --no-trunc
-	assert_output "$(dl-ref -c get good)"
+	assert_output "$(dl-ref-get -c good)"
 	[[ "$stderr" == *"warning: unable to read container '$bad'"* ]]
 	run -4 --separate-stderr dl-container-inspect "$bad"
 	[[ "$stderr" == *"fatal: unable to inspect container '$bad'"* ]]

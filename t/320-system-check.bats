@@ -61,7 +61,7 @@ drop_image() {
 @test "dl system check: an image whose parent is gone and a container whose image is gone are repaired" {
 	local base kid cid
 	busybox_store
-	base=$(dl-ref resolve busybox)
+	base=$(dl-ref-resolve busybox)
 	cid=$(dl create --name orphan busybox true)
 	kid=$(dl commit orphan kid:1)
 	drop_image "$base"
@@ -94,7 +94,7 @@ drop_image() {
 @test "dl system check: a subvolume no object keeps is an orphan, removed by --repair" {
 	local img
 	busybox_store
-	img=$(dl-ref resolve busybox)
+	img=$(dl-ref-resolve busybox)
 	btrfs -q subvolume create "$DL_ROOT/left"
 	btrfs -q subvolume create "$DL_ROOT/images/$img/extra"
 	run -1 --separate-stderr dl system check

@@ -29,6 +29,8 @@ struct link {
 struct cp {
 	int rootfd;
 	unsigned flags;
+	uid_t uid; /* with DL_COPY_CHOWN: the owner of everything made */
+	gid_t gid;
 	dev_t ddev; /* the destination root: never copied into itself */
 	ino_t dino;
 	void *links; /* tsearch(3) tree of struct link */
@@ -163,6 +165,16 @@ static int copy_xattrs(struct cp *c, int sfd, const char *spath, int dfd,
 	return 0;
 }
 
+static uid_t owner_uid(const struct cp *c, const struct stat *st)
+{
+	return c->flags & DL_COPY_CHOWN ? c->uid : st->st_uid;
+}
+
+static gid_t owner_gid(const struct cp *c, const struct stat *st)
+{
+	return c->flags & DL_COPY_CHOWN ? c->gid : st->st_gid;
+}
+
 /* Owner, then mode (chown clears setuid/setgid), then xattrs (chown clears
  * security.capability), then times. */
 static int meta_fd(struct cp *c, int sfd, int dfd, const struct stat *st,
@@ -172,8 +184,8 @@ static int meta_fd(struct cp *c, int sfd, int dfd, const struct stat *st,
 	const char *verb;
 	int r;
 
-	if (dl_node_own_fd(dfd, st->st_uid, st->st_gid, st->st_mode & 07777,
-			   &verb) < 0)
+	if (dl_node_own_fd(dfd, owner_uid(c, st), owner_gid(c, st),
+			   st->st_mode & 07777, &verb) < 0)
 		return csys(c, verb, rel);
 	r = copy_xattrs(c, sfd, NULL, dfd, NULL, rel);
 	if (r)
@@ -186,20 +198,20 @@ static int meta_fd(struct cp *c, int sfd, int dfd, const struct stat *st,
 /* The same for a symlink or a node, named by @name in @sdir and @ddir.
  * The xattr calls have no *at() form: they name it through /proc, with
  * the l*() calls so that it is never followed. */
-static int meta_at(struct cp *c, int sdir, int ddir, const char *name,
-		   const struct stat *st, const char *rel)
+static int meta_at(struct cp *c, int sdir, const char *sname, int ddir,
+		   const char *name, const struct stat *st, const char *rel)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	char spath[64 + 256], dpath[64 + 256];
 	const char *verb;
 	int r;
 
-	if (dl_node_own_at(ddir, name, st->st_uid, st->st_gid,
+	if (dl_node_own_at(ddir, name, owner_uid(c, st), owner_gid(c, st),
 			   S_ISLNK(st->st_mode) ? DL_NODE_LINK
 						: st->st_mode & 07777,
 			   &verb) < 0)
 		return csys(c, verb, rel);
-	if (dl_node_proc_path(spath, sizeof(spath), sdir, name) < 0 ||
+	if (dl_node_proc_path(spath, sizeof(spath), sdir, sname) < 0 ||
 	    dl_node_proc_path(dpath, sizeof(dpath), ddir, name) < 0)
 		return cfail(c, "unable to copy '%s': name too long", rel);
 	r = copy_xattrs(c, -1, spath, -1, dpath, rel);
@@ -309,14 +321,14 @@ static int copy_data(struct cp *c, int in, int out, off_t size,
 	return 0;
 }
 
-static int copy_file(struct cp *c, int sdir, int ddir, const char *name,
-		     const struct stat *st, const char *rel)
+static int copy_file(struct cp *c, int sdir, const char *sname, int ddir,
+		     const char *name, const struct stat *st, const char *rel)
 {
 	_cleanup_close_ int in = -1, out = -1;
 	struct stat ist;
 	int r;
 
-	in = openat(sdir, name,
+	in = openat(sdir, sname,
 		    O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (in < 0 || fstat(in, &ist) < 0)
 		return csys(c, "open", rel);
@@ -335,8 +347,9 @@ static int copy_file(struct cp *c, int sdir, int ddir, const char *name,
 	return meta_fd(c, in, out, &ist, rel);
 }
 
-static int copy_symlink(struct cp *c, int sdir, int ddir, const char *name,
-			const struct stat *st, const char *rel)
+static int copy_symlink(struct cp *c, int sdir, const char *sname, int ddir,
+			const char *name, const struct stat *st,
+			const char *rel)
 {
 	_cleanup_free_ char *target = NULL;
 	size_t cap = (size_t)st->st_size + 1;
@@ -344,7 +357,7 @@ static int copy_symlink(struct cp *c, int sdir, int ddir, const char *name,
 
 	for (;;) {
 		target = dl_xrealloc(target, cap);
-		n = readlinkat(sdir, name, target, cap);
+		n = readlinkat(sdir, sname, target, cap);
 		if (n < 0)
 			return csys(c, "read link", rel);
 		if ((size_t)n < cap)
@@ -355,16 +368,16 @@ static int copy_symlink(struct cp *c, int sdir, int ddir, const char *name,
 	if (symlinkat(target, ddir, name) < 0)
 		return csys(c, "create", rel);
 	c->st.entries++;
-	return meta_at(c, sdir, ddir, name, st, rel);
+	return meta_at(c, sdir, sname, ddir, name, st, rel);
 }
 
-static int copy_node(struct cp *c, int sdir, int ddir, const char *name,
-		     const struct stat *st, const char *rel)
+static int copy_node(struct cp *c, int sdir, const char *sname, int ddir,
+		     const char *name, const struct stat *st, const char *rel)
 {
 	if (mknodat(ddir, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev) < 0)
 		return csys(c, "create", rel);
 	c->st.entries++;
-	return meta_at(c, sdir, ddir, name, st, rel);
+	return meta_at(c, sdir, sname, ddir, name, st, rel);
 }
 
 /* Remove @name from @dir, a whole tree when it is a directory. */
@@ -419,8 +432,9 @@ static int remove_tree(struct cp *c, int dir, const char *name,
 
 static int copy_dir(struct cp *c, int sdir, int ddir, const char *rel);
 
-static int copy_subdir(struct cp *c, int sdir, int ddir, const char *name,
-		       const struct stat *st, bool exists, const char *rel)
+static int copy_subdir(struct cp *c, int sdir, const char *sname, int ddir,
+		       const char *name, const struct stat *st, bool exists,
+		       const char *rel)
 {
 	_cleanup_close_ int sfd = -1, dfd = -1;
 	struct stat now;
@@ -431,7 +445,7 @@ static int copy_subdir(struct cp *c, int sdir, int ddir, const char *name,
 			return csys(c, "create", rel);
 		c->st.entries++;
 	}
-	sfd = openat(sdir, name,
+	sfd = openat(sdir, sname,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0 || fstat(sfd, &now) < 0)
 		return csys(c, "open", rel);
@@ -449,15 +463,15 @@ static int copy_subdir(struct cp *c, int sdir, int ddir, const char *name,
 	return meta_fd(c, sfd, dfd, &now, rel);
 }
 
-static int copy_entry(struct cp *c, int sdir, int ddir, const char *name,
-		      const char *rel)
+static int copy_entry(struct cp *c, int sdir, const char *sname, int ddir,
+		      const char *name, const char *rel)
 {
 	const struct link *l;
 	struct stat st, dst;
 	bool exists = false;
 	int r;
 
-	if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : csys(c, "stat", rel);
 	if (S_ISDIR(st.st_mode) && st.st_dev == c->ddev &&
 	    st.st_ino == c->dino)
@@ -489,18 +503,19 @@ static int copy_entry(struct cp *c, int sdir, int ddir, const char *name,
 	}
 	switch (st.st_mode & S_IFMT) {
 	case S_IFDIR:
-		return copy_subdir(c, sdir, ddir, name, &st, exists, rel);
+		return copy_subdir(c, sdir, sname, ddir, name, &st, exists,
+				   rel);
 	case S_IFREG:
-		r = copy_file(c, sdir, ddir, name, &st, rel);
+		r = copy_file(c, sdir, sname, ddir, name, &st, rel);
 		break;
 	case S_IFLNK:
-		r = copy_symlink(c, sdir, ddir, name, &st, rel);
+		r = copy_symlink(c, sdir, sname, ddir, name, &st, rel);
 		break;
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
 	case S_IFSOCK:
-		r = copy_node(c, sdir, ddir, name, &st, rel);
+		r = copy_node(c, sdir, sname, ddir, name, &st, rel);
 		break;
 	default:
 		return cfail(c, "unable to copy '%s': unknown file type", rel);
@@ -539,7 +554,7 @@ static int copy_dir(struct cp *c, int sdir, int ddir, const char *rel)
 			continue;
 		sub = *rel ? dl_xasprintf("%s/%s", rel, de->d_name)
 			   : dl_xstrdup(de->d_name);
-		r = copy_entry(c, sdir, ddir, de->d_name, sub);
+		r = copy_entry(c, sdir, de->d_name, ddir, de->d_name, sub);
 		if (r)
 			break;
 	}
@@ -547,14 +562,33 @@ static int copy_dir(struct cp *c, int sdir, int ddir, const char *rel)
 	return r;
 }
 
-int dl_copy_tree(int srcfd, int destfd, unsigned flags,
-		 struct dl_tree_stats *st, char **reason)
+/* The end of every entry point: hand over the stats and the reason. */
+static int finish(struct cp *c, int r, struct dl_tree_stats *st,
+		  char **reason)
+{
+	tdestroy(c->links, link_free);
+	if (st)
+		*st = c->st;
+	if (r)
+		*reason = dl_steal_pointer(&c->reason);
+	free(c->reason);
+	return r;
+}
+
+static void init(struct cp *c, const struct dl_copy_opts *o)
+{
+	*c = (struct cp){ .flags = o->flags, .uid = o->uid, .gid = o->gid };
+}
+
+int dl_copy_tree_opts(int srcfd, int destfd, const struct dl_copy_opts *o,
+		      struct dl_tree_stats *st, char **reason)
 {
 	_cleanup_close_ int sfd = -1, dfd = -1;
-	struct cp c = { .flags = flags };
 	struct stat sst, dst;
+	struct cp c;
 	int r;
 
+	init(&c, o);
 	*reason = NULL;
 	/* our own descriptors, readable even when the caller's are O_PATH */
 	sfd = openat(srcfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -563,23 +597,64 @@ int dl_copy_tree(int srcfd, int destfd, unsigned flags,
 	if (sfd < 0 || dfd < 0 || fstat(sfd, &sst) < 0 ||
 	    fstat(dfd, &dst) < 0) {
 		r = csys(&c, "stat", "");
-		goto out;
+		return finish(&c, r, st, reason);
 	}
 	if (!S_ISDIR(sst.st_mode) || !S_ISDIR(dst.st_mode)) {
 		r = cfail(&c, "unable to copy: not a directory");
-		goto out;
+		return finish(&c, r, st, reason);
 	}
 	c.ddev = dst.st_dev;
 	c.dino = dst.st_ino;
 	r = copy_dir(&c, sfd, dfd, "");
 	if (!r)
 		r = meta_fd(&c, sfd, dfd, &sst, "");
-out:
-	tdestroy(c.links, link_free);
-	if (st)
-		*st = c.st;
-	if (r)
-		*reason = dl_steal_pointer(&c.reason);
-	free(c.reason);
-	return r;
+	return finish(&c, r, st, reason);
+}
+
+int dl_copy_tree(int srcfd, int destfd, unsigned flags,
+		 struct dl_tree_stats *st, char **reason)
+{
+	struct dl_copy_opts o = { .flags = flags };
+
+	return dl_copy_tree_opts(srcfd, destfd, &o, st, reason);
+}
+
+int dl_copy_at(int sdir, const char *sname, int ddir, const char *dname,
+	       const struct dl_copy_opts *o, char **reason)
+{
+	struct stat dst;
+	struct cp c;
+	int r;
+
+	init(&c, o);
+	*reason = NULL;
+	c.rootfd = ddir;
+	if (fstat(ddir, &dst) < 0) {
+		r = csys(&c, "stat", "");
+		return finish(&c, r, NULL, reason);
+	}
+	c.ddev = dst.st_dev;
+	c.dino = dst.st_ino;
+	r = copy_entry(&c, sdir, sname, ddir, dname, sname);
+	return finish(&c, r, NULL, reason);
+}
+
+int dl_copy_file_fd(int in, int out, const struct dl_copy_opts *o,
+		    char **reason)
+{
+	struct stat st;
+	struct cp c;
+	int r;
+
+	init(&c, o);
+	*reason = NULL;
+	if (fstat(in, &st) < 0)
+		r = csys(&c, "stat", "");
+	else if (!S_ISREG(st.st_mode))
+		r = cfail(&c, "unable to copy: not a regular file");
+	else if (ftruncate(out, 0) < 0)
+		r = csys(&c, "truncate", "");
+	else if (!(r = copy_data(&c, in, out, st.st_size, "")))
+		r = meta_fd(&c, in, out, &st, "");
+	return finish(&c, r, NULL, reason);
 }

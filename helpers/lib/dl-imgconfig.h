@@ -4,6 +4,8 @@
 #ifndef DL_IMGCONFIG_H
 #define DL_IMGCONFIG_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 /**
@@ -31,5 +33,28 @@ extern json_t *dl_imgconfig_new(void);
  * Return: 0, or -1 when jansson is out of memory.
  */
 extern int dl_imgconfig_fill(json_t *j, const char *created);
+
+/* One change of an image, as its history entry tells it. */
+struct dl_history {
+	const char *created;	/* RFC 3339, required */
+	const char *created_by; /* what made it, required */
+	const char *author;	/* NULL: keep the config's; "": none */
+	const char *comment;	/* NULL or "": none */
+	bool empty_layer;	/* the change made no layer (config only) */
+};
+
+/**
+ * dl_imgconfig_stamp() - record one change in image config @j, the one way
+ * every writer of an image does it: "created" is set to @h->created,
+ * "author" to @h->author (removed when it is "", kept when NULL), and
+ * exactly one entry is appended to "history" (made when missing):
+ * {"created", "created_by", "author" and "comment" when not empty,
+ * "empty_layer": true when set}
+ * @j: an image config object
+ * @h: the change
+ * Return: 0, or -1 with errno EINVAL ("history" is not an array, a string
+ * is not valid UTF-8) or ENOMEM.
+ */
+extern int dl_imgconfig_stamp(json_t *j, const struct dl_history *h);
 
 #endif

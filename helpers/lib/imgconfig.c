@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* imgconfig.c: OCI image configs: the machine's architecture, the default
  * config, the fields every config must have */
+#include <errno.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -55,4 +56,63 @@ int dl_imgconfig_fill(json_t *j, const char *created)
 	if (created && set_default(j, "created", json_string(created)) < 0)
 		return -1;
 	return 0;
+}
+
+/* Set @key of @o to the string @s: 0, or -1 (EINVAL: not UTF-8). */
+static int set_str(json_t *o, const char *key, const char *s)
+{
+	json_t *v = json_string(s);
+
+	if (!v) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (json_object_set_new(o, key, v) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int dl_imgconfig_stamp(json_t *j, const struct dl_history *h)
+{
+	json_t *hist = json_object_get(j, "history"), *e;
+
+	if (hist && !json_is_array(hist)) {
+		errno = EINVAL;
+		return -1;
+	}
+	e = json_object();
+	if (!e) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (set_str(e, "created", h->created) < 0 ||
+	    set_str(e, "created_by", h->created_by) < 0 ||
+	    (h->author && *h->author && set_str(e, "author", h->author) < 0) ||
+	    (h->comment && *h->comment &&
+	     set_str(e, "comment", h->comment) < 0) ||
+	    (h->empty_layer &&
+	     json_object_set_new(e, "empty_layer", json_true()) < 0) ||
+	    set_str(j, "created", h->created) < 0 ||
+	    (h->author && *h->author && set_str(j, "author", h->author) < 0))
+		goto on_error;
+	if (h->author && !*h->author)
+		json_object_del(j, "author");
+	if (!hist) {
+		hist = json_array();
+		if (!hist || json_object_set_new(j, "history", hist) < 0) {
+			errno = ENOMEM;
+			goto on_error;
+		}
+	}
+	if (json_array_append_new(hist, e) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+
+on_error:
+	json_decref(e);
+	return -1;
 }

@@ -204,12 +204,12 @@ printf 'store: %s on %s (fresh btrfs, removed at the end)\n' "$DL_ROOT" \
 
 # image_id NAME: the full ID of image NAME in the bench store
 image_id() {
-	"$HELPERS/dl-ref" resolve "$1"
+	"$HELPERS/dl-ref-resolve" "$1"
 }
 
 # image_size ID: its size in bytes (meta.json)
 image_size() {
-	"$HELPERS/dl-image-meta" get "$DL_ROOT/images/$1/meta.json" size
+	"$HELPERS/dl-image-get" "$DL_ROOT/images/$1/meta.json" size
 }
 
 # ensure_big: the big tar and an image of it, bench-big (part 1 makes
