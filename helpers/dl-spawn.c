@@ -43,6 +43,9 @@ struct spawn {
 	int ready[2];			/* the init says the command runs */
 	struct lxc_container *c;	/* to watch the container */
 	struct dl_state st;
+	struct dl_state prev;		/* the state before "starting" */
+	bool had_state;			/* ...recorded in a state.json */
+	int lock;			/* the container's (dl_state_lock()) */
 	struct result *res;
 	struct dl_stdio io;
 };
@@ -50,18 +53,43 @@ struct spawn {
 /* Set once we hold the container and its spec asks for --rm: whatever
  * happens then, the container goes (as docker run --rm). */
 static struct spawn *rm_armed;
+/* Set while state.json says "starting" on our behalf: a start that fails
+ * puts back the state of before. */
+static struct spawn *start_armed;
+
+static void restore_state(void)
+{
+	_cleanup_free_ char *reason = NULL;
+	struct spawn *sp = start_armed;
+
+	start_armed = NULL;
+	if (sp && !sp->had_state) {
+		_cleanup_free_ char *path = dl_xasprintf("%s/state.json",
+							 sp->dir);
+
+		if (unlink(path) < 0 && errno != ENOENT)
+			dl_warn("unable to remove '%s': %s", path,
+				strerror(errno));
+		return;
+	}
+	if (sp && dl_state_write(sp->id, &sp->prev, &reason))
+		dl_warn("unable to record state of container '%s': %s", sp->id,
+			reason);
+}
 
 static void remove_container(struct spawn *sp)
 {
 	_cleanup_free_ char *reason = NULL;
 
 	rm_armed = NULL;
-	if (dl_container_remove(sp->id, &reason))
+	start_armed = NULL;
+	if (dl_container_remove_held(sp->id, sp->lock, &reason))
 		dl_warn("unable to remove container '%s': %s", sp->id, reason);
 }
 
 static noreturn void die_start(const char *id, int code, const char *why)
 {
+	restore_state();
 	if (rm_armed)
 		remove_container(rm_armed);
 	dl_die(code, "unable to start container '%s': %s", id, why);
@@ -147,6 +175,7 @@ static int on_ready(struct dl_session *s)
 	if (dl_state_write(sp->id, &sp->st, &reason))
 		dl_warn("unable to record state of container '%s': %s", sp->id,
 			reason);
+	start_armed = NULL;
 	s->target = pid;
 	tell_parent(sp, "R");
 	return 0;
@@ -211,6 +240,7 @@ static int supervise(struct spawn *sp)
 		sp->st.exit_code = code;
 	}
 	if (sp->st.status == DL_STATUS_EXITED) {
+		start_armed = NULL;
 		sp->st.pid = 0;
 		sp->st.monitor_pid = 0;
 		dl_time_now(sp->st.finished);
@@ -263,8 +293,10 @@ static int detach(struct spawn *sp)
 		close(fd);
 		_exit(supervise(sp));
 	}
-	/* the supervisor removes a --rm container now */
+	/* the supervisor removes a --rm container now, and records a
+	 * failed start */
 	rm_armed = NULL;
+	start_armed = NULL;
 	close(p[1]);
 	for (;;) {
 		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
@@ -292,17 +324,36 @@ static void prepare(struct spawn *sp, char **argv)
 	_cleanup_free_ char *seccomp = NULL;
 	_cleanup_close_ int rootfd = -1;
 	char console[64] = "";
-	int r, lockfd;
+	int r;
 
 	path = dl_path("containers/%s/spec.json", sp->id);
 	if ((r = dl_spec_load(path, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
-	r = dl_state_lock(sp->id, true, &lockfd, &reason);
+	r = dl_state_lock(sp->id, true, &sp->lock, &reason);
 	if (r == DL_EXIT_CONFLICT)
 		die_start(sp->id, DL_EXIT_FAIL, "it is already running");
 	if (r)
 		die_start(sp->id, DL_EXIT_FAIL, reason);
-	/* the lock stays held, by us or the supervisor, until the end */
+	/* the lock stays held, by us or the supervisor, until the end:
+	 * "starting" until the command runs, which no removal can take */
+	free(reason);
+	reason = NULL;
+	free(path);
+	path = dl_xasprintf("%s/state.json", sp->dir);
+	sp->had_state = access(path, F_OK) == 0;
+	if (dl_state_read(sp->id, &sp->prev, &reason)) {
+		dl_state_init(&sp->prev);
+		free(reason);
+		reason = NULL;
+	}
+	sp->st = sp->prev;
+	sp->st.status = DL_STATUS_STARTING;
+	sp->st.pid = 0;
+	sp->st.monitor_pid = 0;
+	if (dl_state_write(sp->id, &sp->st, &reason))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	start_armed = sp;
+	dl_fault("dl-spawn:starting");
 	if (sp->spec.rm)
 		rm_armed = sp;
 	free(path);
@@ -357,7 +408,7 @@ static void prepare(struct spawn *sp, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct spawn sp = { .notify = -1, .ready = { -1, -1 } };
+	struct spawn sp = { .notify = -1, .ready = { -1, -1 }, .lock = -1 };
 	_cleanup_free_ char *share = NULL, *dir = NULL;
 	int c;
 

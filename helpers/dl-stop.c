@@ -60,6 +60,18 @@ static int stop_signal(const char *id)
 	return sig;
 }
 
+/* A start in progress: wait until its command runs, or the start ends
+ * (failed, or the supervisor died: dl_live_state() puts the state back). */
+static void wait_started(const char *id, struct dl_state *st)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	while (st->status == DL_STATUS_STARTING) {
+		nanosleep(&tick, NULL);
+		dl_live_state(id, "stop", st);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *id;
@@ -81,6 +93,7 @@ int main(int argc, char **argv)
 			dl_usage(USAGE);
 	}
 	id = dl_live_operand(argc, argv, USAGE, "stop", &st);
+	wait_started(id, &st);
 	if (st.status != DL_STATUS_RUNNING)
 		return dl_finish_stdout();	/* as Docker: already stopped */
 	r = dl_lxc_kill(id, stop_signal(id));

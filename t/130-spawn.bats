@@ -240,7 +240,7 @@ PATH=/bin:/usr/bin"
 	pid=$(jq .pid "$(cdir "$id")/state.json")
 	run -0 readlink "/proc/$pid/exe"
 	assert_output --regexp '^/memfd:dl-spawn \(deleted\)$'
-	sup=$(fuser "$(cdir "$id")/lock" 2>/dev/null | tr -s ' ' '\n' | grep . | head -n 1)
+	sup=$(lock_holder "$id")
 	run -0 readlink "/proc/$sup/exe"
 	assert_output --regexp '^/memfd:dl-spawn \(deleted\)$'
 }
