@@ -117,7 +117,7 @@ static json_t *docker_shape(const struct ctr *c)
 	const char *name = annotation(c, "org.dockerlite.name");
 	json_t *rest = json_array();
 	_cleanup_free_ char *rootfs = dl_path("containers/%s/rootfs", c->id);
-	_cleanup_free_ char *log = dl_path("containers/%s/console.log", c->id);
+	_cleanup_free_ char *log = dl_path("containers/%s/container.log", c->id);
 	_cleanup_free_ char *uname = dl_xasprintf(
 		"%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
 		json_integer_value(json_object_get(user, "uid")),

@@ -184,7 +184,8 @@ static int on_ready(struct dl_session *s)
 /* Run the container to its end; return the command's exit code. */
 static int supervise(struct spawn *sp)
 {
-	_cleanup_free_ char *reason = NULL, *why = NULL;
+	_cleanup_free_ char *reason = NULL, *why = NULL, *log = NULL;
+	_cleanup_close_ int logfd = -1;
 	struct dl_session s = { 0 };
 	struct dl_stdio *io = &sp->io;
 	sigset_t mask;
@@ -218,6 +219,14 @@ static int supervise(struct spawn *sp)
 	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;
 	s.err_dst = STDERR_FILENO;
+	/* every run's output, foreground or not, for dl logs */
+	log = dl_xasprintf("%s/container.log", sp->dir);
+	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (logfd < 0)
+		dl_warn("unable to open '%s': %s", log, strerror(errno));
+	else if (logfd <= 2)
+		dl_closep(&logfd);
+	s.log_fd = logfd;
 	s.child = mon;
 	s.on_event = on_ready;
 	s.ev_fd = sp->ready[0];
@@ -282,13 +291,15 @@ static int detach(struct spawn *sp)
 		close(p[0]);
 		sp->notify = p[1];
 		setsid();
+		/* the command's output goes to container.log; ours (the
+		 * supervisor's own messages) to console.log */
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
-		    dup2(fd, STDERR_FILENO) < 0)
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
 		close(fd);
-		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 ||
+		    dup2(fd, STDOUT_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
 		close(fd);
 		_exit(supervise(sp));
