@@ -22,7 +22,7 @@
 #define USAGE "dl-spawn [-d] [-i] ID"
 #define OPTIONS \
 	"  -d  detach: return once the command runs; its output goes to\n" \
-	"      containers/ID/console.log\n" \
+	"      containers/ID/container.log\n" \
 	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n"
 
 /* What the monitor (the liblxc caller) tells us, in shared memory. */
