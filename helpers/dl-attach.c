@@ -148,7 +148,7 @@ static void parse(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	_cleanup_free_ char *reason = NULL, *path = NULL, *lxcpath = NULL;
-	_cleanup_free_ char *host = NULL;
+	_cleanup_free_ char *host = NULL, *home = NULL;
 	_cleanup_close_ int rootfd = -1;
 	lxc_attach_options_t ao = LXC_ATTACH_OPTIONS_DEFAULT;
 	struct dl_session s = { 0 };
@@ -196,6 +196,11 @@ int main(int argc, char **argv)
 		if (dl_root_user(rootfd, o.user, &u, &reason))
 			dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s",
 			       id, reason);
+		/* as docker exec -u: HOME is the user's (or /), unless -e
+		 * sets it; o.env has room for one more (parse()) */
+		memmove(o.env + 1, o.env, o.nenv * sizeof(*o.env));
+		o.env[0] = home = dl_xasprintf("HOME=%s", u.home);
+		o.nenv++;
 	} else {
 		u.uid = spec.uid;
 		u.gid = spec.gid;

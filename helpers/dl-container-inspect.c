@@ -15,7 +15,7 @@
 
 #define USAGE "dl-container-inspect [-r] [-o FIELDS] [ID...]"
 #define OPTIONS                                                                \
-	"  -r         only running containers\n"                              \
+	"  -r         only running (and starting) containers\n"               \
 	"  -o FIELDS  tab-separated fields instead of JSON, one line a\n"     \
 	"             container: id,name,image,image_id,command,created,\n"   \
 	"             status,exit_code,pid,started,finished\n"
@@ -83,7 +83,8 @@ static int load(const char *id, struct ctr *c, char **reason)
 	 * is missing or corrupt tells nothing, and is shown as such */
 	c->unknown = ret == DL_EXIT_REJECT || access(st, F_OK) < 0;
 	/* recorded running, but its supervisor is gone: it died unrecorded */
-	if (!c->unknown && c->st.status == DL_STATUS_RUNNING &&
+	if (!c->unknown && (c->st.status == DL_STATUS_RUNNING ||
+			    c->st.status == DL_STATUS_STARTING) &&
 	    !dl_state_supervised(id))
 		c->unknown = true;
 	/* exited, but the supervisor died before it could say how */
@@ -116,7 +117,7 @@ static json_t *docker_shape(const struct ctr *c)
 	const char *name = annotation(c, "org.dockerlite.name");
 	json_t *rest = json_array();
 	_cleanup_free_ char *rootfs = dl_path("containers/%s/rootfs", c->id);
-	_cleanup_free_ char *log = dl_path("containers/%s/console.log", c->id);
+	_cleanup_free_ char *log = dl_path("containers/%s/container.log", c->id);
 	_cleanup_free_ char *uname = dl_xasprintf(
 		"%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
 		json_integer_value(json_object_get(user, "uid")),
@@ -307,7 +308,8 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (running_only && strcmp(status(&v[i]), "running"))
+		if (running_only && strcmp(status(&v[i]), "running") &&
+		    strcmp(status(&v[i]), "starting"))
 			continue;
 		if (fields)
 			print_tokens(&v[i], fields);

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "dl.h"
 #include "dl-live.h"
@@ -13,6 +14,22 @@
 #define USAGE "dl-kill [-s SIGNAL] ID"
 #define OPTIONS \
 	"  -s SIGNAL  the signal, by name (KILL, SIGKILL) or number; default KILL\n"
+
+/* A start in progress: wait until its command runs, or the start ends
+ * (failed, or the supervisor died: dl_live_state() puts the state back). */
+static void wait_started(const char *id, struct dl_state *st)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	while (st->status == DL_STATUS_STARTING) {
+		_cleanup_free_ char *reason = NULL;
+		int r;
+
+		nanosleep(&tick, NULL);
+		if ((r = dl_live_state(id, st, &reason)))
+			dl_die(r, "unable to kill container '%s': %s", id, reason);
+	}
+}
 
 int main(int argc, char **argv)
 {
@@ -37,6 +54,7 @@ int main(int argc, char **argv)
 		dl_usage(USAGE);
 	if ((r = dl_live_state(id, &st, &reason)))
 		dl_die(r, "unable to kill container '%s': %s", id, reason);
+	wait_started(id, &st);
 	if (st.status != DL_STATUS_RUNNING)
 		dl_die(DL_EXIT_NO, "unable to kill container '%s': not running", id);
 	r = dl_lxc_kill(id, sig);

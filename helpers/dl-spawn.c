@@ -29,7 +29,7 @@
 #define USAGE "dl-spawn [-d] [-i] ID"
 #define OPTIONS \
 	"  -d  detach: return once the command runs; its output goes to\n" \
-	"      containers/ID/console.log\n" \
+	"      containers/ID/container.log\n" \
 	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n"
 
 /* What the monitor (the liblxc caller) tells us, in shared memory. */
@@ -50,6 +50,9 @@ struct spawn {
 	int ready[2];			/* the init says the command runs */
 	struct lxc_container *c;	/* to watch the container */
 	struct dl_state st;
+	struct dl_state prev;		/* the state before "starting" */
+	bool had_state;			/* ...recorded in a state.json */
+	int lock;			/* the container's (dl_state_lock()) */
 	struct result *res;
 	struct dl_stdio io;
 };
@@ -57,18 +60,43 @@ struct spawn {
 /* Set once we hold the container and its spec asks for --rm: whatever
  * happens then, the container goes (as docker run --rm). */
 static struct spawn *rm_armed;
+/* Set while state.json says "starting" on our behalf: a start that fails
+ * puts back the state of before. */
+static struct spawn *start_armed;
+
+static void restore_state(void)
+{
+	_cleanup_free_ char *reason = NULL;
+	struct spawn *sp = start_armed;
+
+	start_armed = NULL;
+	if (sp && !sp->had_state) {
+		_cleanup_free_ char *path = dl_xasprintf("%s/state.json",
+							 sp->dir);
+
+		if (unlink(path) < 0 && errno != ENOENT)
+			dl_warn("unable to remove '%s': %s", path,
+				strerror(errno));
+		return;
+	}
+	if (sp && dl_state_write(sp->id, &sp->prev, &reason))
+		dl_warn("unable to record state of container '%s': %s", sp->id,
+			reason);
+}
 
 static void remove_container(struct spawn *sp)
 {
 	_cleanup_free_ char *reason = NULL;
 
 	rm_armed = NULL;
-	if (dl_container_remove(sp->id, &reason))
+	start_armed = NULL;
+	if (dl_container_remove_held(sp->id, sp->lock, &reason))
 		dl_warn("unable to remove container '%s': %s", sp->id, reason);
 }
 
 static noreturn void die_start(const char *id, int code, const char *why)
 {
+	restore_state();
 	if (rm_armed)
 		remove_container(rm_armed);
 	dl_die(code, "unable to start container '%s': %s", id, why);
@@ -154,6 +182,7 @@ static int on_ready(struct dl_session *s)
 	if (dl_state_write(sp->id, &sp->st, &reason))
 		dl_warn("unable to record state of container '%s': %s", sp->id,
 			reason);
+	start_armed = NULL;
 	s->target = pid;
 	tell_parent(sp, "R");
 	return 0;
@@ -162,7 +191,8 @@ static int on_ready(struct dl_session *s)
 /* Run the container to its end; return the command's exit code. */
 static int supervise(struct spawn *sp)
 {
-	_cleanup_free_ char *reason = NULL, *why = NULL;
+	_cleanup_free_ char *reason = NULL, *why = NULL, *log = NULL;
+	_cleanup_close_ int logfd = -1;
 	struct dl_session s = { 0 };
 	struct dl_stdio *io = &sp->io;
 	sigset_t mask;
@@ -196,6 +226,14 @@ static int supervise(struct spawn *sp)
 	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;
 	s.err_dst = STDERR_FILENO;
+	/* every run's output, foreground or not, for dl logs */
+	log = dl_xasprintf("%s/container.log", sp->dir);
+	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (logfd < 0)
+		dl_warn("unable to open '%s': %s", log, strerror(errno));
+	else if (logfd <= 2)
+		dl_closep(&logfd);
+	s.log_fd = logfd;
 	s.child = mon;
 	s.on_event = on_ready;
 	s.ev_fd = sp->ready[0];
@@ -218,6 +256,7 @@ static int supervise(struct spawn *sp)
 		sp->st.exit_code = code;
 	}
 	if (sp->st.status == DL_STATUS_EXITED) {
+		start_armed = NULL;
 		sp->st.pid = 0;
 		sp->st.monitor_pid = 0;
 		dl_time_now(sp->st.finished);
@@ -259,19 +298,23 @@ static int detach(struct spawn *sp)
 		close(p[0]);
 		sp->notify = p[1];
 		setsid();
+		/* the command's output goes to container.log; ours (the
+		 * supervisor's own messages) to console.log */
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
-		    dup2(fd, STDERR_FILENO) < 0)
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
 		close(fd);
-		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 ||
+		    dup2(fd, STDOUT_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
 		close(fd);
 		_exit(supervise(sp));
 	}
-	/* the supervisor removes a --rm container now */
+	/* the supervisor removes a --rm container now, and records a
+	 * failed start */
 	rm_armed = NULL;
+	start_armed = NULL;
 	close(p[1]);
 	for (;;) {
 		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
@@ -299,17 +342,36 @@ static void prepare(struct spawn *sp, char **argv)
 	_cleanup_free_ char *seccomp = NULL;
 	_cleanup_close_ int rootfd = -1;
 	char console[64] = "";
-	int r, lockfd;
+	int r;
 
 	path = dl_path("containers/%s/spec.json", sp->id);
 	if ((r = dl_spec_load(path, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
-	r = dl_state_lock(sp->id, true, &lockfd, &reason);
+	r = dl_state_lock(sp->id, true, &sp->lock, &reason);
 	if (r == DL_EXIT_CONFLICT)
 		die_start(sp->id, DL_EXIT_FAIL, "it is already running");
 	if (r)
 		die_start(sp->id, DL_EXIT_FAIL, reason);
-	/* the lock stays held, by us or the supervisor, until the end */
+	/* the lock stays held, by us or the supervisor, until the end:
+	 * "starting" until the command runs, which no removal can take */
+	free(reason);
+	reason = NULL;
+	free(path);
+	path = dl_xasprintf("%s/state.json", sp->dir);
+	sp->had_state = access(path, F_OK) == 0;
+	if (dl_state_read(sp->id, &sp->prev, &reason)) {
+		dl_state_init(&sp->prev);
+		free(reason);
+		reason = NULL;
+	}
+	sp->st = sp->prev;
+	sp->st.status = DL_STATUS_STARTING;
+	sp->st.pid = 0;
+	sp->st.monitor_pid = 0;
+	if (dl_state_write(sp->id, &sp->st, &reason))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	start_armed = sp;
+	dl_fault("dl-spawn:starting");
 	if (sp->spec.rm)
 		rm_armed = sp;
 	free(path);
@@ -364,7 +426,7 @@ static void prepare(struct spawn *sp, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct spawn sp = { .notify = -1, .ready = { -1, -1 } };
+	struct spawn sp = { .notify = -1, .ready = { -1, -1 }, .lock = -1 };
 	_cleanup_free_ char *share = NULL, *dir = NULL;
 	int c;
 

@@ -80,13 +80,9 @@ static void wait_stopped(const char *id, struct dl_state *st)
 {
 	const struct timespec tick = { 0, 50 * 1000 * 1000 };
 
-	while (st->status == DL_STATUS_RUNNING) {
-		_cleanup_free_ char *path = dl_path("containers/%s/lock", id);
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0 && dl_state_supervised(id))
-			flock(fd, LOCK_SH);	/* until the supervisor exits */
-		else
+	while (st->status == DL_STATUS_RUNNING ||
+	       st->status == DL_STATUS_STARTING) {
+		if (!dl_state_supervised(id) || dl_state_wait_unlocked(id) < 0)
 			nanosleep(&tick, NULL);
 		live_state(id, st);
 	}

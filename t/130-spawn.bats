@@ -240,7 +240,7 @@ PATH=/bin:/usr/bin"
 	pid=$(jq .pid "$(cdir "$id")/state.json")
 	run -0 readlink "/proc/$pid/exe"
 	assert_output --regexp '^/memfd:dl-spawn \(deleted\)$'
-	sup=$(fuser "$(cdir "$id")/lock" 2>/dev/null | tr -s ' ' '\n' | grep . | head -n 1)
+	sup=$(lock_holder "$id")
 	run -0 readlink "/proc/$sup/exe"
 	assert_output --regexp '^/memfd:dl-spawn \(deleted\)$'
 }
@@ -269,7 +269,7 @@ PATH=/bin:/usr/bin"
 	assert_file_not_exists "$(cdir "$id")/state.json"
 }
 
-@test "dl-spawn: -d returns once running; output goes to console.log; the exit is recorded" {
+@test "dl-spawn: -d returns once running; output goes to container.log; the exit is recorded" {
 	local id
 	id=$(mk_sh 'echo out; echo err >&2; sleep 1; exit 7')
 	run -0 --separate-stderr dl-spawn -d "$id"
@@ -279,8 +279,11 @@ PATH=/bin:/usr/bin"
 	wait_status "$id" exited
 	run -0 jq .exit_code "$(cdir "$id")/state.json"
 	assert_output 7
-	run -0 sort "$(cdir "$id")/console.log"
-	assert_output $'err\nout'
+	run -0 sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z //' \
+		"$(cdir "$id")/container.log"
+	assert_line 'stdout F out'
+	assert_line 'stderr F err'
+	assert_equal "${#lines[@]}" 2
 }
 
 @test "dl-spawn: -d reports a command not found with 127 and starts nothing" {

@@ -96,6 +96,24 @@ PATH=/bin:/usr/bin"
 	[[ "$stderr" == *"unable to find user 'nosuchuser': no matching entries in passwd file" ]]
 }
 
+@test "dl-attach: -u sets HOME and the groups from the root's passwd and group; no entry gives HOME=/" {
+	local id r
+	id=$(running '.process.env = ["PATH=/bin", "HOME=/root"]')
+	r=$(cdir "$id")/rootfs
+	printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n' >"$r/etc/passwd"
+	printf 'root:x:0:\nwheel:x:10:alice\naudio:x:29:bob,alice\nother:x:30:bob\n' >"$r/etc/group"
+	run -0 dl-attach "$id" sh -c 'echo $HOME; id -G'
+	assert_output $'/root\n0'
+	run -0 dl-attach -u alice "$id" sh -c 'echo $HOME; id -u; id -G'
+	assert_output $'/home/alice\n1000\n1000 10 29'
+	run -0 dl-attach -u 1000 "$id" sh -c 'echo $HOME'
+	assert_output /home/alice
+	run -0 dl-attach -u 4242 "$id" sh -c 'echo $HOME; id -G'
+	assert_output $'/\n0'
+	run -0 dl-attach -u alice -e HOME=/mine "$id" sh -c 'echo $HOME'
+	assert_output /mine
+}
+
 @test "dl-attach: -i passes binary stdin byte-exact; without it stdin is empty" {
 	local id f=$BATS_TEST_TMPDIR/rand
 	id=$(running)

@@ -152,7 +152,7 @@ TRAPS='trap "exit 11" USR1; trap "exit 12" USR2; trap "exit 13" TERM
 	run -0 dl-state -o monitor_pid "$id"
 	mon=$output
 	[ "$mon" -gt 0 ]
-	assert_equal "$(fuser "$(cdir "$id")/lock" 2>/dev/null | tr -d ' ')" "$mon"
+	assert_equal "$(lock_holder "$id")" "$mon"
 	SECONDS=0
 	run -0 dl-state -w -o status,exit_code,monitor_pid "$id"
 	assert_output $'exited\t8\t0'
@@ -166,7 +166,7 @@ TRAPS='trap "exit 11" USR1; trap "exit 12" USR2; trap "exit 13" TERM
 	local id sup
 	id=$(detached 'trap "" TERM; while :; do sleep 0.1; done')
 	# the supervisor is the process holding the container's lock
-	sup=$(fuser "$(cdir "$id")/lock" 2>/dev/null | tr -s ' ' '\n' | grep . | head -n 1)
+	sup=$(lock_holder "$id")
 	[ -n "$sup" ]
 	kill -KILL "$sup"
 	sleep 0.2

@@ -463,15 +463,32 @@ layer_two() {
 	assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$id': no such container"
 }
 
-@test "dl-container-rm: a running container is 3 and stays" {
+@test "dl-container-rm: a container its supervisor holds is 3 and stays; a stale record is not" {
+	local st
 	mk_store
 	img=$(mk_image)
 	new_ctr "$img"
-	printf '{"status":"running","pid":%d}\n' "$$" >"$DL_ROOT/containers/$cid/state.json"
-	run -3 --separate-stderr dl-container-rm "$cid"
-	assert_output ''
-	assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$cid': container is running"
-	assert_dir_exists "$DL_ROOT/containers/$cid/rootfs"
+	for st in running starting; do
+		jq -n --arg st "$st" '{status: $st, pid: 0, exit_code: 0,
+			started: "0001-01-01T00:00:00Z",
+			finished: "0001-01-01T00:00:00Z"}' \
+			>"$DL_ROOT/containers/$cid/state.json"
+		# the container's lock, as dl-spawn holds it
+		flock "$DL_ROOT/containers/$cid" sleep 1.5 3>&- &
+		holder=$!
+		for _ in $(seq 100); do
+			flock -n "$DL_ROOT/containers/$cid" true || break
+			sleep 0.01
+		done
+		run -3 --separate-stderr dl-container-rm "$cid"
+		wait "$holder"
+		assert_output ''
+		assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$cid': container is $st"
+		assert_dir_exists "$DL_ROOT/containers/$cid/rootfs"
+	done
+	# recorded running, but no supervisor and nothing runs: removable
+	run -0 dl-container-rm "$cid"
+	store_is_clean
 }
 
 @test "dl-container-rm: a bad ID is a usage error" {
@@ -519,7 +536,7 @@ layer_two() {
 	run -3 --separate-stderr dl-container-rm "$cid"
 	wait "$holder"
 	assert_output ''
-	assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$cid': $DL_ROOT/containers/$cid: in use by another process"
+	assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$cid': container is running"
 	assert_dir_exists "$DL_ROOT/containers/$cid/rootfs"
 	run -0 dl-container-rm "$cid"
 	store_is_clean

@@ -285,7 +285,7 @@ assert_image_kept() {
 	assert_equal "${#lines[@]}" 2
 	[[ "${lines[0]}" =~ ^IMAGE\ {3,}CREATED\ {3,}CREATED\ BY\ {3,}SIZE\ {3,}COMMENT$ ]] ||
 		fail "header: ${lines[0]}"
-	[[ "${lines[1]}" =~ ^${id:0:12}\ {3,}(Less\ than\ a\ second|[0-9]+\ seconds)\ ago\ {3,}dl\ image\ create\ {3,}0B\ {3,}a\ comment$ ]] ||
+	[[ "${lines[1]}" =~ ^${id:0:12}\ {3,}(Less\ than\ a\ second|1\ second|[0-9]+\ seconds)\ ago\ {3,}dl\ image\ create\ {3,}0B\ {3,}a\ comment$ ]] ||
 		fail "row: ${lines[1]}"
 	# the columns line up under the header
 	local h=${lines[0]%%CREATED BY*} r=${lines[1]%%dl image create*}

@@ -64,6 +64,13 @@ cdir() {
 	printf '%s/containers/%s\n' "$DL_ROOT" "$1"
 }
 
+# lock_holder ID: the processes that have the container's directory open,
+# whose flock(2) is its lock: its supervisor while it starts or runs
+lock_holder() {
+	find /proc/[0-9]*/fd -maxdepth 1 -lname "$(cdir "$1")" 2>/dev/null |
+		cut -d/ -f3 | sort -un
+}
+
 # state_of ID: the recorded status, or "created"
 state_of() {
 	jq -r .status "$(cdir "$1")/state.json" 2>/dev/null || echo created

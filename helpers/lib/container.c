@@ -11,6 +11,7 @@
 #include "dl-container.h"
 #include "dl-json.h"
 #include "dl-ref.h"
+#include "dl-state.h"
 #include "dl-tmp.h"
 
 static int fail(char **reason, int code, const char *what, const char *why)
@@ -50,45 +51,35 @@ static int release_name(const char *name, const char *id, char **reason)
 	return 0;
 }
 
-/**
- * dl_container_remove() - remove a stopped container whole
- * @id: the full container ID
- * @reason: receives the failure text
- *
- * Locks containers/ID (dl_tmp_claim()) and unpublishes it by rename(2) to
- * tmp/ID, where the lock makes it ours (a leftover of an earlier,
- * interrupted removal there is swept first), releases its name
- * (annotation org.dockerlite.name in spec.json) when the name still points
- * at @id, then deletes tmp/ID whole: the rootfs subvolume with every
- * subvolume nested in it, and the rest (dl_tmp_remove_at()).  Once
- * unpublished the container is gone for every reader; a failure after
- * that leaves tmp/ID to dl-store-sweep.  Needs root.  The caller makes
- * sure the container is not running.
- *
- * Return: 0 or a DL_EXIT_* code (DL_EXIT_NO when there is no such
- * container, DL_EXIT_CONFLICT when another process holds it locked).
+/*
+ * Remove containers/ID, whose lock (dl_state_lock()) the caller holds in
+ * @lock: unpublish it by rename(2) to tmp/ID, where the lock, which
+ * follows the directory, makes it ours (a leftover of an earlier,
+ * interrupted removal there is swept first), release its name (annotation
+ * org.dockerlite.name in spec.json) when the name still points at @id,
+ * then delete tmp/ID whole: the rootfs subvolume with every subvolume
+ * nested in it, and the rest (dl_tmp_remove_at()).  Once unpublished the
+ * container is gone for every reader; a failure after that leaves tmp/ID
+ * to dl-store-sweep.
  */
-int dl_container_remove(const char *id, char **reason)
+int dl_container_remove_held(const char *id, int lock, char **reason)
 {
 	_cleanup_free_ char *pub = NULL, *tmp = NULL, *tmpdir = NULL;
 	_cleanup_free_ char *name = NULL, *why = NULL;
 	_cleanup_free_ char *dir = NULL, *lxcpath = NULL;
-	_cleanup_close_ int lock = -1, tfd = -1;
+	_cleanup_close_ int tfd = -1;
 	bool swept;
 	int ret;
 
 	*reason = NULL;
 	if (!dl_is_id(id))
 		return fail(reason, DL_EXIT_USAGE, id, "not a full ID");
+	if (lock < 0)
+		return fail(reason, DL_EXIT_USAGE, id, "not locked");
 	pub = dl_path("containers/%s", id);
 	dir = dl_path("containers");
 	tmpdir = dl_path("tmp");
 	tmp = dl_path("tmp/%s", id);
-	ret = dl_tmp_claim(pub, &lock, &why);
-	if (ret == DL_EXIT_NO)
-		return fail(reason, ret, NULL, "no such container");
-	if (ret)
-		return fail(reason, ret, pub, why);
 	name = container_name(pub);
 
 	tfd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -121,6 +112,34 @@ int dl_container_remove(const char *id, char **reason)
 	if (lxcpath)
 		dl_lxc_forget(lxcpath, id);
 	return 0;
+}
+
+int dl_container_remove(const char *id, char **reason)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_free_ char *why = NULL;
+	int ret;
+
+	*reason = NULL;
+	if (!dl_is_id(id))
+		return fail(reason, DL_EXIT_USAGE, id, "not a full ID");
+	ret = dl_state_lock(id, true, &lock, &why);
+	if (ret == DL_EXIT_CONFLICT)
+		return fail(reason, ret, NULL, dl_container_busy(id));
+	if (ret)
+		return fail(reason, ret, NULL, why);
+	return dl_container_remove_held(id, lock, reason);
+}
+
+const char *dl_container_busy(const char *id)
+{
+	_cleanup_free_ char *why = NULL;
+	struct dl_state st;
+
+	if (dl_state_read(id, &st, &why) == 0 &&
+	    st.status == DL_STATUS_STARTING)
+		return "container is starting";
+	return "container is running";
 }
 
 void dl_lxc_forget(const char *lxcpath, const char *id)

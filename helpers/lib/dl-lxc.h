@@ -66,10 +66,11 @@ struct dl_state;
 
 /**
  * dl_lxc_state() - the state of a container, checked against what runs:
- * recorded "running" while no supervisor (dl-spawn) holds containers/ID/
- * lock means the supervisor died; then pid is the init liblxc reports, or,
- * when the container does not run either, the state is rewritten as
- * "exited" with exit_code -1 (unknown)
+ * recorded "running" (or "starting") while no supervisor (dl-spawn) holds
+ * the container's lock (dl_state_lock()) means the supervisor died; then
+ * it is "running" with the init liblxc reports, or, when the container
+ * does not run either, the state is rewritten: "exited" with exit_code -1
+ * (unknown) for "running", the state before the start for "starting"
  * @id: the full container ID
  * @st: receives the state
  * @reason: receives the failure text

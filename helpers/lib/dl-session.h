@@ -53,6 +53,8 @@ struct dl_session {
 	int in_src;		/* our stdin, or -1 */
 	int out_dst;		/* our stdout */
 	int err_dst;		/* our stderr */
+	int log_fd;		/* > 2: output also appended there, as
+				 * container.log (dl-ctrlog.h); else none */
 	pid_t child;		/* waited for */
 	pid_t target;		/* forwarded signals go here; 0 holds them */
 	/* when set: called once, as soon as @ev_fd polls readable (data,

@@ -18,13 +18,18 @@ enum dl_status {
 	DL_STATUS_CREATED,
 	DL_STATUS_RUNNING,
 	DL_STATUS_EXITED,
+	DL_STATUS_STARTING,
 };
 
 /*
- * The content of state.json: {"status":"created|running|exited","pid":N,
+ * The content of state.json: {"status":"created|starting|running|exited",
+ * "pid":N,
  * "monitor_pid":N,"exit_code":N,"started":RFC3339,"finished":RFC3339}.
  * pid is the host pid of the container's init while running, 0 otherwise;
  * monitor_pid that of the dl-spawn process supervising it (0 otherwise).
+ * "starting" is written by dl-spawn once it holds the container's lock,
+ * before anything runs, with the times and exit code of the run before
+ * (pid 0); "running" once the command runs.
  * exit_code is -1 when the supervisor died before it could record one.
  */
 struct dl_state {
@@ -37,7 +42,7 @@ struct dl_state {
 };
 
 /**
- * dl_status_name() - "created", "running" or "exited"
+ * dl_status_name() - "created", "starting", "running" or "exited"
  * @s: the status
  * Return: a static string.
  */
@@ -74,22 +79,40 @@ extern int dl_state_write(const char *id, const struct dl_state *st,
 			  char **reason);
 
 /**
- * dl_state_lock() - take the lock a container's supervisor holds while it
- * runs the container (containers/ID/lock, flock(2))
+ * dl_state_lock() - take the one lock of a container: flock(2) of its
+ * directory containers/ID itself.  dl-spawn holds it exclusively from
+ * before it writes "starting" until the run is recorded (and a --rm
+ * container is gone); a removal holds it from before it looks at the
+ * state until containers/ID is renamed into tmp/ and deleted there (which
+ * is what makes tmp/ID its own for dl-store-sweep, as dl_tmp_claim()).
  * @id: the full container ID
- * @exclusive: LOCK_EX (a supervisor) rather than LOCK_SH (a reader)
- * @fd: receives the open lock file (O_CLOEXEC); closing it releases the lock
+ * @exclusive: LOCK_EX (start, removal, recording the end of a dead
+ *             supervisor) rather than LOCK_SH
+ * @fd: receives the open directory (O_CLOEXEC); closing it releases the lock
  * @reason: receives the failure text
  * Return: 0, DL_EXIT_CONFLICT when someone else holds it, DL_EXIT_NO when
- * there is no such container, or DL_EXIT_FAIL.  Never waits.
+ * there is no such container (or it was removed meanwhile), or
+ * DL_EXIT_FAIL.  Does not wait for a holder, but an exclusive lock is
+ * tried again for about 100 ms, the readers' probe being shared for an
+ * instant (dl_state_supervised()).
  */
 extern int dl_state_lock(const char *id, bool exclusive, int *fd,
 			 char **reason);
 
 /**
- * dl_state_supervised() - tell whether a supervisor holds the lock of @id
+ * dl_state_wait_unlocked() - wait until no one holds the lock of @id
+ * exclusively (takes it shared, then lets go)
  * @id: the full container ID
- * Return: true when a dl-spawn supervisor is alive for this container.
+ * Return: 0, or -1 with errno set (ENOENT when there is no such container).
+ */
+extern int dl_state_wait_unlocked(const char *id);
+
+/**
+ * dl_state_supervised() - tell whether someone holds the lock of @id
+ * exclusively: a dl-spawn supervisor starting or running it (or, for an
+ * instant, a removal)
+ * @id: the full container ID
+ * Return: true when the lock is held.
  */
 extern bool dl_state_supervised(const char *id);
 

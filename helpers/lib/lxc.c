@@ -153,11 +153,13 @@ int dl_lxc_state(const char *id, struct dl_state *st, char **reason)
 	int r;
 
 	r = dl_state_read(id, st, reason);
-	if (r || st->status != DL_STATUS_RUNNING || dl_state_supervised(id))
+	if (r || (st->status != DL_STATUS_RUNNING &&
+		  st->status != DL_STATUS_STARTING) || dl_state_supervised(id))
 		return r;
 	st->monitor_pid = 0;
 	pid = dl_lxc_init_pid(id);
 	if (pid > 0) {
+		st->status = DL_STATUS_RUNNING;
 		st->pid = pid;
 		return 0;
 	}
@@ -167,8 +169,18 @@ int dl_lxc_state(const char *id, struct dl_state *st, char **reason)
 		return dl_state_read(id, st, reason);
 	free(*reason);
 	*reason = NULL;
-	if ((r = dl_state_read(id, st, reason)) || st->status != DL_STATUS_RUNNING)
+	if ((r = dl_state_read(id, st, reason)))
 		return r;
+	if (st->status == DL_STATUS_STARTING) {
+		/* a start killed before the command ran: the state of
+		 * before, which "starting" kept */
+		st->status = strcmp(st->finished, DL_TIME_ZERO) ?
+				     DL_STATUS_EXITED : DL_STATUS_CREATED;
+		st->monitor_pid = 0;
+		return dl_state_write(id, st, reason);
+	}
+	if (st->status != DL_STATUS_RUNNING)
+		return 0;
 	st->status = DL_STATUS_EXITED;
 	st->pid = 0;
 	st->monitor_pid = 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dl.h"
+#include "dl-ctrlog.h"
 #include "dl-session.h"
 
 static int cloexec(int fd)
@@ -211,6 +212,8 @@ static void close_fd(int *fd)
 struct pump {
 	int *src;
 	int dst;
+	int log;		/* > 2: container.log (dl-ctrlog.h) */
+	const char *stream;
 };
 
 /* Copy what is ready on *src to dst; close *src at its end. */
@@ -225,6 +228,9 @@ static void pump(struct pump *p, char *buf)
 		close_fd(p->src);
 		return;
 	}
+	/* the log first: a reader of ours that stopped loses nothing */
+	if (p->log > 2 && dl_ctrlog_write(p->log, p->stream, buf, (size_t)r) < 0)
+		p->log = -1;
 	if (write_all(p->dst, buf, (size_t)r) < 0)
 		close_fd(p->src);	/* EPIPE: the process gets its own */
 }
@@ -241,7 +247,8 @@ int dl_session_run(struct dl_session *s, char **reason)
 	bool done = false;
 	int in_src = s->in_src, out = io->out, err = io->err, in = io->in;
 	int ev = s->on_event ? s->ev_fd : -1;
-	struct pump pout = { &out, s->out_dst }, perr = { &err, s->err_dst };
+	struct pump pout = { &out, s->out_dst, s->log_fd, "stdout" };
+	struct pump perr = { &err, s->err_dst, s->log_fd, "stderr" };
 
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {

@@ -17,6 +17,8 @@
 const char *dl_status_name(enum dl_status s)
 {
 	switch (s) {
+	case DL_STATUS_STARTING:
+		return "starting";
 	case DL_STATUS_RUNNING:
 		return "running";
 	case DL_STATUS_EXITED:
@@ -91,6 +93,8 @@ int dl_state_read(const char *id, struct dl_state *st, char **reason)
 	}
 	if (!strcmp(status, "running"))
 		st->status = DL_STATUS_RUNNING;
+	else if (!strcmp(status, "starting"))
+		st->status = DL_STATUS_STARTING;
 	else if (!strcmp(status, "exited"))
 		st->status = DL_STATUS_EXITED;
 	else if (strcmp(status, "created"))
@@ -147,39 +151,84 @@ int dl_state_write(const char *id, const struct dl_state *st, char **reason)
 	return 0;
 }
 
+/* How often, 2 ms apart, an exclusive dl_state_lock() tries again: a
+ * reader's dl_state_supervised() holds the lock shared for an instant. */
+#define LOCK_TRIES 50
+
+static int open_dir(const char *id)
+{
+	_cleanup_free_ char *dir = dl_path("containers/%s", id);
+
+	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Whether @fd is still containers/ID (not renamed into tmp/, not gone). */
+static bool still_published(int fd, const char *id)
+{
+	_cleanup_free_ char *dir = dl_path("containers/%s", id);
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && a.st_nlink > 0 &&
+	       lstat(dir, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int dl_state_lock(const char *id, bool exclusive, int *fd, char **reason)
 {
-	_cleanup_free_ char *path = dl_path("containers/%s/lock", id);
+	const struct timespec tick = { 0, 2 * 1000 * 1000 };
 	_cleanup_close_ int lfd = -1;
+	int i, r;
 
 	*fd = -1;
-	if (!container_exists(id)) {
-		*reason = dl_xstrdup("no such container");
-		return DL_EXIT_NO;
-	}
-	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	lfd = open_dir(id);
 	if (lfd < 0) {
-		*reason = dl_xasprintf("%s: %s", path, strerror(errno));
+		if (errno == ENOENT || errno == ENOTDIR) {
+			*reason = dl_xstrdup("no such container");
+			return DL_EXIT_NO;
+		}
+		*reason = dl_xasprintf("containers/%s: %s", id, strerror(errno));
 		return DL_EXIT_FAIL;
 	}
-	if (flock(lfd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK) {
-			*reason = dl_xstrdup("it is running");
+	for (i = 0;; i++) {
+		r = flock(lfd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
+		if (r == 0 || (errno != EINTR && errno != EWOULDBLOCK))
+			break;
+		if (errno == EWOULDBLOCK && (!exclusive || i >= LOCK_TRIES)) {
+			*reason = dl_xstrdup("it is in use");
 			return DL_EXIT_CONFLICT;
 		}
-		*reason = dl_xasprintf("%s: %s", path, strerror(errno));
+		if (errno == EWOULDBLOCK)
+			nanosleep(&tick, NULL);
+	}
+	if (r < 0) {
+		*reason = dl_xasprintf("containers/%s: %s", id, strerror(errno));
 		return DL_EXIT_FAIL;
+	}
+	/* removed (renamed into tmp/) while we waited for it */
+	if (!still_published(lfd, id)) {
+		*reason = dl_xstrdup("no such container");
+		return DL_EXIT_NO;
 	}
 	*fd = dl_steal_fd(&lfd);
 	return 0;
 }
 
+int dl_state_wait_unlocked(const char *id)
+{
+	_cleanup_close_ int fd = open_dir(id);
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_SH) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 bool dl_state_supervised(const char *id)
 {
-	_cleanup_free_ char *path = dl_path("containers/%s/lock", id);
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = open_dir(id);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
 	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
