@@ -71,7 +71,7 @@ HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)
 LIB_SRC = $(wildcard helpers/lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
-LIB_HDR = $(wildcard helpers/lib/*.h)
+LIB_HDR = $(wildcard helpers/lib/*.h helpers/lib/dl/*.h)
 LIBDL = helpers/lib/libdl.a
 UNIT_SRC = $(wildcard t/unit/*.c)
 UNITS = $(UNIT_SRC:.c=.t)

@@ -16,12 +16,12 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
-#include "dl-exec.h"
-#include "dl-lxc.h"
-#include "dl-rootpath.h"
-#include "dl-session.h"
-#include "dl-specload.h"
-#include "dl-status.h"
+#include "dl/exec.h"
+#include "dl/lxc.h"
+#include "dl/rootpath.h"
+#include "dl/session.h"
+#include "dl/specload.h"
+#include "dl/status.h"
 
 #define USAGE \
 	"dl-attach [-i] [-t] [-d] [-e K=V]... [-w DIR] [-u USER[:GROUP]] ID " \

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
+#include "dl/btrfs.h"
 
 #define USAGE "dl-clone DEST SOURCE..."
 

@@ -14,15 +14,16 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
-#include "dl-freeze.h"
-#include "dl-image.h"
-#include "dl-imgconfig.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-time.h"
-#include "dl-tmp.h"
-#include "dl-tree.h"
+#include "dl/btrfs.h"
+#include "dl/freeze.h"
+#include "dl/image.h"
+#include "dl/imgconfig.h"
+#include "dl/json.h"
+#include "dl/publish.h"
+#include "dl/ref.h"
+#include "dl/time.h"
+#include "dl/tmp.h"
+#include "dl/tree.h"
 
 #define USAGE                                                                  \
 	"dl-commit [-P] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] "       \

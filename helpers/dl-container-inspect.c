@@ -10,8 +10,8 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
-#include "dl-state.h"
+#include "dl/json.h"
+#include "dl/state.h"
 
 #define USAGE "dl-container-inspect [-r] [-o FIELDS] [ID...]"
 #define OPTIONS                                                                \

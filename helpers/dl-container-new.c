@@ -12,14 +12,14 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-rootpath.h"
-#include "dl-spec.h"
-#include "dl-state.h"
-#include "dl-time.h"
-#include "dl-tmp.h"
+#include "dl/btrfs.h"
+#include "dl/json.h"
+#include "dl/ref.h"
+#include "dl/rootpath.h"
+#include "dl/spec.h"
+#include "dl/state.h"
+#include "dl/time.h"
+#include "dl/tmp.h"
 
 /* The synopsis, after the program name: "dl run" and "dl create" show this
  * one, and this option table, as theirs. */

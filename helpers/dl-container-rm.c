@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-container.h"
-#include "dl-lxc.h"
-#include "dl-state.h"
+#include "dl/container.h"
+#include "dl/lxc.h"
+#include "dl/state.h"
 
 #define USAGE "dl-container-rm CONTAINER_ID"
 

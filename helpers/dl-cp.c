@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-rootpath.h"
-#include "dl-tree.h"
+#include "dl/rootpath.h"
+#include "dl/tree.h"
 
 #define USAGE "dl-cp [-a] SOURCE DEST"
 #define OPTIONS                                                                \

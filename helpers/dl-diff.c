@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
+#include "dl/json.h"
 
 #define USAGE "dl-diff [-j] CONTAINER_ID"
 #define OPTIONS "  -j  print a JSON array of {\"Path\",\"Kind\"}\n"

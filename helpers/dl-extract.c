@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-archive.h"
+#include "dl/archive.h"
 
 #define USAGE "dl-extract [-s] ARCHIVE DIRECTORY"
 #define OPTIONS                                                                \

@@ -8,11 +8,11 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-change.h"
-#include "dl-image.h"
-#include "dl-imgconfig.h"
-#include "dl-json.h"
-#include "dl-time.h"
+#include "dl/change.h"
+#include "dl/image.h"
+#include "dl/imgconfig.h"
+#include "dl/json.h"
+#include "dl/time.h"
 
 #define USAGE                                                                  \
 	"dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] "          \

@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
+#include "dl/json.h"
 
 #define USAGE "dl-image-get [-j] FILE KEY"
 #define OPTIONS "  -j  print the value as JSON\n"

@@ -8,9 +8,9 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-image.h"
-#include "dl-json.h"
-#include "dl-ref.h"
+#include "dl/image.h"
+#include "dl/json.h"
+#include "dl/ref.h"
 
 #define USAGE "dl-image-ls [-o FIELDS]"
 #define OPTIONS                                                                \

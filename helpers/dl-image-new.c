@@ -11,15 +11,16 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-archive.h"
-#include "dl-btrfs.h"
-#include "dl-image.h"
-#include "dl-imgconfig.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-time.h"
-#include "dl-tmp.h"
-#include "dl-tree.h"
+#include "dl/archive.h"
+#include "dl/btrfs.h"
+#include "dl/image.h"
+#include "dl/imgconfig.h"
+#include "dl/json.h"
+#include "dl/publish.h"
+#include "dl/ref.h"
+#include "dl/time.h"
+#include "dl/tmp.h"
+#include "dl/tree.h"
 
 #define USAGE                                                                  \
 	"dl-image-new [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-p PARENT] "       \

@@ -9,9 +9,10 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-image.h"
-#include "dl-ref.h"
-#include "dl-tmp.h"
+#include "dl/image.h"
+#include "dl/publish.h"
+#include "dl/ref.h"
+#include "dl/tmp.h"
 
 #define USAGE "dl-image-rm [-f] [-n NAME] IMAGE_ID"
 #define OPTIONS                                                                \

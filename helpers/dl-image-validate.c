@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-image.h"
+#include "dl/image.h"
 
 #define USAGE "dl-image-validate [-t KIND] FILE"
 #define OPTIONS                                                                \

@@ -6,10 +6,10 @@
 #include <time.h>
 
 #include "dl.h"
-#include "dl-live.h"
-#include "dl-lxc.h"
-#include "dl-state.h"
-#include "dl-status.h"
+#include "dl/live.h"
+#include "dl/lxc.h"
+#include "dl/state.h"
+#include "dl/status.h"
 
 #define USAGE "dl-kill [-s SIGNAL] ID"
 #define OPTIONS \

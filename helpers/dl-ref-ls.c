@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-ref.h"
+#include "dl/ref.h"
 
 #define USAGE "dl-ref-ls [-c] [ID]"
 #define OPTIONS "  -c  list container names, not image names\n"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-ref.h"
+#include "dl/ref.h"
 
 #define USAGE "dl-ref-resolve [-c] SPEC"
 #define OPTIONS "  -c  resolve a container, not an image\n"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-ref.h"
+#include "dl/ref.h"
 
 #define USAGE "dl-ref-rm [-c] NAME"
 #define OPTIONS "  -c  a container name, not an image name\n"

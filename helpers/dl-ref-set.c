@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-ref.h"
+#include "dl/ref.h"
 
 #define USAGE "dl-ref-set [-c] NAME ID"
 #define OPTIONS "  -c  reserve container name NAME for container ID\n"

@@ -15,16 +15,16 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
-#include "dl-container.h"
-#include "dl-exec.h"
-#include "dl-init.h"
-#include "dl-lxc.h"
-#include "dl-lxcconf.h"
-#include "dl-rootprep.h"
-#include "dl-session.h"
-#include "dl-specload.h"
-#include "dl-state.h"
-#include "dl-status.h"
+#include "dl/container.h"
+#include "dl/exec.h"
+#include "dl/init.h"
+#include "dl/lxc.h"
+#include "dl/lxcconf.h"
+#include "dl/rootprep.h"
+#include "dl/session.h"
+#include "dl/specload.h"
+#include "dl/state.h"
+#include "dl/status.h"
 
 #define USAGE "dl-spawn [-d] [-i] ID"
 #define OPTIONS \

@@ -12,9 +12,9 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
-#include "dl-live.h"
-#include "dl-state.h"
+#include "dl/json.h"
+#include "dl/live.h"
+#include "dl/state.h"
 
 #define USAGE "dl-state [-w] [-o FIELDS] ID"
 #define OPTIONS \

@@ -8,11 +8,11 @@
 #include <time.h>
 
 #include "dl.h"
-#include "dl-live.h"
-#include "dl-lxc.h"
-#include "dl-specload.h"
-#include "dl-state.h"
-#include "dl-status.h"
+#include "dl/live.h"
+#include "dl/lxc.h"
+#include "dl/specload.h"
+#include "dl/state.h"
+#include "dl/status.h"
 
 #define USAGE "dl-stop [-t SECONDS] ID"
 #define OPTIONS \

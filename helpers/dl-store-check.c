@@ -13,11 +13,12 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-container.h"
-#include "dl-image.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-tmp.h"
+#include "dl/container.h"
+#include "dl/image.h"
+#include "dl/json.h"
+#include "dl/publish.h"
+#include "dl/ref.h"
+#include "dl/tmp.h"
 
 #define USAGE "dl-store-check [-r] [-j]"
 #define OPTIONS                                                                \

@@ -15,7 +15,7 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
-#include "dl-json.h"
+#include "dl/json.h"
 
 #define USAGE "dl-store-info [-o FIELDS]"
 #define OPTIONS                                                                \

@@ -9,8 +9,9 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-image.h"
-#include "dl-tmp.h"
+#include "dl/image.h"
+#include "dl/publish.h"
+#include "dl/tmp.h"
 
 #define USAGE "dl-store-sweep [-n]"
 #define OPTIONS                                                                \

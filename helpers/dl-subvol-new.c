@@ -3,7 +3,7 @@
 #include <getopt.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
+#include "dl/btrfs.h"
 
 #define USAGE "dl-subvol-new PATH"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
+#include "dl/btrfs.h"
 
 #define USAGE "dl-subvol-set-ro PATH true|false"
 

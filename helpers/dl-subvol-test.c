@@ -4,7 +4,7 @@
 #include <getopt.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
+#include "dl/btrfs.h"
 
 #define USAGE "dl-subvol-test PATH"
 

@@ -19,9 +19,9 @@
 #include <zlib.h>
 
 #include "dl.h"
-#include "dl-archive.h"
-#include "dl-node.h"
-#include "dl-rootpath.h"
+#include "dl/archive.h"
+#include "dl/node.h"
+#include "dl/rootpath.h"
 
 /* Every lookup stays beneath the root; /proc magic links never count. */
 #define RESOLVE_SAFE (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)

@@ -17,9 +17,9 @@
 #include <btrfsutil.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
-#include "dl-rootpath.h"
-#include "dl-tree.h"
+#include "dl/btrfs.h"
+#include "dl/rootpath.h"
+#include "dl/tree.h"
 
 /* The inode number of a subvolume's root directory. */
 #define SUBVOL_ROOT_INO 256

@@ -2,7 +2,7 @@
 /* caps.c: Linux capabilities by name and number */
 #include <strings.h>
 
-#include "dl-caps.h"
+#include "dl/caps.h"
 
 const char *const dl_cap_names[DL_CAP_LAST + 1] = {
 	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",

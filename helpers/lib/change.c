@@ -10,22 +10,9 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-change.h"
-#include "dl-status.h"
-#include "dl-time.h"
-
-static int fail(char **reason, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(char **reason, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*reason = dl_xvasprintf(fmt, ap);
-	va_end(ap);
-	return DL_EXIT_USAGE;
-}
+#include "dl/change.h"
+#include "dl/status.h"
+#include "dl/time.h"
 
 static void xset(json_t *obj, const char *key, json_t *val)
 {
@@ -100,7 +87,7 @@ static int split_words(const char *s, struct word **out, size_t *n,
 				}
 				if (!*s) {
 					words_free(w, cnt);
-					return fail(reason,
+					return dl_fail(reason, DL_EXIT_USAGE,
 						    "unterminated %c quote", q);
 				}
 				s++;
@@ -142,7 +129,8 @@ static int name_values(const char *args, const char *what,
 		return rc;
 	if (n == 0) {
 		words_free(w, n);
-		return fail(reason, "%s needs at least one argument", what);
+		return dl_fail(reason, DL_EXIT_USAGE,
+			       "%s needs at least one argument", what);
 	}
 	if (w[0].eq < 0) {
 		/* legacy form: the first word is the name */
@@ -155,7 +143,8 @@ static int name_values(const char *args, const char *what,
 		while (isspace((unsigned char)*v))
 			v++;
 		if (!*v)
-			return fail(reason, "%s needs a value", what);
+			return dl_fail(reason, DL_EXIT_USAGE,
+				       "%s needs a value", what);
 		rc = split_words(args, &w, &n, reason);
 		if (rc)
 			return rc;
@@ -165,12 +154,14 @@ static int name_values(const char *args, const char *what,
 	}
 	for (i = 0; i < n; i++) {
 		if (w[i].eq < 0) {
-			rc = fail(reason, "'%s' is not of the form NAME=VALUE",
-				  w[i].s);
+			rc = dl_fail(reason, DL_EXIT_USAGE,
+				     "'%s' is not of the form NAME=VALUE",
+				     w[i].s);
 			break;
 		}
 		if (w[i].eq == 0) {
-			rc = fail(reason, "%s names can not be blank", what);
+			rc = dl_fail(reason, DL_EXIT_USAGE,
+				     "%s names can not be blank", what);
 			break;
 		}
 		w[i].s[w[i].eq] = '\0';
@@ -215,18 +206,20 @@ static json_t *exec_form(const char *args, char **reason)
 
 	a = json_loads(args, JSON_REJECT_DUPLICATES, &jerr);
 	if (!a) {
-		fail(reason, "invalid JSON array: %s", jerr.text);
+		dl_fail(reason, DL_EXIT_USAGE, "invalid JSON array: %s",
+			jerr.text);
 		return NULL;
 	}
 	if (!json_is_array(a)) {
 		json_decref(a);
-		fail(reason, "not a JSON array of strings");
+		dl_fail(reason, DL_EXIT_USAGE, "not a JSON array of strings");
 		return NULL;
 	}
 	json_array_foreach(a, i, e) {
 		if (!json_is_string(e)) {
 			json_decref(a);
-			fail(reason, "not a JSON array of strings");
+			dl_fail(reason, DL_EXIT_USAGE,
+				"not a JSON array of strings");
 			return NULL;
 		}
 	}
@@ -309,7 +302,8 @@ static int expose(json_t *cfg, const char *args, char **reason)
 	if (rc)
 		return rc;
 	if (n == 0)
-		rc = fail(reason, "EXPOSE needs at least one port");
+		rc = dl_fail(reason, DL_EXIT_USAGE,
+			     "EXPOSE needs at least one port");
 	ports = member(cfg, "ExposedPorts", false);
 	for (i = 0; i < n && !rc; i++) {
 		char *proto = strchr(w[i].s, '/'), *dash;
@@ -323,8 +317,8 @@ static int expose(json_t *cfg, const char *args, char **reason)
 				*c = (char)tolower((unsigned char)*c);
 			if (strcmp(proto, "tcp") && strcmp(proto, "udp") &&
 			    strcmp(proto, "sctp")) {
-				rc = fail(reason, "invalid protocol '%s'",
-					  proto);
+				rc = dl_fail(reason, DL_EXIT_USAGE,
+					     "invalid protocol '%s'", proto);
 				break;
 			}
 		}
@@ -334,8 +328,9 @@ static int expose(json_t *cfg, const char *args, char **reason)
 		if (parse_port(w[i].s, &lo) < 0 ||
 		    (dash ? parse_port(dash, &hi) : (hi = lo, 0)) < 0 ||
 		    hi < lo) {
-			rc = fail(reason, "invalid port '%s%s%s'", w[i].s,
-				  dash ? "-" : "", dash ? dash : "");
+			rc = dl_fail(reason, DL_EXIT_USAGE,
+				     "invalid port '%s%s%s'", w[i].s,
+				     dash ? "-" : "", dash ? dash : "");
 			break;
 		}
 		for (p = lo; p <= hi; p++) {
@@ -372,11 +367,14 @@ static int volume(json_t *cfg, const char *args, char **reason)
 	}
 	rc = 0;
 	if (json_array_size(list) == 0)
-		rc = fail(reason, "VOLUME needs at least one path");
-	json_array_foreach(list, i, e) {
+		rc = dl_fail(reason, DL_EXIT_USAGE,
+			     "VOLUME needs at least one path");
+	json_array_foreach(list, i, e)
+	{
 		if (json_string_value(e)[0] != '/') {
-			rc = fail(reason, "volume path '%s' is not absolute",
-				  json_string_value(e));
+			rc = dl_fail(reason, DL_EXIT_USAGE,
+				     "volume path '%s' is not absolute",
+				     json_string_value(e));
 			break;
 		}
 	}
@@ -392,7 +390,8 @@ static int volume(json_t *cfg, const char *args, char **reason)
 static int one_word(const char *what, const char *args, char **reason)
 {
 	if (args[strcspn(args, " \t\n\r\f\v")])
-		return fail(reason, "%s takes exactly one argument", what);
+		return dl_fail(reason, DL_EXIT_USAGE,
+			       "%s takes exactly one argument", what);
 	return 0;
 }
 
@@ -426,7 +425,8 @@ static int apply(json_t *cfg, const char *kw, const char *args,
 		if (one_word("USER", args, reason))
 			return DL_EXIT_USAGE;
 		if (args[0] == ':' || args[strlen(args) - 1] == ':')
-			return fail(reason, "invalid user '%s'", args);
+			return dl_fail(reason, DL_EXIT_USAGE,
+				       "invalid user '%s'", args);
 		xset(cfg, "User", json_string(args));
 		return 0;
 	}
@@ -438,11 +438,12 @@ static int apply(json_t *cfg, const char *kw, const char *args,
 		if (one_word("STOPSIGNAL", args, reason))
 			return DL_EXIT_USAGE;
 		if (dl_signal_parse(args) < 0)
-			return fail(reason, "invalid signal '%s'", args);
+			return dl_fail(reason, DL_EXIT_USAGE,
+				       "invalid signal '%s'", args);
 		xset(cfg, "StopSignal", json_string(args));
 		return 0;
 	}
-	return fail(reason, "unknown instruction '%s'", kw);
+	return dl_fail(reason, DL_EXIT_USAGE, "unknown instruction '%s'", kw);
 }
 
 int dl_change_apply(json_t *cfg, const char *line, struct dl_change_state *st,
@@ -458,7 +459,8 @@ int dl_change_apply(json_t *cfg, const char *line, struct dl_change_state *st,
 	if (!st)
 		st = &dummy;
 	if (!json_is_object(cfg))
-		return fail(reason, "the config is not an object");
+		return dl_fail(reason, DL_EXIT_USAGE,
+			       "the config is not an object");
 	copy = dl_xstrdup(line ? line : "");
 	kw = copy;
 	while (isspace((unsigned char)*kw))
@@ -472,12 +474,13 @@ int dl_change_apply(json_t *cfg, const char *line, struct dl_change_state *st,
 	while (end > args && isspace((unsigned char)end[-1]))
 		*--end = '\0';
 	if (!*kw)
-		return fail(reason, "empty change");
+		return dl_fail(reason, DL_EXIT_USAGE, "empty change");
 	if (!*args)
-		return fail(reason, "%s needs an argument", kw);
+		return dl_fail(reason, DL_EXIT_USAGE, "%s needs an argument",
+			       kw);
 	work = json_string(args);
 	if (!work)
-		return fail(reason, "not valid UTF-8");
+		return dl_fail(reason, DL_EXIT_USAGE, "not valid UTF-8");
 	json_decref(work);
 
 	/* apply to a copy, so that a failure leaves @cfg untouched */
@@ -592,13 +595,15 @@ char *dl_image_config_check(json_t *j)
 	}
 	rootfs = json_object_get(j, "rootfs");
 	if (!json_is_object(rootfs))
-		return bad("rootfs", rootfs ? "must be an object" : "is missing");
+		return bad("rootfs",
+			   rootfs ? "must be an object" : "is missing");
 	if ((r = check_string(rootfs, "type", true)))
 		return r;
 	if (!json_is_array(json_object_get(rootfs, "diff_ids")))
-		return bad("rootfs.diff_ids", json_object_get(rootfs, "diff_ids")
-						      ? "must be an array"
-						      : "is missing");
+		return bad("rootfs.diff_ids",
+			   json_object_get(rootfs, "diff_ids")
+			       ? "must be an array"
+			       : "is missing");
 	if ((r = check_each(rootfs, "diff_ids", JSON_STRING, false,
 			    "a string")))
 		return r;
@@ -606,7 +611,8 @@ char *dl_image_config_check(json_t *j)
 	if (h && !json_is_array(h))
 		return bad("history", "must be an array");
 	json_array_foreach(h, i, e) {
-		if (!json_is_object(e) || (r = check_time(e, "created", false)) ||
+		if (!json_is_object(e) ||
+		    (r = check_time(e, "created", false)) ||
 		    (r = check_string(e, "created_by", false)) ||
 		    (r = check_string(e, "author", false)) ||
 		    (r = check_string(e, "comment", false))) {

@@ -8,16 +8,16 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-container.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-state.h"
-#include "dl-tmp.h"
+#include "dl/container.h"
+#include "dl/json.h"
+#include "dl/ref.h"
+#include "dl/state.h"
+#include "dl/tmp.h"
 
 static int fail(char **reason, int code, const char *what, const char *why)
 {
-	*reason = what ? dl_xasprintf("%s: %s", what, why) : dl_xstrdup(why);
-	return code;
+	return what ? dl_fail(reason, code, "%s: %s", what, why)
+		    : dl_fail(reason, code, "%s", why);
 }
 
 /* The name of the container in @dir (annotation org.dockerlite.name). */

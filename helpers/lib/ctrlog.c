@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-ctrlog.h"
-#include "dl-time.h"
+#include "dl/ctrlog.h"
+#include "dl/time.h"
 
 int dl_ctrlog_write(int fd, const char *stream, const char *buf, size_t n)
 {

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-exec.h"
-#include "dl-rootpath.h"
+#include "dl/exec.h"
+#include "dl/rootpath.h"
 
 /* 0 when @path is an executable regular file in the root, else an errno */
 static int check_exec(int rootfd, const char *path)

@@ -12,7 +12,7 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
-#include "dl-freeze.h"
+#include "dl/freeze.h"
 
 /* The guard's replies: one byte, then for REPLY_ERROR a text. */
 enum {

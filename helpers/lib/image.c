@@ -15,11 +15,11 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-change.h"
-#include "dl-image.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-time.h"
+#include "dl/change.h"
+#include "dl/image.h"
+#include "dl/json.h"
+#include "dl/ref.h"
+#include "dl/time.h"
 
 int dl_image_doc_load(const char *path, enum dl_image_doc kind, json_t **out,
 		      char **reason)

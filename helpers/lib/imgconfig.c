@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "dl-imgconfig.h"
+#include "dl/imgconfig.h"
 
 const char *dl_goarch(void)
 {

@@ -24,11 +24,11 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-exec.h"
-#include "dl-init.h"
-#include "dl-spec.h"
-#include "dl-specload.h"
-#include "dl-status.h"
+#include "dl/exec.h"
+#include "dl/init.h"
+#include "dl/spec.h"
+#include "dl/specload.h"
+#include "dl/status.h"
 
 static struct {
 	bool armed;

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
+#include "dl/json.h"
 
 json_t *dl_json_load(const char *path, char **reason)
 {

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-live.h"
-#include "dl-lxc.h"
-#include "dl-state.h"
+#include "dl/live.h"
+#include "dl/lxc.h"
+#include "dl/state.h"
 
 int dl_live_state(const char *id, struct dl_state *st, char **reason)
 {

@@ -16,9 +16,9 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
-#include "dl-lxc.h"
-#include "dl-state.h"
-#include "dl-time.h"
+#include "dl/lxc.h"
+#include "dl/state.h"
+#include "dl/time.h"
 
 extern char **environ;
 

@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-caps.h"
-#include "dl-lxcconf.h"
-#include "dl-spec.h"
-#include "dl-specload.h"
+#include "dl/caps.h"
+#include "dl/lxcconf.h"
+#include "dl/spec.h"
+#include "dl/specload.h"
 
 static bool has_nl(const char *s)
 {

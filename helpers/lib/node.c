@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-node.h"
+#include "dl/node.h"
 
 int dl_node_own_fd(int fd, uid_t uid, gid_t gid, mode_t perm,
 		   const char **verb)

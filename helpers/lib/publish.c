@@ -12,10 +12,11 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-image.h"
-#include "dl-json.h"
-#include "dl-ref.h"
-#include "dl-tmp.h"
+#include "dl/image.h"
+#include "dl/json.h"
+#include "dl/publish.h"
+#include "dl/ref.h"
+#include "dl/tmp.h"
 
 /* "tmp/ID.publish": the intent of a publish of image ID with names */
 #define INTENT_SUFFIX ".publish"

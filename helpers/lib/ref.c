@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ref.c: names of images and containers, kept under $DL_ROOT/refs */
+/* ref.c: the names of images and containers, kept under $DL_ROOT/refs */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -12,267 +12,14 @@
 #include <time.h>
 
 #include "dl.h"
-#include "dl-ref.h"
+#include "dl/ref.h"
 
 #define NAME_MAX_LEN 255
-#define TAG_MAX_LEN 128
 #define LOCK_TIMEOUT_MS 30000
-
-static int fail(char **reason, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char **reason, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*reason = dl_xvasprintf(fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 static int fail_sys(char **reason, const char *what)
 {
-	return fail(reason, DL_EXIT_FAIL, "%s: %s", what, strerror(errno));
-}
-
-/* ---- grammar ---------------------------------------------------------- */
-
-static bool is_lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static bool is_alnum(char c)
-{
-	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_word(char c)
-{
-	return is_alnum(c) || c == '_';
-}
-
-/* [a-z0-9]+(([._]|__|[-]+)[a-z0-9]+)* over s[0..n) */
-static bool valid_path_component(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (n == 0 || !is_lower_alnum(s[0]) || !is_lower_alnum(s[n - 1]))
-		return false;
-	while (i < n) {
-		size_t sep;
-
-		while (i < n && is_lower_alnum(s[i]))
-			i++;
-		if (i == n)
-			return true;
-		sep = i;
-		if (s[i] == '.') {
-			i++;
-		} else if (s[i] == '_') {
-			i++;
-			if (i < n && s[i] == '_')
-				i++;
-		} else if (s[i] == '-') {
-			while (i < n && s[i] == '-')
-				i++;
-		} else {
-			return false;
-		}
-		/* a separator must be followed by an alphanumeric */
-		if (i == sep || i == n || !is_lower_alnum(s[i]))
-			return false;
-	}
-	return true;
-}
-
-/* [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? over s[0..n) */
-static bool valid_domain_component(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
-/* domain-component(\.domain-component)*(:[0-9]+)? over s[0..n) */
-static bool valid_domain(const char *s, size_t n)
-{
-	const char *colon = memchr(s, ':', n);
-	size_t host = colon ? (size_t)(colon - s) : n;
-	size_t i = 0;
-
-	if (colon) {
-		size_t p = host + 1;
-
-		if (p == n)
-			return false;
-		for (; p < n; p++)
-			if (s[p] < '0' || s[p] > '9')
-				return false;
-	}
-	while (i <= host) {
-		const char *dot = memchr(s + i, '.', host - i);
-		size_t end = dot ? (size_t)(dot - s) : host;
-
-		if (!valid_domain_component(s + i, end - i))
-			return false;
-		i = end + 1;
-	}
-	return true;
-}
-
-/* [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
-static bool valid_tag(const char *t)
-{
-	size_t i;
-
-	if (!t || !is_word(t[0]))
-		return false;
-	for (i = 1; t[i]; i++)
-		if (i >= TAG_MAX_LEN || (!is_word(t[i]) && t[i] != '.' &&
-					 t[i] != '-'))
-			return false;
-	return true;
-}
-
-static bool has_upper(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			return true;
-	return false;
-}
-
-/* Check a repository path; on failure set *reason and return false. */
-static bool valid_repo(const char *repo, char **reason)
-{
-	size_t len = strlen(repo);
-	const char *s = repo, *slash = strchr(repo, '/');
-
-	if (len == 0) {
-		fail(reason, DL_EXIT_USAGE, "repository name is empty");
-		return false;
-	}
-	if (len > NAME_MAX_LEN) {
-		fail(reason, DL_EXIT_USAGE,
-		     "repository name is longer than %d characters",
-		     NAME_MAX_LEN);
-		return false;
-	}
-	if (len == DL_ID_LEN && dl_is_id(repo)) {
-		fail(reason, DL_EXIT_USAGE,
-		     "repository name must not be a 64-digit hexadecimal ID");
-		return false;
-	}
-	if (slash) {
-		size_t n = (size_t)(slash - repo);
-
-		/* The first component is a host only when it looks like one. */
-		if (memchr(repo, '.', n) || memchr(repo, ':', n) ||
-		    (n == 9 && !memcmp(repo, "localhost", 9))) {
-			if (!valid_domain(repo, n)) {
-				fail(reason, DL_EXIT_USAGE,
-				     "invalid registry host '%.*s'", (int)n,
-				     repo);
-				return false;
-			}
-			s = slash + 1;
-		}
-	}
-	for (;;) {
-		size_t n = strcspn(s, "/");
-
-		if (!valid_path_component(s, n)) {
-			if (has_upper(s, n))
-				fail(reason, DL_EXIT_USAGE,
-				     "repository name must be lowercase");
-			else if (n == 0)
-				fail(reason, DL_EXIT_USAGE,
-				     "repository name has an empty path component");
-			else
-				fail(reason, DL_EXIT_USAGE,
-				     "invalid path component '%.*s'", (int)n,
-				     s);
-			return false;
-		}
-		if (!s[n])
-			return true;
-		s += n + 1;
-	}
-}
-
-static bool valid_ref(const struct dl_ref *r, char **reason)
-{
-	if (!r || !r->repo) {
-		fail(reason, DL_EXIT_USAGE, "name is empty");
-		return false;
-	}
-	if (!valid_repo(r->repo, reason))
-		return false;
-	if (!valid_tag(r->tag)) {
-		fail(reason, DL_EXIT_USAGE, "invalid tag '%s'",
-		     r->tag ? r->tag : "");
-		return false;
-	}
-	return true;
-}
-
-int dl_ref_parse(const char *name, struct dl_ref *out, char **reason)
-{
-	_cleanup_free_ char *repo = NULL;
-	const char *slash, *colon;
-
-	*reason = NULL;
-	out->repo = out->tag = NULL;
-	if (!name || !*name)
-		return fail(reason, DL_EXIT_USAGE, "name is empty");
-	if (strchr(name, '@'))
-		return fail(reason, DL_EXIT_USAGE,
-			    "digest references are not supported");
-	slash = strrchr(name, '/');
-	colon = strchr(slash ? slash : name, ':');
-	repo = colon ? strndup(name, (size_t)(colon - name))
-		     : dl_xstrdup(name);
-	if (!repo)
-		dl_die(DL_EXIT_FAIL, "unable to allocate 'memory'");
-	if (!valid_repo(repo, reason))
-		return DL_EXIT_USAGE;
-	if (colon && !valid_tag(colon + 1))
-		return fail(reason, DL_EXIT_USAGE, "invalid tag '%s'",
-			    colon + 1);
-	out->tag = dl_xstrdup(colon ? colon + 1 : "latest");
-	out->repo = dl_steal_pointer(&repo);
-	return 0;
-}
-
-void dl_ref_free(struct dl_ref *r)
-{
-	if (!r)
-		return;
-	free(r->repo);
-	free(r->tag);
-	r->repo = r->tag = NULL;
-}
-
-bool dl_is_container_name(const char *name)
-{
-	size_t i;
-
-	if (!name || !is_alnum(name[0]))
-		return false;
-	for (i = 1; name[i]; i++)
-		if (i >= NAME_MAX_LEN ||
-		    (!is_word(name[i]) && name[i] != '.' && name[i] != '-'))
-			return false;
-	return true;
+	return dl_fail(reason, DL_EXIT_FAIL, "%s: %s", what, strerror(errno));
 }
 
 /* ---- store access ----------------------------------------------------- */
@@ -326,7 +73,7 @@ static int lock_refs(bool exclusive, int *code, char **reason)
 			return -1;
 		}
 		if (waited >= LOCK_TIMEOUT_MS) {
-			*code = fail(reason, DL_EXIT_CONFLICT,
+			*code = dl_fail(reason, DL_EXIT_CONFLICT,
 				     "timed out waiting for lock '%s'", path);
 			return -1;
 		}
@@ -369,13 +116,13 @@ static int read_id(const char *path, char out[DL_ID_LEN + 1], char **reason)
 
 	if (dl_read_file(path, &buf, &len) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return fail(reason, DL_EXIT_NO, "no such name");
+			return dl_fail(reason, DL_EXIT_NO, "no such name");
 		return fail_sys(reason, path);
 	}
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	if (!dl_is_id(buf))
-		return fail(reason, DL_EXIT_REJECT,
+		return dl_fail(reason, DL_EXIT_REJECT,
 			    "corrupt reference '%s': not an ID", path);
 	memcpy(out, buf, DL_ID_LEN + 1);
 	return 0;
@@ -393,7 +140,7 @@ static int write_id(const char *path, const char *id, char **reason)
 	struct stat st;
 
 	if (lstat(tmp, &st) == 0)
-		return fail(reason, DL_EXIT_CONFLICT,
+		return dl_fail(reason, DL_EXIT_CONFLICT,
 			    "temporary file '%s' is in the way", tmp);
 	if (dl_write_file_atomic(path, buf, strlen(buf), 0644) < 0)
 		return fail_sys(reason, path);
@@ -424,10 +171,10 @@ int dl_ref_image_set(const struct dl_ref *r, const char *id, char **reason)
 	int code = 0;
 
 	*reason = NULL;
-	if (!valid_ref(r, reason))
+	if (!dl_ref_valid(r, reason))
 		return DL_EXIT_USAGE;
 	if (!dl_is_id(id))
-		return fail(reason, DL_EXIT_USAGE, "invalid image ID '%s'",
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid image ID '%s'",
 			    id ? id : "");
 	img = dl_path("images/%s", id);
 	dir = dl_path("refs/images/%s", r->repo);
@@ -436,7 +183,7 @@ int dl_ref_image_set(const struct dl_ref *r, const char *id, char **reason)
 	if (lk < 0)
 		return code;
 	if (!is_dir(img))
-		return fail(reason, DL_EXIT_NO, "no such image '%s'", id);
+		return dl_fail(reason, DL_EXIT_NO, "no such image '%s'", id);
 	if (dl_mkdir_p(dir, 0755) < 0)
 		code = fail_sys(reason, dir);
 	else
@@ -456,7 +203,7 @@ int dl_ref_image_get(const struct dl_ref *r, char out[DL_ID_LEN + 1],
 	_cleanup_free_ char *path = NULL;
 
 	*reason = NULL;
-	if (!valid_ref(r, reason))
+	if (!dl_ref_valid(r, reason))
 		return DL_EXIT_USAGE;
 	path = dl_path("refs/images/%s/:%s", r->repo, r->tag);
 	return read_id(path, out, reason);
@@ -469,7 +216,7 @@ int dl_ref_image_rm(const struct dl_ref *r, char **reason)
 	int code = 0;
 
 	*reason = NULL;
-	if (!valid_ref(r, reason))
+	if (!dl_ref_valid(r, reason))
 		return DL_EXIT_USAGE;
 	top = dl_path("refs/images");
 	dir = dl_path("refs/images/%s", r->repo);
@@ -479,7 +226,7 @@ int dl_ref_image_rm(const struct dl_ref *r, char **reason)
 		return code;
 	if (unlink(path) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return fail(reason, DL_EXIT_NO, "no such name");
+			return dl_fail(reason, DL_EXIT_NO, "no such name");
 		return fail_sys(reason, path);
 	}
 	prune(dir, top);
@@ -503,7 +250,7 @@ static int match_prefix(const char *dirname, const char *prefix,
 	d = opendir(path);
 	if (!d) {
 		if (errno == ENOENT)
-			return fail(reason, DL_EXIT_NO, "no such %s", kind);
+			return dl_fail(reason, DL_EXIT_NO, "no such %s", kind);
 		return fail_sys(reason, path);
 	}
 	while ((errno = 0, de = readdir(d))) {
@@ -520,9 +267,9 @@ static int match_prefix(const char *dirname, const char *prefix,
 	}
 	closedir(d);
 	if (found == 0)
-		return fail(reason, DL_EXIT_NO, "no such %s", kind);
+		return dl_fail(reason, DL_EXIT_NO, "no such %s", kind);
 	if (found > 1)
-		return fail(reason, DL_EXIT_CONFLICT,
+		return dl_fail(reason, DL_EXIT_CONFLICT,
 			    "ambiguous ID prefix, %d %ss match", found, kind);
 	return 0;
 }
@@ -535,7 +282,7 @@ int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1], char **reason)
 
 	*reason = NULL;
 	if (!spec || !*spec)
-		return fail(reason, DL_EXIT_USAGE, "name is empty");
+		return dl_fail(reason, DL_EXIT_USAGE, "name is empty");
 	if (!strncmp(spec, "sha256:", 7)) {
 		spec += 7;
 		by_id = true;
@@ -553,13 +300,13 @@ int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1], char **reason)
 			if (code != DL_EXIT_NO)
 				return code;
 			free(*reason);
-			return fail(reason, DL_EXIT_NO, "no such image");
+			return dl_fail(reason, DL_EXIT_NO, "no such image");
 		}
 		free(*reason);
 		*reason = NULL;
 	}
 	if (!dl_is_id_prefix(spec))
-		return fail(reason, DL_EXIT_USAGE, "invalid image ID");
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid image ID");
 	return match_prefix("images", spec, "image", out, reason);
 }
 
@@ -597,11 +344,11 @@ static int container_set(const char *name, const char *id, bool take,
 
 	*reason = NULL;
 	if (!dl_is_container_name(name))
-		return fail(reason, DL_EXIT_USAGE,
+		return dl_fail(reason, DL_EXIT_USAGE,
 			    "invalid container name, must match "
 			    "[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 	if (!dl_is_id(id))
-		return fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
 			    id ? id : "");
 	dir = dl_path("refs/containers");
 	path = dl_path("refs/containers/%s", name);
@@ -617,7 +364,7 @@ static int container_set(const char *name, const char *id, bool take,
 		/* the container a dead process was making or removing never
 		 * keeps its name */
 		if (!take || dl_container_exists(old))
-			return fail(reason, DL_EXIT_CONFLICT,
+			return dl_fail(reason, DL_EXIT_CONFLICT,
 				    "name is in use by container %s", old);
 		code = DL_EXIT_NO;
 	}
@@ -648,14 +395,14 @@ int dl_ref_container_rm(const char *name, char **reason)
 
 	*reason = NULL;
 	if (!dl_is_container_name(name))
-		return fail(reason, DL_EXIT_USAGE, "invalid container name");
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid container name");
 	path = dl_path("refs/containers/%s", name);
 	lk = lock_refs(true, &code, reason);
 	if (lk < 0)
 		return code;
 	if (unlink(path) < 0) {
 		if (errno == ENOENT)
-			return fail(reason, DL_EXIT_NO, "no such name");
+			return dl_fail(reason, DL_EXIT_NO, "no such name");
 		return fail_sys(reason, path);
 	}
 	return 0;
@@ -670,9 +417,9 @@ int dl_ref_container_rm_if(const char *name, const char *id, char **reason)
 
 	*reason = NULL;
 	if (!dl_is_container_name(name))
-		return fail(reason, DL_EXIT_USAGE, "invalid container name");
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid container name");
 	if (!dl_is_id(id))
-		return fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
 			    id ? id : "");
 	path = dl_path("refs/containers/%s", name);
 	lk = lock_refs(true, &code, reason);
@@ -684,11 +431,11 @@ int dl_ref_container_rm_if(const char *name, const char *id, char **reason)
 	if (code)
 		return code;
 	if (strcmp(cur, id))
-		return fail(reason, DL_EXIT_NO,
+		return dl_fail(reason, DL_EXIT_NO,
 			    "name is in use by container %s", cur);
 	if (unlink(path) < 0) {
 		if (errno == ENOENT)
-			return fail(reason, DL_EXIT_NO, "no such name");
+			return dl_fail(reason, DL_EXIT_NO, "no such name");
 		return fail_sys(reason, path);
 	}
 	return 0;
@@ -702,7 +449,7 @@ int dl_container_resolve(const char *spec, char out[DL_ID_LEN + 1],
 
 	*reason = NULL;
 	if (!spec || !*spec)
-		return fail(reason, DL_EXIT_USAGE, "name is empty");
+		return dl_fail(reason, DL_EXIT_USAGE, "name is empty");
 	if (dl_is_container_name(spec)) {
 		path = dl_path("refs/containers/%s", spec);
 		code = read_id(path, out, reason);
@@ -713,8 +460,8 @@ int dl_container_resolve(const char *spec, char out[DL_ID_LEN + 1],
 	}
 	if (!dl_is_id_prefix(spec)) {
 		if (dl_is_container_name(spec))
-			return fail(reason, DL_EXIT_NO, "no such container");
-		return fail(reason, DL_EXIT_USAGE, "invalid container name");
+			return dl_fail(reason, DL_EXIT_NO, "no such container");
+		return dl_fail(reason, DL_EXIT_USAGE, "invalid container name");
 	}
 	return match_prefix("containers", spec, "container", out, reason);
 }
@@ -798,7 +545,7 @@ static int walk_images(int dfd, const char *repo, struct list *l, int depth)
 			continue;
 		if (n[0] == ':') {
 			/* a tag of @repo; skip partial writes and junk */
-			if (*repo && valid_tag(n + 1) && !is_temp_name(n) &&
+			if (*repo && dl_ref_tag_valid(n + 1) && !is_temp_name(n) &&
 			    read_id_at(dirfd(d), n, id))
 				list_add(l, repo, n + 1, id);
 		} else if (depth < NAME_MAX_LEN) {

@@ -13,7 +13,7 @@
 #include <linux/openat2.h>
 
 #include "dl.h"
-#include "dl-rootpath.h"
+#include "dl/rootpath.h"
 
 /* The most of /etc/passwd or /etc/group we read: a root is untrusted. */
 #define ID_FILE_MAX (16u << 20)

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-rootpath.h"
-#include "dl-rootprep.h"
-#include "dl-specload.h"
+#include "dl/rootpath.h"
+#include "dl/rootprep.h"
+#include "dl/specload.h"
 
 /* Make an empty file at @path (a bind mount point), the rest of the path
  * resolved inside the root; an existing one, even a symlink, is left. */

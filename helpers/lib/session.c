@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-ctrlog.h"
-#include "dl-session.h"
+#include "dl/ctrlog.h"
+#include "dl/session.h"
 
 static int cloexec(int fd)
 {

@@ -15,10 +15,10 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-caps.h"
-#include "dl-exec.h"
-#include "dl-ref.h"
-#include "dl-spec.h"
+#include "dl/caps.h"
+#include "dl/exec.h"
+#include "dl/ref.h"
+#include "dl/spec.h"
 
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
 #define OOM "unable to build 'spec.json': out of memory"

@@ -11,10 +11,10 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-caps.h"
-#include "dl-exec.h"
-#include "dl-json.h"
-#include "dl-specload.h"
+#include "dl/caps.h"
+#include "dl/exec.h"
+#include "dl/json.h"
+#include "dl/specload.h"
 
 /* An optional member of type @type (JSON_TRUE: any boolean); NULL when
  * absent or null, @err set on a wrong type. */

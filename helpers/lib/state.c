@@ -11,8 +11,8 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
-#include "dl-state.h"
+#include "dl/json.h"
+#include "dl/state.h"
 
 const char *dl_status_name(enum dl_status s)
 {

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "dl.h"
-#include "dl-status.h"
+#include "dl/status.h"
 
 int dl_exit_status(int st)
 {

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "dl.h"
-#include "dl-time.h"
+#include "dl/time.h"
 
 int dl_time_format(const struct timespec *ts, char out[DL_TIME_LEN + 1])
 {

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-btrfs.h"
-#include "dl-tmp.h"
+#include "dl/btrfs.h"
+#include "dl/tmp.h"
 
 /* The inode number of the root directory of every btrfs subvolume. */
 #define BTRFS_SUBVOL_ROOT_INO 256
@@ -23,8 +23,8 @@
 /* Set *@reason to "[WHAT: ]TEXT" and return @code. */
 static int fail(char **reason, int code, const char *what, const char *text)
 {
-	*reason = what ? dl_xasprintf("%s: %s", what, text) : dl_xstrdup(text);
-	return code;
+	return what ? dl_fail(reason, code, "%s: %s", what, text)
+		    : dl_fail(reason, code, "%s", text);
 }
 
 static int sys_fail(char **reason, const char *what)

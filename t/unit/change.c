@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-change.h"
+#include "dl/change.h"
 #include "tap.h"
 
 

@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-change.h"
-#include "dl-imgconfig.h"
+#include "dl/change.h"
+#include "dl/imgconfig.h"
 #include "tap.h"
 
 

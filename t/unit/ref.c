@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "dl.h"
-#include "dl-ref.h"
-#include "dl-time.h"
+#include "dl/ref.h"
+#include "dl/time.h"
 #include "tap.h"
 
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* spec.c: TAP unit test of the OCI runtime spec: loading and checking it
- * (dl_spec_load, dl_spec_has_cap, dl_spec_environ, dl-lxc.h) and building
+ * (dl_spec_load, dl_spec_has_cap, dl_spec_environ, dl/specload.h) and building
  * it from options and an image config (dl-spec.h), loaded back */
 #include <errno.h>
 #include <linux/capability.h>
@@ -13,9 +13,9 @@
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl-json.h"
-#include "dl-spec.h"
-#include "dl-specload.h"
+#include "dl/json.h"
+#include "dl/spec.h"
+#include "dl/specload.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/dl-unit-spec.XXXXXX";

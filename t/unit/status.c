@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl-status.h"
+#include "dl/status.h"
 #include "tap.h"
 
 

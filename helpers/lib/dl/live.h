@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* live.h: the one container a runtime helper acts on (dl-kill, dl-stop,
+ * dl-state): its full-ID operand and its live state */
+#ifndef DL_LIVE_H
+#define DL_LIVE_H
+
+struct dl_state;
+
+/**
+ * dl_live_state() - the state of container @id as dl_lxc_state() checks
+ * it against what runs; liblxc's own log is silenced (FATAL only) the
+ * first time
+ * @id: the full container ID
+ * @st: receives the state
+ * @reason: receives the failure text
+ *
+ * Needs root.
+ *
+ * Return: 0, or dl_lxc_state()'s code: DL_EXIT_NO when there is no such
+ * container, DL_EXIT_REJECT, DL_EXIT_FAIL.
+ */
+extern int dl_live_state(const char *id, struct dl_state *st, char **reason);
+
+/**
+ * dl_live_operand() - the one operand left after getopt(3), a full
+ * container ID
+ * @argc: main's argc
+ * @argv: main's argv, parsed up to optind
+ *
+ * Return: the ID (argv[optind]), or NULL when there is not exactly one
+ * operand or it is not a full ID (the caller prints its usage).
+ */
+extern const char *dl_live_operand(int argc, char **argv);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* lxcconf.h: the LXC config of a container, made from its spec, and
+ * the seccomp profile it names */
+#ifndef DL_LXCCONF_H
+#define DL_LXCCONF_H
+
+#include <stdbool.h>
+
+struct dl_spec;
+
+/**
+ * dl_lxc_config() - make the LXC config of a container from its spec, from
+ * scratch (no lxc.include of the distribution defaults)
+ * @spec: the spec
+ * @id: the full container ID (the LXC name)
+ * @dir: the absolute containers/ID directory
+ * @seccomp: the absolute path of the seccomp profile, or NULL for none
+ * @console: the host path of the terminal to bind on /dev/console, or NULL
+ * @out: receives the malloc'd config text
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_REJECT (a value the config cannot hold).
+ */
+extern int dl_lxc_config(const struct dl_spec *spec, const char *id,
+			 const char *dir, const char *seccomp,
+			 const char *console, char **out, char **reason);
+
+/**
+ * dl_seccomp_profile() - the seccomp profile of a container: @base (LXC v2
+ * denylist format), without the block headed "# unless cap_sys_admin" when
+ * the container holds CAP_SYS_ADMIN
+ * @base: the text of share/dl.seccomp
+ * @sys_admin: the container holds CAP_SYS_ADMIN
+ * Return: a malloc'd text.
+ */
+extern char *dl_seccomp_profile(const char *base, bool sys_admin);
+
+/**
+ * dl_sharedir() - the directory of dl.seccomp: $DL_SHAREDIR, else beside
+ * the running helper (../share/dockerlite, ../../share/dockerlite,
+ * ../share)
+ * Return: a malloc'd path, or NULL when none holds dl.seccomp.
+ */
+extern char *dl_sharedir(void);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* specload.h: the OCI runtime spec of a container as read from
+ * containers/ID/spec.json and checked, for running it */
+#ifndef DL_SPECLOAD_H
+#define DL_SPECLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+/* One entry of spec.mounts[]. */
+struct dl_mount {
+	const char *dest;
+	const char *type;
+	const char *source;
+	const char **options;
+	size_t nopts;
+};
+
+/*
+ * The parts of an OCI runtime spec (containers/ID/spec.json) dockerlite
+ * uses.  Strings point into @doc.  Limits are 0 when unset.
+ */
+struct dl_spec {
+	json_t *doc;
+	const char **args;
+	size_t nargs;
+	const char **env;
+	size_t nenv;
+	const char *cwd;
+	bool terminal;
+	uid_t uid;
+	gid_t gid;
+	gid_t *gids;
+	size_t ngids;
+	bool caps_set;		/* process.capabilities given */
+	const char **caps;	/* its bounding set, "CAP_CHOWN"... */
+	size_t ncaps;
+	bool nnp;
+	const char *hostname;	/* NULL: the first 12 digits of the ID */
+	bool root_ro;
+	struct dl_mount *mounts;
+	size_t nmounts;
+	int64_t mem_limit;
+	int64_t pids_limit;
+	int64_t cpu_quota;
+	uint64_t cpu_period;
+	const char *network;	/* "none" (default) or "host" */
+	const char *netns;	/* linux.namespaces network path, or NULL */
+	bool masked_set;	/* linux.maskedPaths given (else Docker's) */
+	const char **masked;
+	size_t nmasked;
+	bool ro_set;		/* linux.readonlyPaths given (else Docker's) */
+	const char **ro_paths;
+	size_t nro;
+	bool privileged;
+	bool rm;
+	const char *stop_signal; /* annotation org.dockerlite.stop-signal */
+};
+
+/**
+ * dl_spec_load() - read and check an OCI runtime spec
+ * @path: the file
+ * @spec: receives the parsed spec; free with dl_spec_free()
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_REJECT (invalid document) or DL_EXIT_FAIL.
+ */
+extern int dl_spec_load(const char *path, struct dl_spec *spec,
+			char **reason);
+
+/**
+ * dl_spec_free() - release what dl_spec_load() allocated
+ * @spec: the spec (may be zeroed)
+ */
+extern void dl_spec_free(struct dl_spec *spec);
+
+/**
+ * dl_spec_has_cap() - tell whether the container holds a capability
+ * @spec: the spec
+ * @name: "SYS_ADMIN" (without the CAP_ prefix)
+ * Return: true for a privileged container or when in its bounding set.
+ */
+extern bool dl_spec_has_cap(const struct dl_spec *spec, const char *name);
+
+/**
+ * dl_spec_environ() - the environment of a process in the container: the
+ * spec's env, plus HOSTNAME and a default PATH when missing (as Docker),
+ * TERM=xterm when @tty and missing, then @extra ("K=V" replaces, a bare "K"
+ * takes our own value of K or drops it)
+ * @spec: the spec
+ * @hostname: the container's host name
+ * @tty: a terminal is attached
+ * @extra: more variables, or NULL
+ * @nextra: their number
+ * Return: a malloc'd NULL-terminated array (dies on OOM).
+ */
+extern char **dl_spec_environ(const struct dl_spec *spec, const char *hostname,
+			      bool tty, char *const *extra, size_t nextra);
+
+/**
+ * dl_spec_hostname() - the container's host name
+ * @spec: the spec
+ * @id: the full container ID
+ * Return: a malloc'd string.
+ */
+extern char *dl_spec_hostname(const struct dl_spec *spec, const char *id);
+
+/**
+ * dl_mount_has_opt() - tell whether a mount has option @opt
+ * @m: the mount
+ * @opt: the option, "ro"...
+ * Return: true or false.
+ */
+extern bool dl_mount_has_opt(const struct dl_mount *m, const char *opt);
+
+/**
+ * dl_mount_has_bind_opt() - tell whether a mount has a "bind" or "rbind"
+ * option
+ * @m: the mount
+ * Return: true or false.
+ */
+extern bool dl_mount_has_bind_opt(const struct dl_mount *m);
+
+/**
+ * dl_mount_is_bind() - tell whether a mount is a bind mount: type "bind",
+ * or a "bind" or "rbind" option
+ * @m: the mount
+ * Return: true or false.
+ */
+extern bool dl_mount_is_bind(const struct dl_mount *m);
+
+/**
+ * dl_mount_lxc_owns() - tell whether LXC itself makes this mount
+ * (lxc.autodev, lxc.mount.auto: /proc, /sys, /dev...), which an OCI spec
+ * may list too: it is skipped, unless a bind mount
+ * @m: the mount
+ * Return: true or false.
+ */
+extern bool dl_mount_lxc_owns(const struct dl_mount *m);
+
+#endif
