@@ -34,7 +34,7 @@ release_start() {
 
 # status_of NAME: the status recorded in its state.json
 status_of() {
-	jq -r .status "$DL_ROOT/containers/$(dl-ref -c resolve "$1")/state.json" \
+	jq -r .status "$DL_ROOT/containers/$(dl-ref-resolve -c "$1")/state.json" \
 		2>/dev/null || echo none
 }
 
@@ -62,7 +62,7 @@ slow_start() {
 @test "dl ps: a container being started is Starting, in dl ps and dl ps -a" {
 	local id
 	slow_start slow
-	id=$(dl-ref -c resolve slow)
+	id=$(dl-ref-resolve -c slow)
 	run -0 dl ps
 	assert_line --regexp "^${id:0:12} +busybox +\"sh -c .* Starting +slow$"
 	run -0 dl ps -a --format json
@@ -77,7 +77,7 @@ slow_start() {
 @test "dl rm: a container being started is refused with 3 and nothing is removed" {
 	local id
 	slow_start slow
-	id=$(dl-ref -c resolve slow)
+	id=$(dl-ref-resolve -c slow)
 	run -3 --separate-stderr dl rm slow
 	assert_output ''
 	[[ "$stderr" == *"unable to remove container 'slow': container is starting (stop it first, or use -f)" ]]
@@ -85,7 +85,7 @@ slow_start() {
 	run -3 --separate-stderr dl-container-rm "$id"
 	assert_equal "$stderr" "dl-container-rm: fatal: unable to remove container '$id': container is starting"
 	assert_file_exists "$DL_ROOT/containers/$id/spec.json"
-	assert_equal "$(dl-ref -c resolve slow)" "$id"
+	assert_equal "$(dl-ref-resolve -c slow)" "$id"
 	release_start
 	wait "$START"
 	assert_equal "$(status_of slow)" running
@@ -97,7 +97,7 @@ slow_start() {
 @test "dl rm -f: a container being started is stopped once it runs, then removed" {
 	local id rm
 	slow_start slow
-	id=$(dl-ref -c resolve slow)
+	id=$(dl-ref-resolve -c slow)
 	dl rm -f slow >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	rm=$!
 	release_start
@@ -105,7 +105,7 @@ slow_start() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" slow
 	wait "$START"
 	assert_dir_not_exists "$DL_ROOT/containers/$id"
-	run -1 dl-ref -c resolve slow
+	run -1 dl-ref-resolve -c slow
 	run -0 dl ps -aq
 	assert_output ''
 }
@@ -120,7 +120,7 @@ slow_start() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" slow
 	wait "$START"
 	# stopped, not left running: dl stop did not return before the start
-	run -0 dl-state -o status,exit_code "$(dl-ref -c resolve slow)"
+	run -0 dl-state -o status,exit_code "$(dl-ref-resolve -c slow)"
 	assert_output $'exited\t143'
 
 	DL_SHAREDIR=$SLOW dl start slow >/dev/null 3>&- &
@@ -132,7 +132,7 @@ slow_start() {
 	wait "$stop"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" slow
 	wait "$START"
-	run -0 dl-state -w -o status,exit_code "$(dl-ref -c resolve slow)"
+	run -0 dl-state -w -o status,exit_code "$(dl-ref-resolve -c slow)"
 	assert_output $'exited\t137'
 	dl rm slow
 }

@@ -13,7 +13,7 @@ setup() {
 
 # stamps NAME: the times of the records of its container.log
 stamps() {
-	cut -d' ' -f1 "$DL_ROOT/containers/$(dl-ref -c resolve "$1")/container.log"
+	cut -d' ' -f1 "$DL_ROOT/containers/$(dl-ref-resolve -c "$1")/container.log"
 }
 
 @test "dl logs: a foreground run's output is kept, stdout and stderr apart" {
@@ -34,7 +34,7 @@ stamps() {
 @test "dl logs: container.log holds one record a line, TIME STREAM F|P CONTENT" {
 	local log
 	dl run --name rec busybox sh -c 'echo one; printf two' >/dev/null
-	log=$DL_ROOT/containers/$(dl-ref -c resolve rec)/container.log
+	log=$DL_ROOT/containers/$(dl-ref-resolve -c rec)/container.log
 	run -0 cat "$log"
 	assert_line --index 0 --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z stdout F one$'
 	assert_line --index 1 --regexp '^[0-9T:.-]{29}Z stdout P two$'
@@ -89,7 +89,7 @@ stamps() {
 	local _ id=
 	# its first line logged (written after "running"), or give up after 20 s
 	for _ in $(seq 400); do
-		id=$(dl-ref -c resolve fol 2>/dev/null) &&
+		id=$(dl-ref-resolve -c fol 2>/dev/null) &&
 			[ -s "$DL_ROOT/containers/$id/container.log" ] && break
 		sleep 0.05
 	done
