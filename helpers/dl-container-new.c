@@ -339,7 +339,8 @@ int main(int argc, char **argv)
 		undo.id = id;
 	}
 	dl_fault("dl-container-new:name");
-	ret = dl_clone(undo.rootfs, (const char *const *)roots, nimg, &why);
+	ret = dl_clone_flags(undo.rootfs, (const char *const *)roots, nimg,
+			     DL_CLONE_NOSYNC, &why);
 	if (ret)
 		dl_die(DL_EXIT_FAIL, "unable to clone '%s': %s", undo.rootfs,
 		       why);
@@ -363,13 +364,16 @@ int main(int argc, char **argv)
 		dl_die_sys(DL_EXIT_FAIL, "unable to read 'the clock'");
 	spec = jcheck(dl_spec_build(&o, args, env, workdir, &user, host, ids,
 				    nimg, now));
+	/* no fsync: the container is a snapshot away from being made again,
+	 * and a crash before its publish leaves a tmp/ entry the sweep takes;
+	 * after a power loss, dl system check finds an unreadable spec */
 	spath = dl_path("tmp/%s/spec.json", id);
-	if (dl_json_save(spath, spec) < 0)
+	if (dl_json_save_flags(spath, spec, DL_WRITE_NOSYNC) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", spath);
 	dl_state_init(&st);
 	state = dl_state_json(&st);
 	stpath = dl_path("tmp/%s/state.json", id);
-	if (dl_json_save(stpath, state) < 0)
+	if (dl_json_save_flags(stpath, state, DL_WRITE_NOSYNC) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", stpath);
 
 	/* the ID reaches the caller before the container is published, so

@@ -275,6 +275,18 @@ static void check_images(void)
 	closedir(d);
 }
 
+/* spec.json is there and loads (a power loss can leave it empty) */
+static bool spec_ok(const char *id)
+{
+	_cleanup_free_ char *p = dl_path("containers/%s/spec.json", id);
+	_cleanup_free_ char *why = NULL;
+	json_t *j = dl_json_load(p, &why);
+	bool ok = json_is_object(j);
+
+	json_decref(j);
+	return ok;
+}
+
 static void check_containers(void)
 {
 	struct dirent *e;
@@ -297,7 +309,7 @@ static void check_containers(void)
 			continue;
 		}
 		if (has("containers", e->d_name, "rootfs") &&
-		    has("containers", e->d_name, "spec.json")) {
+		    spec_ok(e->d_name)) {
 			check_container_images(e->d_name);
 			check_subvols(rel, "rootfs");
 			continue;
@@ -307,7 +319,7 @@ static void check_containers(void)
 			if (ret == DL_EXIT_NO)
 				ret = 0;
 		}
-		report("broken-container", rel, "rootfs or spec.json is missing",
+		report("broken-container", rel, "rootfs or spec.json is missing or unreadable",
 		       ret, why);
 	}
 	closedir(d);

@@ -34,7 +34,7 @@ setup() {
 	assert_line "corrupt-ref refs/containers/bad: not a name file holding an ID"
 	assert_line "unowned-tmp tmp/leftover: no live process owns it"
 	assert_line "stray-entry images/stray: not an image ID"
-	assert_line "broken-container containers/${ghost//a/c}: rootfs or spec.json is missing"
+	assert_line "broken-container containers/${ghost//a/c}: rootfs or spec.json is missing or unreadable"
 	run -1 dl system check --format json
 	run -0 jq -r '.problems[] | .kind + " " + .path' <<<"$output"
 	assert_line 'unowned-tmp tmp/leftover'
@@ -108,6 +108,21 @@ drop_image() {
 	assert_file_not_exists "$DL_ROOT/images/$img/extra"
 	# the image itself is untouched
 	run -0 dl run --rm busybox true
+}
+
+@test "dl system check: a container whose spec.json a power loss emptied is broken, and removed" {
+	local id
+	busybox_store
+	id=$(dl create --name torn busybox true)
+	: >"$DL_ROOT/containers/$id/spec.json"
+	run -1 dl system check
+	assert_output "broken-container containers/$id: rootfs or spec.json is missing or unreadable"
+	run -0 dl system check --repair
+	run -0 --separate-stderr dl ps -a
+	assert_equal "$stderr" ''
+	refute_output --partial torn
+	# the name is free again
+	run -0 dl create --name torn busybox true
 }
 
 @test "dl init: repairs what dl system check --repair does" {

@@ -423,6 +423,12 @@ static int merge_sources(int tfd, const int *fds, const char *const *srcs,
 int dl_clone(const char *dest, const char *const *srcs, size_t nsrcs,
 	     char **reason)
 {
+	return dl_clone_flags(dest, srcs, nsrcs, 0, reason);
+}
+
+int dl_clone_flags(const char *dest, const char *const *srcs, size_t nsrcs,
+		   unsigned flags, char **reason)
+{
 	_cleanup_free_ char *name = NULL, *tmp = NULL;
 	_cleanup_free_ int *fds = NULL;
 	_cleanup_close_ int pfd = -1, tfd = -1;
@@ -485,7 +491,7 @@ int dl_clone(const char *dest, const char *const *srcs, size_t nsrcs,
 		goto on_error;
 	}
 	/* make the new name durable; the snapshot itself is committed */
-	if (fsync(pfd) < 0) {
+	if (!(flags & DL_CLONE_NOSYNC) && fsync(pfd) < 0) {
 		ret = sys_fail(reason, NULL);
 		delete_at(pfd, name, NULL);
 		goto out;

@@ -132,7 +132,8 @@ static int read_id(const char *path, char out[DL_ID_LEN + 1], char **reason)
  * dl_write_file_atomic() writes PATH.tmp.PID first; refuse if a ref of
  * that very name exists rather than clobber it.
  */
-static int write_id(const char *path, const char *id, char **reason)
+static int write_id(const char *path, const char *id, unsigned flags,
+		    char **reason)
 {
 	_cleanup_free_ char *tmp = dl_xasprintf("%s.tmp.%d", path,
 						(int)getpid());
@@ -142,7 +143,7 @@ static int write_id(const char *path, const char *id, char **reason)
 	if (lstat(tmp, &st) == 0)
 		return dl_fail(reason, DL_EXIT_CONFLICT,
 			    "temporary file '%s' is in the way", tmp);
-	if (dl_write_file_atomic(path, buf, strlen(buf), 0644) < 0)
+	if (dl_write_file_atomic_flags(path, buf, strlen(buf), 0644, flags) < 0)
 		return fail_sys(reason, path);
 	return 0;
 }
@@ -187,7 +188,7 @@ int dl_ref_image_set(const struct dl_ref *r, const char *id, char **reason)
 	if (dl_mkdir_p(dir, 0755) < 0)
 		code = fail_sys(reason, dir);
 	else
-		code = write_id(path, id, reason);
+		code = write_id(path, id, 0, reason);
 	if (code) {
 		/* a full store: no empty repository directory is left */
 		_cleanup_free_ char *top = dl_path("refs/images");
@@ -374,7 +375,9 @@ static int container_set(const char *name, const char *id, bool take,
 	*reason = NULL;
 	if (dl_mkdir_p(dir, 0755) < 0)
 		return fail_sys(reason, dir);
-	return write_id(path, id, reason);
+	/* a container is made again in a snapshot: its name needs no fsync
+	 * (a name file a power loss emptied is a corrupt-ref to the check) */
+	return write_id(path, id, DL_WRITE_NOSYNC, reason);
 }
 
 int dl_ref_container_set(const char *name, const char *id, char **reason)

@@ -241,11 +241,18 @@ part1() {
 		create-raw \
 		"btrfs subvolume delete $MNT/raw >/dev/null 2>&1; $SETTLE; $DROP" \
 		"btrfs subvolume create $MNT/raw >/dev/null && tar -xf $MNT/big.tar -C $MNT/raw" \
+		create-raw-sync \
+		"btrfs subvolume delete $MNT/raw >/dev/null 2>&1; $SETTLE; $DROP" \
+		"btrfs subvolume create $MNT/raw >/dev/null && tar -xf $MNT/big.tar -C $MNT/raw && sync" \
 		create-dl \
 		"dl image rm bench-big >/dev/null 2>&1; $SETTLE; $DROP" \
 		"dl image create bench-big $MNT/big.tar >/dev/null"
 	btrfs subvolume delete "$MNT/raw" >/dev/null
-	compare "image create, $tarsize tar" create-dl create-raw \
+	# dl makes the image durable before it publishes it: the line to
+	# match is the one that syncs too; the bare one is shown beside it
+	compare "image create, $tarsize tar" create-dl create-raw-sync \
+		"subvol create + tar -x + sync:" 1.0
+	compare "image create, $tarsize tar, vs no sync" create-dl create-raw \
 		"subvol create + tar -x:" 1.1
 }
 
@@ -307,6 +314,78 @@ peak_rss() {
 		test "$k" -le "$max" || max=$k
 	done
 	echo "$max"
+}
+
+# parallel8 IMAGE_ROOT: 8 containers at once, dl run vs the raw LXC line
+# (each on its own snapshot and config): containers per second as the
+# ratio of the times of one batch
+parallel8() {
+	local i lxcpar='' dlpar=''
+
+	for i in 1 2 3 4 5 6 7 8
+	do
+		mkdir -p "$MNT/lxc/p$i"
+		sed "s|$MNT/lxc/bench/rootfs|$MNT/lxc/p$i/rootfs|; s|= bench$|= p$i|" \
+			"$MNT/lxc/bench.conf" >"$MNT/lxc/p$i.conf"
+		lxcpar="$lxcpar(btrfs subvolume snapshot $1 $MNT/lxc/p$i/rootfs >/dev/null && lxc-execute -n p$i -P $MNT/lxc -f $MNT/lxc/p$i.conf -- true && btrfs subvolume delete $MNT/lxc/p$i/rootfs >/dev/null) & "
+		dlpar="$dlpar$dlrun & "
+	done
+	hf_set "$RUNS_RUN" 1 \
+		run-lxc-par8 "" "${lxcpar}wait" \
+		run-dl-par8 "" "${dlpar}wait"
+	compare "run: 8 in parallel, dl / raw LXC line (time of 8; containers/s inverse)" \
+		run-dl-par8 run-lxc-par8 "8 raw LXC lines at once:" 1.0
+}
+
+# stages: where the time of dl run goes, each helper of it timed alone
+# (bash's $EPOCHREALTIME around each step, RUNS_RUN rounds, medians)
+stages() {
+	local i t0 t1 t2 t3 t4 cid f
+	local -a res=() new=() spawn=() rm=() total=()
+
+	for ((i = 0; i < RUNS_RUN; i++))
+	do
+		t0=$EPOCHREALTIME
+		id=$("$HELPERS/dl-ref-resolve" busybox) || return 0
+		t1=$EPOCHREALTIME
+		cid=$("$HELPERS/dl-container-new" --network none "$id" true) ||
+			return 0
+		t2=$EPOCHREALTIME
+		"$HELPERS/dl-spawn" "$cid" || return 0
+		t3=$EPOCHREALTIME
+		"$HELPERS/dl-container-rm" "$cid" || return 0
+		t4=$EPOCHREALTIME
+		res+=("$(us "$t0" "$t1")")
+		new+=("$(us "$t1" "$t2")")
+		spawn+=("$(us "$t2" "$t3")")
+		rm+=("$(us "$t3" "$t4")")
+		total+=("$(us "$t0" "$t4")")
+	done
+	printf 'bench: where dl run goes (medians of %d, each helper alone):\n' \
+		"$RUNS_RUN"
+	for f in res new spawn rm total
+	do
+		local -n v=$f
+		printf '%s\n' "${v[@]}" | sort -n |
+			awk -v what="$f" -v n="${#v[@]}" '
+			{ a[NR] = $1 }
+			END {
+				m = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+				split("res:name resolution (dl-ref-resolve)|new:container creation (dl-container-new: snapshot, spec)|spawn:start, run true, record the exit (dl-spawn)|rm:teardown (dl-container-rm)|total:sum", t, "|")
+				for (i in t) {
+					split(t[i], kv, ":")
+					if (kv[1] == what)
+						printf "bench:   %-58s %7.1f ms\n", kv[2], m / 1000
+				}
+			}'
+		row "run: stage: $f" "$(printf '%s\n' "${v[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f ms", a[int((NR + 1) / 2)] / 1000 }')" \
+			- - - info
+	done
+}
+
+# us T0 T1: microseconds from $EPOCHREALTIME T0 to T1
+us() {
+	echo $((${2/./} - ${1/./}))
 }
 
 part3() {
@@ -476,13 +555,15 @@ part3() {
 	if test -n "$lxcline"
 	then
 		compare "run: dl / raw LXC line, back to back" run-dl run-lxc \
-			"snapshot+lxc-execute+delete:" 1.3
+			"snapshot+lxc-execute+delete:" 1.0
 		compare "run: dl / raw LXC line, in turn, idle" run-dl-idle \
-			run-lxc-idle "snapshot+lxc-execute+delete:" 1.3
+			run-lxc-idle "snapshot+lxc-execute+delete:" 1.0
+		parallel8 "$img"
 	else
 		row "run: dl / raw LXC line" "$(hf_show run-dl)" \
-			"raw LXC: not measurable" - "<= 1.3x" SKIPPED
+			"raw LXC: not measurable" - "<= 1.0x" SKIPPED
 	fi
+	stages
 	if test -n "$podline"
 	then
 		compare "run: dl / podman run, back to back" run-dl run-podman \

@@ -75,6 +75,24 @@ extern int dl_subvol_is(const char *path);
 extern int dl_clone(const char *dest, const char *const *srcs, size_t nsrcs,
 		    char **reason);
 
+/* Flags of dl_clone_flags(). */
+#define DL_CLONE_NOSYNC 0x1U /* no fsync(2) of the new name's directory */
+
+/**
+ * dl_clone_flags() - dl_clone() with @flags
+ * @dest: as dl_clone()
+ * @srcs: as dl_clone()
+ * @nsrcs: as dl_clone()
+ * @flags: 0, or DL_CLONE_NOSYNC for a @dest under tmp/ that a rename
+ *         publishes later (a container: a snapshot away from being made
+ *         again, so the name needs no fsync; the files laid over the
+ *         first source are still committed before the rename)
+ * @reason: receives the failure text
+ * Return: as dl_clone().
+ */
+extern int dl_clone_flags(const char *dest, const char *const *srcs,
+			  size_t nsrcs, unsigned flags, char **reason);
+
 /* A subvolume nested directly in another. */
 struct dl_subvol_child {
 	uint64_t id;	/* its subvolume ID */
