@@ -151,13 +151,15 @@ check_synopsis() {
 }
 
 @test "help: a bad short option is one usage line too (no getopt message)" {
-	local p bad=
+	local p code bad=
 	while read -r p; do
 		case "$p" in dl\ * | dl-snapshot) continue ;; esac
+		code=$(usage_code "$p")
 		run --separate-stderr "$p" -Z
-		if [ "${#stderr_lines[@]}" -ne 1 ] ||
+		if [ "$status" -ne "$code" ] || [ -n "$output" ] ||
+			[ "${#stderr_lines[@]}" -ne 1 ] ||
 			[[ "$stderr" != "$p: usage: "* ]]; then
-			echo "$p -Z: stderr '$stderr'"
+			echo "$p -Z: status $status (want $code), stdout '$output', stderr '$stderr'"
 			bad=1
 		fi
 	done < <(programs)

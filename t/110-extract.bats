@@ -97,7 +97,7 @@ refused() {
 	rich_tar
 	run -0 dl-extract "$W/root.tar" "$W/box/dest"
 	local d="$W/box/dest"
-	run stat -c '%a %u:%g %Y' "$d/usr/bin/suid" "$d/usr/bin/sgid" \
+	run -0 stat -c '%a %u:%g %Y' "$d/usr/bin/suid" "$d/usr/bin/sgid" \
 		"$d/tmp" "$d/ro" "$d/home/user" "$d/srv"
 	assert_output "4755 1000:1001 1600017000
 2755 0:50 1600016000
@@ -126,10 +126,10 @@ a directory xattr"
 	rich_tar
 	run -0 dl-extract "$W/root.tar" "$W/box/dest"
 	local d="$W/box/dest"
-	run stat -c '%F %t,%T %a %u:%g' "$d/dev/null" "$d/dev/loop9"
+	run -0 stat -c '%F %t,%T %a %u:%g' "$d/dev/null" "$d/dev/loop9"
 	assert_output "character special file 1,3 666 0:0
 block special file 7,9 660 0:6"
-	run stat -c '%F %a %u:%g' "$d/run/fifo"
+	run -0 stat -c '%F %a %u:%g' "$d/run/fifo"
 	assert_output "fifo 600 1000:1000"
 	[ "$(stat -c %i "$d/etc/passwd")" = "$(stat -c %i "$d/etc/passwd-hl")" ]
 	[ "$(stat -c %h "$d/bin/tool")" = 2 ]
@@ -242,7 +242,7 @@ block special file 7,9 660 0:6"
 	refused "$W/rel.tar"
 	mktar "$W/dir.tar" l:evil3:.. d:evil3/made
 	refused "$W/dir.tar"
-	run ls -A "$W/box/outside"
+	run -0 ls -A "$W/box/outside"
 	assert_output ''
 	[ ! -e "$W/box/made" ]
 }

@@ -33,7 +33,7 @@ nsubvols() {
 
 # nothing_left: images/ and tmp/ are empty and no subvolume was added
 nothing_left() {
-	run find "$DL_ROOT/images" "$DL_ROOT/tmp" -mindepth 1
+	run -0 find "$DL_ROOT/images" "$DL_ROOT/tmp" -mindepth 1
 	assert_output ''
 	[ "$(nsubvols)" = "$SUBVOLS" ]
 }
@@ -55,7 +55,7 @@ made() {
 	[[ "$output" =~ $ID_RE ]]
 	ID=$output
 	IMG="$DL_ROOT/images/$ID"
-	run find "$DL_ROOT/tmp" -mindepth 1
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
 	assert_output ''
 }
 
@@ -93,7 +93,7 @@ made() {
 	mkstore
 	made "$W/root"
 	same_as_root "$IMG/rootfs"
-	run ls "$DL_ROOT/images"
+	run -0 ls "$DL_ROOT/images"
 	assert_output "$ID"
 }
 
@@ -254,7 +254,7 @@ layers'
 	mkstore
 	failed 2 -t ok -t 'Bad/UPPER' "$W/root"
 	[[ "$stderr" == *"unable to use name 'Bad/UPPER'"* ]]
-	run find "$DL_ROOT/refs/images" -type f
+	run -0 find "$DL_ROOT/refs/images" -type f
 	assert_output ''
 }
 
@@ -264,7 +264,7 @@ layers'
 	head -c 1500000 "$W/root.tar" >"$W/cut.tar"
 	failed 4 -t cut "$W/cut.tar"
 	[[ "$stderr" == *"unable to extract '$W/cut.tar': "*"malformed archive: Truncated tar archive"* ]]
-	run find "$DL_ROOT/refs/images" -type f
+	run -0 find "$DL_ROOT/refs/images" -type f
 	assert_output ''
 }
 
@@ -275,7 +275,7 @@ layers'
 		"l:evil:$W/outside" f:evil/file:pwned
 	failed 4 "$W/evil.tar"
 	[[ "$stderr" == *"entry 'evil/file': 'evil' leads outside the destination" ]]
-	run ls -A "$W/outside"
+	run -0 ls -A "$W/outside"
 	assert_output ''
 }
 
@@ -286,14 +286,13 @@ layers'
 	SUBVOLS=$(nsubvols)
 	# refs/images/blocked is a file, so no tag can be made below it
 	: >"$DL_ROOT/refs/images/blocked"
-	run --separate-stderr dl-image-new -t keep -t blocked/x "$W/root"
-	[ "$status" -ne 0 ]
+	run -125 --separate-stderr dl-image-new -t keep -t blocked/x "$W/root"
 	assert_output ''
 	[[ "$stderr" == *"unable to tag 'blocked/x:latest'"* ]]
 	# the one image made before is all there is, and keep is restored
-	run ls "$DL_ROOT/images"
+	run -0 ls "$DL_ROOT/images"
 	assert_output "$old"
-	run find "$DL_ROOT/tmp" -mindepth 1
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
 	assert_output ''
 	[ "$(nsubvols)" = "$SUBVOLS" ]
 	[ "$(cat "$DL_ROOT/refs/images/keep/:latest")" = "$old" ]
@@ -319,7 +318,7 @@ layers'
 	wait || true
 	assert_output ''
 	[[ "$stderr" == *"No space left on device"* ]]
-	run find "$DL_ROOT/images" "$DL_ROOT/tmp" "$DL_ROOT/refs/images" -mindepth 1
+	run -0 find "$DL_ROOT/images" "$DL_ROOT/tmp" "$DL_ROOT/refs/images" -mindepth 1
 	assert_output ''
 	[ "$(btrfs subvolume list "$SMALL" | wc -l)" = "$SUBVOLS" ]
 }

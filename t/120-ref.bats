@@ -30,7 +30,7 @@ assert_fatal() {
 
 # assert_no_temp: no half-written ref anywhere in the store
 assert_no_temp() {
-	run find "$DL_ROOT/refs" -name '*.tmp.*'
+	run -0 find "$DL_ROOT/refs" -name '*.tmp.*'
 	assert_output ''
 }
 

@@ -48,16 +48,15 @@ repaired() {
 }
 
 @test "dl create: the front killed with its helper keeps no name" {
-	run env DL_FAULT=dl-container-new:clone dl create --name web busybox true
-	[ "$status" -ne 0 ]
+	run -137 env DL_FAULT=dl-container-new:clone dl create --name web busybox true
+	assert_output ""
 	run -0 dl create --name web busybox true
 	dl rm web
 	repaired
 }
 
 @test "dl-container-new: killed after publishing, the container is whole" {
-	run env DL_FAULT=dl-container-new:publish dl create --name web busybox true
-	[ "$status" -ne 0 ]
+	run -137 env DL_FAULT=dl-container-new:publish dl create --name web busybox true
 	listings_clean
 	run -0 dl ps -a
 	assert_line --regexp ' web$'
@@ -71,8 +70,7 @@ repaired() {
 	local step
 	for step in unpublish name; do
 		dl create --name web busybox true >/dev/null
-		run env DL_FAULT="container-remove:$step" dl rm web
-		[ "$status" -ne 0 ]
+		run -137 env DL_FAULT="container-remove:$step" dl rm web
 		listings_clean
 		run -0 dl ps -a
 		refute_output --partial web
@@ -111,8 +109,7 @@ repaired() {
 	local id
 	mkdir "$BATS_TEST_TMPDIR/src"
 	id=$(dl image create gone "$BATS_TEST_TMPDIR/src" | tail -n 1)
-	run env DL_FAULT=dl-image-rm:unpublish dl image rm gone
-	[ "$status" -ne 0 ]
+	run -137 env DL_FAULT=dl-image-rm:unpublish dl image rm gone
 	listings_clean
 	run -0 dl images
 	refute_output --partial gone

@@ -207,11 +207,18 @@ true"
 	assert_equal "$(cat "$DL_ROOT/containers/$id/rootfs/tmp/h")" host
 	run -0 dl cp cp1:/etc/passwd "$BATS_TEST_TMPDIR/passwd"
 	assert_file_contains "$BATS_TEST_TMPDIR/passwd" '^root:x:0:0'
+	# a symlink SOURCE is copied as the link, never as the host file it names
 	ln -s /etc/shadow "$DL_ROOT/containers/$id/rootfs/evil"
-	run dl cp cp1:/evil "$BATS_TEST_TMPDIR/evil"
-	if [ -e "$BATS_TEST_TMPDIR/evil" ]; then
-		! grep -q '^root:' "$BATS_TEST_TMPDIR/evil"
-	fi
+	run -0 dl cp cp1:/evil "$BATS_TEST_TMPDIR/evil"
+	assert_output ''
+	assert_link_exists "$BATS_TEST_TMPDIR/evil"
+	assert_equal "$(readlink "$BATS_TEST_TMPDIR/evil")" /etc/shadow
+	# a path through a container symlink resolves in the container's root
+	ln -s /etc "$DL_ROOT/containers/$id/rootfs/evildir"
+	run -0 dl cp cp1:/evildir/passwd "$BATS_TEST_TMPDIR/passwd2"
+	cmp "$DL_ROOT/containers/$id/rootfs/etc/passwd" "$BATS_TEST_TMPDIR/passwd2"
+	run -1 dl cp cp1:/evildir/shadow "$BATS_TEST_TMPDIR/shadow"
+	assert_file_not_exists "$BATS_TEST_TMPDIR/shadow"
 	run -1 dl cp cp1:/no/such "$BATS_TEST_TMPDIR/x"
 	dl rm cp1
 }

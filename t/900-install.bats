@@ -25,7 +25,7 @@ install_tree() {
 	run -0 stat -c %a "$DEST$PFX/share/dockerlite/dl-sh-setup"
 	assert_output 644
 	# helpers are plumbing: never on PATH
-	run ls "$DEST$PFX/bin"
+	run -0 ls "$DEST$PFX/bin"
 	refute_output --partial dl-snapshot
 	# the paths are substituted
 	run -1 grep -l '@LIBEXECDIR@\|@DATADIR@\|@VERSION@' -r "$DEST$PFX"
@@ -53,8 +53,8 @@ install_tree() {
 @test "install: uninstall removes everything install put there" {
 	install_tree
 	make -s -C "$DL_TOP" uninstall DESTDIR="$DEST" PREFIX="$PFX" >/dev/null
-	run find "$DEST" -type f
+	run -0 find "$DEST" -type f
 	assert_output ''
-	run find "$DEST" -type l
+	run -0 find "$DEST" -type l
 	assert_output ''
 }
