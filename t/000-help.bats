@@ -260,7 +260,7 @@ check_synopsis() {
 }
 
 @test "help: a missing store is 1 and one message from every helper that uses it" {
-	local p a bad= id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	local p a root bad='' id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 	export DL_ROOT="$BATS_TEST_TMPDIR/nostore"
 	for root in "$DL_ROOT" "$BATS_TEST_TMPDIR/empty"; do
 		mkdir -p "$BATS_TEST_TMPDIR/empty"
