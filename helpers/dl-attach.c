@@ -167,14 +167,14 @@ int main(int argc, char **argv)
 	int r;
 
 	dl_set_prog(argv[0]);
-	dl_usage_exit = DL_EXIT_FAIL;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
 	parse(argc, argv, &o);
 	id = argv[optind];
 	if (!dl_is_id(id))
-		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': not a container ID",
+		dl_die(DL_EXIT_USAGE, "unable to exec in container '%s': " DL_ID_INVALID,
 		       id);
+	dl_store_need();
 	if (dl_lxc_rexec(argv) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to re-execute '%s' from memory",
 			   dl_prog);

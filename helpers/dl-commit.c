@@ -329,8 +329,12 @@ int main(int argc, char **argv)
 			dl_usage(USAGE);
 		}
 	}
-	if (argc - optind != 1 || !dl_is_id(argv[optind]))
+	if (argc - optind != 1)
 		dl_usage(USAGE);
+	if (!dl_is_id(argv[optind]))
+		dl_die(DL_EXIT_USAGE, "unable to commit container '%s': " DL_ID_INVALID,
+		       argv[optind]);
+	dl_store_need();
 	id = argv[optind];
 	if (tag && (ret = dl_ref_parse(tag, &ref, &why)))
 		dl_die(ret, "unable to use name '%s': %s", tag, why);

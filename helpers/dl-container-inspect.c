@@ -286,8 +286,9 @@ int main(int argc, char **argv)
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		if (!dl_is_id(argv[i]))
 			dl_die(DL_EXIT_USAGE,
-			       "unable to inspect container '%s': not a full ID",
+			       "unable to inspect container '%s': " DL_ID_INVALID,
 			       argv[i]);
+	dl_store_need();
 
 	if (optind == argc) {
 		v = load_all(&n);

@@ -254,7 +254,6 @@ int main(int argc, char **argv)
 	struct dl_spec_opts o;
 	_cleanup_free_ char *cfgpath = NULL, *pub = NULL, *spath = NULL;
 	_cleanup_free_ char *stpath = NULL, *workdir = NULL, *why = NULL;
-	_cleanup_free_ char *marker = NULL;
 	_cleanup_free_ char **ids = NULL, **roots = NULL;
 	_cleanup_close_ int rootfd = -1, lock = -1;
 	json_t *image, *cfg, *env, *args, *spec, *state;
@@ -279,10 +278,7 @@ int main(int argc, char **argv)
 		dl_die(ret, "%s", why);
 	if (!o.image_name)
 		o.image_name = argv[optind];
-	marker = dl_path(".dockerlite");
-	if (access(marker, F_OK) < 0)
-		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
-				   "initialised (run 'dl init')", dl_root());
+	dl_store_need();
 	/* the images stay while we reference them: dl-image-rm checks the
 	 * users under this same lock, held until the container is published */
 	nimg = parse_images(argv[optind], &ids, &roots);

@@ -27,7 +27,9 @@ int main(int argc, char **argv)
 		dl_usage(USAGE);
 	id = argv[optind];
 	if (!dl_is_id(id))
-		dl_usage(USAGE);
+		dl_die(DL_EXIT_USAGE, "unable to remove container '%s': " DL_ID_INVALID,
+		       id);
+	dl_store_need();
 
 	/* the container's one lock: no start can begin while we hold it,
 	 * and a supervisor holds it from before "starting" to the end */

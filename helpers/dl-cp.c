@@ -320,6 +320,7 @@ int main(int argc, char **argv)
 	if (!strcmp(sp ? dst.path : src.path, "-"))
 		dl_die(DL_EXIT_USAGE, "unable to copy '-': tar streams are not "
 		       "supported");
+	dl_store_need();
 	root = dl_path("containers/%s/rootfs", id);
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

@@ -290,8 +290,12 @@ int main(int argc, char **argv)
 			dl_usage(USAGE);
 		json = true;
 	}
-	if (argc - optind != 1 || !dl_is_id(argv[optind]))
+	if (argc - optind != 1)
 		dl_usage(USAGE);
+	if (!dl_is_id(argv[optind]))
+		dl_die(DL_EXIT_USAGE, "unable to diff container '%s': " DL_ID_INVALID,
+		       argv[optind]);
+	dl_store_need();
 	id = argv[optind];
 
 	root = dl_path("containers/%s/rootfs", id);

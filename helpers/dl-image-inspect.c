@@ -29,8 +29,9 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (!dl_is_id(argv[i]))
 			dl_die(DL_EXIT_USAGE,
-			       "unable to inspect '%s': not a full image ID",
+			       "unable to inspect '%s': " DL_ID_INVALID,
 			       argv[i]);
+	dl_store_need();
 	code = dl_ref_image_list(NULL, &refs, &nrefs, &why);
 	if (code)
 		dl_die(code, "unable to list 'refs/images': %s", why);

@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		dl_usage(USAGE);
+	dl_store_need();
 	code = dl_ref_image_list(NULL, &refs, &nrefs, &why);
 	if (code)
 		dl_die(code, "unable to list 'refs/images': %s", why);

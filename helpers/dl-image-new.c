@@ -235,7 +235,7 @@ static char *wrap(char *reason, const char *verb, const char *obj)
 int main(int argc, char **argv)
 {
 	const char *cfg = NULL, *msg = NULL, *author = NULL, *parent = NULL;
-	_cleanup_free_ char *reason = NULL, *marker = NULL;
+	_cleanup_free_ char *reason = NULL;
 	_cleanup_close_ int src = -1;
 	char now[DL_TIME_LEN + 1];
 	struct job j = { .lock = -1, .intent = -1 };
@@ -291,13 +291,10 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_USAGE, "unable to read 'stdin': both CONFIG "
 				      "and SOURCE are '-'");
 	if (parent && !dl_is_id(parent))
-		dl_die(DL_EXIT_USAGE, "unable to use parent '%s': not a full "
-				      "image ID", parent);
+		dl_die(DL_EXIT_USAGE, "unable to use parent '%s': " DL_ID_INVALID,
+		       parent);
 
-	marker = dl_path(".dockerlite");
-	if (access(marker, F_OK) < 0)
-		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
-				   "initialised (run 'dl init')", dl_root());
+	dl_store_need();
 	if (parent) {
 		_cleanup_free_ char *p = dl_path("images/%s", parent);
 

@@ -46,8 +46,12 @@ int main(int argc, char **argv)
 		else
 			dl_usage(USAGE);
 	}
-	if (argc - optind != 1 || !dl_is_id(argv[optind]))
+	if (argc - optind != 1)
 		dl_usage(USAGE);
+	if (!dl_is_id(argv[optind]))
+		dl_die(DL_EXIT_USAGE, "unable to remove image '%s': " DL_ID_INVALID,
+		       argv[optind]);
+	dl_store_need();
 	id = argv[optind];
 	what = only ? only : id;
 	if (only && (ret = dl_ref_parse(only, &name, &why)))

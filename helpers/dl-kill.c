@@ -52,6 +52,10 @@ int main(int argc, char **argv)
 	}
 	if (!(id = dl_live_operand(argc, argv)))
 		dl_usage(USAGE);
+	if (!dl_is_id(id))
+		dl_die(DL_EXIT_USAGE, "unable to kill container '%s': " DL_ID_INVALID,
+		       id);
+	dl_store_need();
 	if ((r = dl_live_state(id, &st, &reason)))
 		dl_die(r, "unable to kill container '%s': %s", id, reason);
 	wait_started(id, &st);

@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 	options(argc, argv, 0, 1);
 	id = optind < argc ? argv[optind] : NULL;
 	if (id && !dl_is_id(id))
-		dl_die(DL_EXIT_USAGE, "unable to list '%s': invalid ID", id);
+		dl_die(DL_EXIT_USAGE, "unable to list '%s': " DL_ID_INVALID, id);
+	dl_store_need();
 	if (containers)
 		check(dl_ref_container_list(&v, &n, &reason), "list",
 		      "refs/containers", &reason);

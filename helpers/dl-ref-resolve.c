@@ -41,6 +41,7 @@ static void options(int argc, char **argv, int min, int max)
 	}
 	if (argc - optind < min || argc - optind > max)
 		dl_usage(USAGE);
+	dl_store_need();
 }
 
 int main(int argc, char **argv)

@@ -41,6 +41,7 @@ static void options(int argc, char **argv, int min, int max)
 	}
 	if (argc - optind < min || argc - optind > max)
 		dl_usage(USAGE);
+	dl_store_need();
 }
 
 /* Check NAME: an image name into @r, or (-c) a container name. */

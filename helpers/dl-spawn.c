@@ -431,7 +431,6 @@ int main(int argc, char **argv)
 	int c;
 
 	dl_set_prog(argv[0]);
-	dl_usage_exit = DL_EXIT_FAIL;
 	opterr = 0;
 	/* 0, 1 and 2 open, so that nothing we open takes their place */
 	for (int fd = 0; fd < 3; fd++)
@@ -456,8 +455,9 @@ int main(int argc, char **argv)
 		dl_usage(USAGE);
 	sp.id = argv[optind];
 	if (!dl_is_id(sp.id))
-		dl_die(DL_EXIT_FAIL, "unable to start container '%s': not a container ID",
+		dl_die(DL_EXIT_USAGE, "unable to start container '%s': " DL_ID_INVALID,
 		       sp.id);
+	dl_store_need();
 	/* found beside our binary, so before it becomes a memfd */
 	share = dl_sharedir();
 	if (share)

@@ -117,6 +117,10 @@ int main(int argc, char **argv)
 	}
 	if (!(id = dl_live_operand(argc, argv)))
 		dl_usage(USAGE);
+	if (!dl_is_id(id))
+		dl_die(DL_EXIT_USAGE, "unable to read state of container '%s': " DL_ID_INVALID,
+		       id);
+	dl_store_need();
 	live_state(id, &st);
 	if (wait)
 		wait_stopped(id, &st);

@@ -430,7 +430,7 @@ static void check_locks(void)
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *marker = NULL, *why = NULL;
+	_cleanup_free_ char *why = NULL;
 	int opt, ret;
 
 	dl_set_prog(argv[0]);
@@ -447,10 +447,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		dl_usage(USAGE);
-	marker = dl_path(".dockerlite");
-	if (access(marker, F_OK) < 0)
-		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
-				   "initialised (run 'dl init')", dl_root());
+	dl_store_need();
 	problems = json_array();
 	if (!problems)
 		dl_die(DL_EXIT_FAIL, "unable to check 'store': out of memory");

@@ -116,7 +116,7 @@ static void print_field(json_t *info, const char *field)
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *root = NULL, *marker = NULL, *src = NULL;
+	_cleanup_free_ char *root = NULL, *src = NULL;
 	_cleanup_free_ char *file = NULL, *fields = NULL;
 	json_auto_t *info = NULL;
 	struct statvfs sv;
@@ -141,14 +141,10 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		dl_usage(USAGE);
 
+	dl_store_need();
 	root = realpath(dl_root(), NULL);
 	if (!root)
-		dl_die_sys(DL_EXIT_NO, "unable to open store '%s'", dl_root());
-	marker = dl_path(".dockerlite");
-	if (access(marker, F_OK) < 0)
-		dl_die(DL_EXIT_NO,
-		       "unable to open store '%s': not initialised (run 'dl init')",
-		       root);
+		dl_die_sys(DL_EXIT_FAIL, "unable to open store '%s'", dl_root());
 	if (statvfs(root, &sv) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to stat store '%s'", root);
 	uname(&un);

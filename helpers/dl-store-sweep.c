@@ -60,7 +60,7 @@ static int cmp_str(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *marker = NULL, *top = NULL;
+	_cleanup_free_ char *top = NULL;
 	_cleanup_close_ int tfd = -1;
 	bool dry = false;
 	size_t n, i, failed = 0;
@@ -80,10 +80,7 @@ int main(int argc, char **argv)
 		dl_usage(USAGE);
 
 	/* never sweep the tmp/ of something that is not a store */
-	marker = dl_path(".dockerlite");
-	if (access(marker, F_OK) < 0)
-		dl_die(DL_EXIT_NO, "unable to open store '%s': not "
-				   "initialised (run 'dl init')", dl_root());
+	dl_store_need();
 	top = dl_path("tmp");
 	tfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tfd < 0 && errno == ENOENT)

@@ -33,11 +33,11 @@ programs() {
 	done
 }
 
-# the exit code of a usage error: 125 for the run family (and the two
-# helpers dl exec and dl start -a become), else 2
+# the exit code of a usage error: 125 for the run family's front
+# commands, else 2 (dl-spawn and dl-attach, the helpers they become, too)
 usage_code() {
 	case "$1" in
-	dl-spawn | dl-attach | "dl run" | "dl exec" | "dl wait") echo 125 ;;
+	"dl run" | "dl exec" | "dl wait") echo 125 ;;
 	*) echo 2 ;;
 	esac
 }
@@ -259,4 +259,84 @@ check_synopsis() {
 		1|dl system check|
 	EOF
 	[ -z "$bad" ]
+}
+
+@test "help: a missing store is 1 and one message from every helper that uses it" {
+	local p a root bad='' id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	export DL_ROOT="$BATS_TEST_TMPDIR/nostore"
+	for root in "$DL_ROOT" "$BATS_TEST_TMPDIR/empty"; do
+		mkdir -p "$BATS_TEST_TMPDIR/empty"
+		export DL_ROOT=$root
+		while IFS='|' read -r p a; do
+			# shellcheck disable=SC2086 # the operands
+			run --separate-stderr "$p" ${a//ID/$id}
+			if [ "$status" -ne 1 ] || [ -n "$output" ] ||
+				[ "$stderr" != "$p: fatal: unable to open store '$DL_ROOT': not initialised (run 'dl init')" ]; then
+				echo "$p $a: status $status (want 1), stdout '$output', stderr '$stderr'"
+				bad=1
+			fi
+		done <<-EOF
+			dl-ref-get|n
+			dl-ref-ls|
+			dl-ref-resolve|n
+			dl-ref-rm|n
+			dl-ref-set|n ID
+			dl-image-ls|
+			dl-image-inspect|ID
+			dl-image-rm|ID
+			dl-image-new|/
+			dl-container-new|busybox
+			dl-container-inspect|
+			dl-container-rm|ID
+			dl-spawn|ID
+			dl-attach|ID true
+			dl-state|ID
+			dl-stop|ID
+			dl-kill|ID
+			dl-commit|ID
+			dl-diff|ID
+			dl-cp|ID:/a /tmp/b
+			dl-store-check|
+			dl-store-sweep|
+			dl-store-info|
+		EOF
+	done
+	[ -z "$bad" ]
+}
+
+@test "help: an operand that is not an ID is 2 and one wording from every helper" {
+	local p verb a bad=
+	while IFS='|' read -r p verb a; do
+		# shellcheck disable=SC2086 # the operands
+		run --separate-stderr "$p" $a
+		if [ "$status" -ne 2 ] || [ -n "$output" ] ||
+			[ "$stderr" != "$p: fatal: unable to $verb 'abc': not a valid ID (64 lowercase hex digits)" ]; then
+			echo "$p $a: status $status (want 2), stdout '$output', stderr '$stderr'"
+			bad=1
+		fi
+	done <<-EOF
+		dl-spawn|start container|abc
+		dl-attach|exec in container|abc true
+		dl-state|read state of container|abc
+		dl-stop|stop container|abc
+		dl-kill|kill container|abc
+		dl-commit|commit container|abc
+		dl-diff|diff container|abc
+		dl-container-rm|remove container|abc
+		dl-container-inspect|inspect container|abc
+		dl-image-rm|remove image|abc
+		dl-image-inspect|inspect|abc
+		dl-ref-ls|list|abc
+	EOF
+	[ -z "$bad" ]
+}
+
+@test "help: the run family's own usage errors are 125, an empty -e name too" {
+	run --separate-stderr dl exec --bogus c true
+	[ "$status" -eq 125 ]
+	run --separate-stderr dl run --bogus busybox
+	[ "$status" -eq 125 ]
+	run --separate-stderr dl exec -e =X c true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "dl exec: fatal: unable to set variable '': empty name" ]
 }

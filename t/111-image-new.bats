@@ -239,7 +239,7 @@ layers'
 @test "dl-image-new: -p must name an existing image by full ID" {
 	mkstore
 	failed 2 -p abc "$W/root"
-	[[ "$stderr" == *"not a full image ID" ]]
+	[[ "$stderr" == *"not a valid ID (64 lowercase hex digits)" ]]
 	failed 1 -p "$(printf '%064d' 0)" "$W/root"
 	[[ "$stderr" == *"no such image" ]]
 }

@@ -9,20 +9,20 @@ load lib-btrfs
 load lib-store
 load lib-spawn
 
-@test "dl-spawn: --help prints the synopsis, a usage error exits 125" {
+@test "dl-spawn: --help prints the synopsis, a usage error exits 2" {
 	run -0 --separate-stderr dl-spawn --help
 	assert_line --index 0 'usage: dl-spawn [-d] [-i] ID'
-	run -125 --separate-stderr dl-spawn
+	run -2 --separate-stderr dl-spawn
 	assert_output ''
 	[[ "$stderr" == 'dl-spawn: usage: dl-spawn [-d] [-i] ID' ]]
-	run -125 --separate-stderr dl-spawn -x "$(new_id)"
+	run -2 --separate-stderr dl-spawn -x "$(new_id)"
 	[[ "$stderr" == 'dl-spawn: usage: '* ]]
 }
 
-@test "dl-spawn: an operand that is not an ID, or no such container, exits 125" {
-	run -125 --separate-stderr dl-spawn abc
+@test "dl-spawn: an operand that is not an ID exits 2, no such container 125" {
+	run -2 --separate-stderr dl-spawn abc
 	assert_output ''
-	[[ "$stderr" == "dl-spawn: fatal: unable to start container 'abc': not a container ID" ]]
+	[[ "$stderr" == "dl-spawn: fatal: unable to start container 'abc': not a valid ID (64 lowercase hex digits)" ]]
 	run -125 --separate-stderr dl-spawn "$(new_id)"
 	[[ "$stderr" == "dl-spawn: fatal: unable to start container '"*"': no such container" ]]
 }

@@ -18,13 +18,13 @@ running() {
 	printf '%s\n' "$id"
 }
 
-@test "dl-attach: --help prints the synopsis, a usage error exits 125" {
+@test "dl-attach: --help prints the synopsis, a usage error exits 2" {
 	run -0 --separate-stderr dl-attach --help
 	assert_line --index 0 'usage: dl-attach [-i] [-t] [-d] [-e K=V]... [-w DIR] [-u USER[:GROUP]] ID COMMAND [ARG...]'
-	run -125 --separate-stderr dl-attach "$(new_id)"
+	run -2 --separate-stderr dl-attach "$(new_id)"
 	assert_output ''
 	[[ "$stderr" == 'dl-attach: usage: dl-attach '* ]]
-	run -125 --separate-stderr dl-attach -x "$(new_id)" true
+	run -2 --separate-stderr dl-attach -x "$(new_id)" true
 	[[ "$stderr" == 'dl-attach: usage: '* ]]
 }
 

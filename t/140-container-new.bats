@@ -494,7 +494,7 @@ layer_two() {
 @test "dl-container-rm: a bad ID is a usage error" {
 	run -2 --separate-stderr dl-container-rm nope
 	assert_output ''
-	[[ "$stderr" == dl-container-rm:\ usage:* ]]
+	[[ "$stderr" == "dl-container-rm: fatal: unable to remove container 'nope': not a valid ID (64 lowercase hex digits)" ]]
 }
 
 @test "dl-container-rm: a name that now names another container is kept" {

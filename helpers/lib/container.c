@@ -73,7 +73,7 @@ int dl_container_remove_held(const char *id, int lock, char **reason)
 
 	*reason = NULL;
 	if (!dl_is_id(id))
-		return fail(reason, DL_EXIT_USAGE, id, "not a full ID");
+		return fail(reason, DL_EXIT_USAGE, id, DL_ID_INVALID);
 	if (lock < 0)
 		return fail(reason, DL_EXIT_USAGE, id, "not locked");
 	pub = dl_path("containers/%s", id);
@@ -122,7 +122,7 @@ int dl_container_remove(const char *id, char **reason)
 
 	*reason = NULL;
 	if (!dl_is_id(id))
-		return fail(reason, DL_EXIT_USAGE, id, "not a full ID");
+		return fail(reason, DL_EXIT_USAGE, id, DL_ID_INVALID);
 	ret = dl_state_lock(id, true, &lock, &why);
 	if (ret == DL_EXIT_CONFLICT)
 		return fail(reason, ret, NULL, dl_container_busy(id));

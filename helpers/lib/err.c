@@ -8,7 +8,6 @@
 #include "dl.h"
 
 const char *dl_prog = "dl";
-int dl_usage_exit = DL_EXIT_USAGE;
 
 void dl_set_prog(const char *argv0)
 {
@@ -90,7 +89,16 @@ void dl_info(const char *fmt, ...)
 void dl_usage(const char *usage)
 {
 	fprintf(stderr, "%s: usage: %s\n", dl_prog, usage);
-	exit(dl_usage_exit);
+	exit(DL_EXIT_USAGE);
+}
+
+void dl_store_need(void)
+{
+	_cleanup_free_ char *reason = NULL;
+	int r = dl_store_check(&reason);
+
+	if (r)
+		dl_die(r, "unable to open store '%s': %s", dl_root(), reason);
 }
 
 void dl_help(const char *usage, const char *options)

@@ -22,7 +22,7 @@ int dl_live_state(const char *id, struct dl_state *st, char **reason)
 
 const char *dl_live_operand(int argc, char **argv)
 {
-	if (argc - optind != 1 || !dl_is_id(argv[optind]))
+	if (argc - optind != 1)
 		return NULL;
 	return argv[optind];
 }

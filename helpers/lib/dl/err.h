@@ -12,9 +12,6 @@
 /* The program name used in every message; set by dl_set_prog(). */
 extern const char *dl_prog;
 
-/* Exit code of dl_usage(); helpers of the run family set it to 125. */
-extern int dl_usage_exit;
-
 /**
  * dl_set_prog() - set the program name: $DL_PROG when set (the dl command
  * the user typed, "dl stop", which the front scripts export), else argv[0]
@@ -66,10 +63,18 @@ extern void dl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern void dl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
- * dl_usage() - print "PROG: usage: USAGE" to stderr and exit dl_usage_exit
+ * dl_usage() - print "PROG: usage: USAGE" to stderr and exit 2
  * @usage: the synopsis
  */
 extern noreturn void dl_usage(const char *usage);
+
+/**
+ * dl_store_need() - exit 1 with "PROG: fatal: unable to open store
+ * 'DL_ROOT': not initialised (run 'dl init')" unless the store exists
+ * (dl_store_check()); every helper that reads or writes the store calls
+ * it after its usage checks, before anything else
+ */
+extern void dl_store_need(void);
 
 /**
  * dl_help() - print the synopsis and option table to stdout and exit 0

@@ -12,6 +12,10 @@
 /* Length of an ID: 64 lowercase hex digits (256 bits, as Docker's). */
 #define DL_ID_LEN 64
 
+/* The one reason given for an operand that should be a full ID and is
+ * not: "unable to VERB 'X': " DL_ID_INVALID, exit DL_EXIT_USAGE. */
+#define DL_ID_INVALID "not a valid ID (64 lowercase hex digits)"
+
 /**
  * dl_is_id() - tell whether @s is a full ID (64 lowercase hex digits)
  * @s: the string

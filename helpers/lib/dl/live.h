@@ -22,13 +22,13 @@ struct dl_state;
 extern int dl_live_state(const char *id, struct dl_state *st, char **reason);
 
 /**
- * dl_live_operand() - the one operand left after getopt(3), a full
- * container ID
+ * dl_live_operand() - the one operand left after getopt(3), a
+ * container ID (the caller checks it is one: dl_is_id())
  * @argc: main's argc
  * @argv: main's argv, parsed up to optind
  *
- * Return: the ID (argv[optind]), or NULL when there is not exactly one
- * operand or it is not a full ID (the caller prints its usage).
+ * Return: the operand (argv[optind]), or NULL when there is not exactly
+ * one (the caller prints its usage).
  */
 extern const char *dl_live_operand(int argc, char **argv);
 

@@ -23,6 +23,19 @@ extern const char *dl_root(void);
 extern char *dl_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
+ * dl_store_check() - tell whether the store exists (dl init made it:
+ * $DL_ROOT/.dockerlite is there)
+ * @reason: receives the reason on failure
+ *
+ * Every helper that reads or writes the store calls it after its usage
+ * checks and before anything else, and prints
+ * "unable to open store 'DL_ROOT': REASON".
+ * Return: 0, DL_EXIT_NO when the store is not initialised, DL_EXIT_FAIL
+ * when it cannot be looked at.
+ */
+extern int dl_store_check(char **reason);
+
+/**
  * dl_is_safe_relpath() - tell whether @p is relative with no ".." component
  * @p: the path
  * Return: true when @p is non-empty, not absolute and has no "..".
