@@ -175,8 +175,8 @@ int dl_ref_image_set(const struct dl_ref *r, const char *id, char **reason)
 	if (!dl_ref_valid(r, reason))
 		return DL_EXIT_USAGE;
 	if (!dl_is_id(id))
-		return dl_fail(reason, DL_EXIT_USAGE, "invalid image ID '%s'",
-			    id ? id : "");
+		return dl_fail(reason, DL_EXIT_USAGE, "'%s': " DL_ID_INVALID,
+			       id ? id : "");
 	img = dl_path("images/%s", id);
 	dir = dl_path("refs/images/%s", r->repo);
 	path = dl_path("refs/images/%s/:%s", r->repo, r->tag);
@@ -307,7 +307,8 @@ int dl_image_resolve(const char *spec, char out[DL_ID_LEN + 1], char **reason)
 		*reason = NULL;
 	}
 	if (!dl_is_id_prefix(spec))
-		return dl_fail(reason, DL_EXIT_USAGE, "invalid image ID");
+		return dl_fail(reason, DL_EXIT_USAGE,
+			       "not a valid name nor ID prefix");
 	return match_prefix("images", spec, "image", out, reason);
 }
 
@@ -349,8 +350,8 @@ static int container_set(const char *name, const char *id, bool take,
 			    "invalid container name, must match "
 			    "[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 	if (!dl_is_id(id))
-		return dl_fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
-			    id ? id : "");
+		return dl_fail(reason, DL_EXIT_USAGE, "'%s': " DL_ID_INVALID,
+			       id ? id : "");
 	dir = dl_path("refs/containers");
 	path = dl_path("refs/containers/%s", name);
 	lk = lock_refs(true, &code, reason);
@@ -422,8 +423,8 @@ int dl_ref_container_rm_if(const char *name, const char *id, char **reason)
 	if (!dl_is_container_name(name))
 		return dl_fail(reason, DL_EXIT_USAGE, "invalid container name");
 	if (!dl_is_id(id))
-		return dl_fail(reason, DL_EXIT_USAGE, "invalid container ID '%s'",
-			    id ? id : "");
+		return dl_fail(reason, DL_EXIT_USAGE, "'%s': " DL_ID_INVALID,
+			       id ? id : "");
 	path = dl_path("refs/containers/%s", name);
 	lk = lock_refs(true, &code, reason);
 	if (lk < 0)
