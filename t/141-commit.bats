@@ -95,10 +95,10 @@ assert_nested_kept() {
 	assert_line --index 0 'usage: dl-commit [-P] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID'
 }
 
-@test "dl-commit: a bad operand is a usage error" {
+@test "dl-commit: an operand that is not an ID is 2, in the one wording" {
 	run -2 --separate-stderr dl-commit not-an-id
 	assert_output ''
-	[[ "$stderr" == dl-commit:\ usage:* ]]
+	assert_equal "$stderr" "dl-commit: fatal: unable to commit container 'not-an-id': not a valid ID (64 lowercase hex digits)"
 }
 
 @test "dl-commit: makes a read-only image holding the container's files" {
