@@ -371,14 +371,14 @@ stages() {
 			{ a[NR] = $1 }
 			END {
 				m = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-				split("res:name resolution (dl-ref-resolve)|new:container creation (dl-container-new: snapshot, spec)|spawn:start, run true, record the exit (dl-spawn)|rm:teardown (dl-container-rm)|total:sum", t, "|")
+				split("res=name resolution (dl-ref-resolve)|new=container creation (dl-container-new: snapshot, spec)|spawn=start, run true, record the exit (dl-spawn)|rm=teardown (dl-container-rm)|total=sum", t, "|")
 				for (i in t) {
-					split(t[i], kv, ":")
+					split(t[i], kv, "=")
 					if (kv[1] == what)
 						printf "bench:   %-58s %7.1f ms\n", kv[2], m / 1000
 				}
 			}'
-		row "run: stage: $f" "$(printf '%s\n' "${v[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f ms", a[int((NR + 1) / 2)] / 1000 }')" \
+		row "run: where dl run goes: $f" "$(printf '%s\n' "${v[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f ms", a[int((NR + 1) / 2)] / 1000 }')" \
 			- - - info
 	done
 }
