@@ -14,6 +14,7 @@
  *              tar extraction
  *   refname    the grammar of image and container names
  *   ref        the names of the store (refs/) and its lock
+ *   refopt     the command line of the dl-ref-* programs (main only)
  *   imgconfig, change   image configs: defaults and stamping, changes
  *   image, publish   images; publishing one with its names as one step
  *   container, state, freeze, live, ctrlog   containers, state.json,
