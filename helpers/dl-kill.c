@@ -15,22 +15,6 @@
 #define OPTIONS \
 	"  -s SIGNAL  the signal, by name (KILL, SIGKILL) or number; default KILL\n"
 
-/* A start in progress: wait until its command runs, or the start ends
- * (failed, or the supervisor died: dl_live_state() puts the state back). */
-static void wait_started(const char *id, struct dl_state *st)
-{
-	const struct timespec tick = { 0, 20 * 1000 * 1000 };
-
-	while (st->status == DL_STATUS_STARTING) {
-		_cleanup_free_ char *reason = NULL;
-		int r;
-
-		nanosleep(&tick, NULL);
-		if ((r = dl_live_state(id, st, &reason)))
-			dl_die(r, "unable to kill container '%s': %s", id, reason);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	_cleanup_free_ char *reason = NULL;
@@ -58,7 +42,8 @@ int main(int argc, char **argv)
 	dl_store_need();
 	if ((r = dl_live_state(id, &st, &reason)))
 		dl_die(r, "unable to kill container '%s': %s", id, reason);
-	wait_started(id, &st);
+	if ((r = dl_live_wait_started(id, &st, &reason)))
+		dl_die(r, "unable to kill container '%s': %s", id, reason);
 	if (st.status != DL_STATUS_RUNNING)
 		dl_die(DL_EXIT_NO, "unable to kill container '%s': not running", id);
 	r = dl_lxc_kill(id, sig);

@@ -62,22 +62,6 @@ static int stop_signal(const char *id)
 	return sig;
 }
 
-/* A start in progress: wait until its command runs, or the start ends
- * (failed, or the supervisor died: dl_live_state() puts the state back). */
-static void wait_started(const char *id, struct dl_state *st)
-{
-	const struct timespec tick = { 0, 20 * 1000 * 1000 };
-
-	while (st->status == DL_STATUS_STARTING) {
-		_cleanup_free_ char *reason = NULL;
-		int r;
-
-		nanosleep(&tick, NULL);
-		if ((r = dl_live_state(id, st, &reason)))
-			dl_die(r, "unable to stop container '%s': %s", id, reason);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const char *id;
@@ -107,7 +91,8 @@ int main(int argc, char **argv)
 	dl_store_need();
 	if ((r = dl_live_state(id, &st, &reason)))
 		dl_die(r, "unable to stop container '%s': %s", id, reason);
-	wait_started(id, &st);
+	if ((r = dl_live_wait_started(id, &st, &reason)))
+		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	if (st.status != DL_STATUS_RUNNING)
 		return dl_finish_stdout();	/* as Docker: already stopped */
 	r = dl_lxc_kill(id, stop_signal(id));

@@ -2,6 +2,7 @@
 /* live.c: the one container a runtime helper acts on, and its live state */
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dl.h"
@@ -25,4 +26,19 @@ const char *dl_live_operand(int argc, char **argv)
 	if (argc - optind != 1)
 		return NULL;
 	return argv[optind];
+}
+
+int dl_live_wait_started(const char *id, struct dl_state *st, char **reason)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int r;
+
+	while (st->status == DL_STATUS_STARTING) {
+		nanosleep(&tick, NULL);
+		free(*reason);
+		*reason = NULL;
+		if ((r = dl_live_state(id, st, reason)))
+			return r;
+	}
+	return 0;
 }

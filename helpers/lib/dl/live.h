@@ -32,4 +32,16 @@ extern int dl_live_state(const char *id, struct dl_state *st, char **reason);
  */
 extern const char *dl_live_operand(int argc, char **argv);
 
+/**
+ * dl_live_wait_started() - while container @id is starting, wait until its
+ * command runs or the start ends (failed, or the supervisor died:
+ * dl_live_state() puts the state back); @st is read again every 20 ms
+ * @id: the full container ID
+ * @st: the state read last; receives the state once not starting
+ * @reason: receives the failure text (*@reason is freed first)
+ * Return: 0, or dl_live_state()'s code.  Needs root.
+ */
+extern int dl_live_wait_started(const char *id, struct dl_state *st,
+				char **reason);
+
 #endif
