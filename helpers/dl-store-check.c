@@ -150,13 +150,13 @@ static void check_parent(const char *id)
 /* A container made from images that are gone (deleted by hand, or by an
  * older dl that did not lock): it runs as it is, but commit and diff
  * need its image.  The repair drops the references, so they say so. */
-static void check_container_images(const char *id)
+static void check_container_images(const char *id, json_t *spec)
 {
 	static const char *const keys[] = { "org.dockerlite.image",
 					    "org.dockerlite.images" };
 	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
 	_cleanup_free_ char *rel = NULL, *why = NULL, *detail = NULL;
-	json_t *spec = dl_json_load(path, &why), *ann;
+	json_t *ann;
 	size_t i;
 	int ret = 0;
 
@@ -175,10 +175,8 @@ static void check_container_images(const char *id)
 				detail = dl_xasprintf("its image %.12s does "
 						      "not exist", one);
 	}
-	if (!detail) {
-		json_decref(spec);
+	if (!detail)
 		return;
-	}
 	rel = dl_xasprintf("containers/%s", id);
 	if (repair) {
 		for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
@@ -188,7 +186,6 @@ static void check_container_images(const char *id)
 		ret = save_doc(path, spec, &why);
 	}
 	report("missing-image", rel, detail, ret, why);
-	json_decref(spec);
 }
 
 /* A subvolume where no object keeps one: the root of a btrfs subvolume
@@ -275,16 +272,19 @@ static void check_images(void)
 	closedir(d);
 }
 
-/* spec.json is there and loads (a power loss can leave it empty) */
-static bool spec_ok(const char *id)
+/* The container's spec.json when it is there and loads (a power loss can
+ * leave it empty), else NULL */
+static json_t *load_spec(const char *id)
 {
 	_cleanup_free_ char *p = dl_path("containers/%s/spec.json", id);
 	_cleanup_free_ char *why = NULL;
 	json_t *j = dl_json_load(p, &why);
-	bool ok = json_is_object(j);
 
-	json_decref(j);
-	return ok;
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 static void check_containers(void)
@@ -296,6 +296,7 @@ static void check_containers(void)
 		return;
 	while ((e = readdir(d))) {
 		_cleanup_free_ char *rel = NULL, *why = NULL;
+		json_auto_t *spec = NULL;
 		int ret = 0;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -309,8 +310,8 @@ static void check_containers(void)
 			continue;
 		}
 		if (has("containers", e->d_name, "rootfs") &&
-		    spec_ok(e->d_name)) {
-			check_container_images(e->d_name);
+		    (spec = load_spec(e->d_name))) {
+			check_container_images(e->d_name, spec);
 			check_subvols(rel, "rootfs");
 			continue;
 		}

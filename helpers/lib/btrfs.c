@@ -295,6 +295,19 @@ int dl_subvol_set_ro(const char *path, bool ro, char **reason)
 	return err ? bt_fail(reason, err, NULL) : 0;
 }
 
+int dl_subvol_get_ro(const char *path, bool *ro, char **reason)
+{
+	_cleanup_close_ int fd = -1;
+	enum btrfs_util_error err;
+	int ret;
+
+	ret = open_subvol_at(AT_FDCWD, path, true, &fd, NULL, reason);
+	if (ret)
+		return ret;
+	err = btrfs_util_get_subvolume_read_only_fd(fd, ro);
+	return err ? bt_fail(reason, err, NULL) : 0;
+}
+
 /**
  * dl_subvol_delete() - delete a subvolume and every subvolume nested in it
  * @path: the subvolume (a final symlink is not followed)

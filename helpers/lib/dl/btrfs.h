@@ -43,6 +43,16 @@ extern int dl_subvol_snapshot(const char *src, const char *dst, bool readonly,
 extern int dl_subvol_set_ro(const char *path, bool ro, char **reason);
 
 /**
+ * dl_subvol_get_ro() - read the read-only flag of a subvolume
+ * @path: the subvolume
+ * @ro: receives the flag
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_NO when @path is missing or not a subvolume, or
+ * DL_EXIT_FAIL.
+ */
+extern int dl_subvol_get_ro(const char *path, bool *ro, char **reason);
+
+/**
  * dl_subvol_delete() - delete a subvolume and every subvolume nested in it
  * (a container can create nested subvolumes), clearing read-only flags
  * @path: the subvolume
