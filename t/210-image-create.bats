@@ -457,24 +457,7 @@ assert_kept() {
 	mkroot "$w/root"
 	# 1 MiB records: the stream goes on long after the end-of-archive
 	tar -b 2048 -C "$w" -cf "$w/full.tar" big root
-	gzip -c "$w/full.tar" >"$w/full.gz"
-	xz -c "$w/full.tar" >"$w/full.xz"
-	zstd -q -c "$w/full.tar" >"$w/full.zst"
-	bzip2 -c "$w/full.tar" >"$w/full.bz2"
-	python3 - "$w" <<-'EOF'
-		import sys
-		w = sys.argv[1]
-		def rd(n):
-		    return bytearray(open(w + '/' + n, 'rb').read())
-		d = rd('full.gz')
-		d[-8] ^= 0xff  # the CRC32 of the trailer
-		open(w + '/crc.gz', 'wb').write(d)
-		for z in ('gz', 'xz', 'zst', 'bz2'):
-		    open(w + '/cut.' + z, 'wb').write(rd('full.' + z)[:-20])
-		d = rd('full.bz2')
-		d[len(d) // 2] ^= 0xff
-		open(w + '/bad.bz2', 'wb').write(d)
-	EOF
+	damaged_streams "$w" full
 	for t in crc.gz cut.gz cut.xz cut.zst cut.bz2 bad.bz2; do
 		run -4 --separate-stderr dl image create bad "$w/$t"
 		assert_fatal "dl image create"

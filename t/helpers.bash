@@ -119,3 +119,31 @@ assert_fatal() {
 			fail "stderr is not 'PROG: fatal: unable to ...': $stderr"
 	fi
 }
+
+# damaged_streams DIR NAME: DIR/NAME.tar compressed four ways
+# (NAME.gz, .xz, .zst, .bz2), and each damaged: crc.gz fails its gzip CRC,
+# cut.* lose their last 20 bytes, junk.gz has garbage after its member,
+# bad.bz2 a flipped byte in its middle.  Give the tar big records (tar -b
+# 2048) so the end-of-archive marker comes long before the stream's end.
+damaged_streams() {
+	local d=$1 n=$2
+	gzip -c "$d/$n.tar" >"$d/$n.gz"
+	xz -c "$d/$n.tar" >"$d/$n.xz"
+	zstd -q -c "$d/$n.tar" >"$d/$n.zst"
+	bzip2 -c "$d/$n.tar" >"$d/$n.bz2"
+	python3 - "$d" "$n" <<-'EOF'
+		import sys
+		d, n = sys.argv[1], sys.argv[2]
+		def rd(z):
+		    return bytearray(open(d + '/' + n + '.' + z, 'rb').read())
+		b = rd('gz')
+		b[-8] ^= 0xff  # the CRC32 of the trailer
+		open(d + '/crc.gz', 'wb').write(b)
+		for z in ('gz', 'xz', 'zst', 'bz2'):
+		    open(d + '/cut.' + z, 'wb').write(rd(z)[:-20])
+		open(d + '/junk.gz', 'wb').write(rd('gz') + b'trailing junk')
+		b = rd('bz2')
+		b[len(b) // 2] ^= 0xff
+		open(d + '/bad.bz2', 'wb').write(b)
+	EOF
+}
