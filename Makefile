@@ -25,7 +25,7 @@ WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wno-unused-parameter
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib
+PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto
 DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 

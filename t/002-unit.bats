@@ -39,3 +39,7 @@ run_unit() {
 @test "unit: exit statuses and signal names (status.c)" {
 	run_unit status
 }
+
+@test "unit: the OCI digest grammar and sha256 (digest.c)" {
+	run_unit digest
+}
