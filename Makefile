@@ -142,7 +142,8 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	btrfs-progs busybox-static debootstrap util-linux iproute2 \
 	bats bats-support bats-assert bats-file shellcheck \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
-	hyperfine
+	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
+	podman skopeo umoci oci-image-tool crun
 
 deps:
 	apt-get update -qq
