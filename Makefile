@@ -25,7 +25,7 @@ WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wno-unused-parameter
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto
+PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto libseccomp
 DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 
@@ -52,8 +52,8 @@ PKGS_dl-ref-set = jansson
 PKGS_dl-ref-rm = jansson
 PKGS_dl-ref-ls = jansson
 PKGS_dl-ref-resolve = jansson
-PKGS_dl-spawn = lxc jansson libbtrfsutil
-PKGS_dl-attach = lxc jansson
+PKGS_dl-spawn = lxc jansson libbtrfsutil libseccomp zlib
+PKGS_dl-attach = lxc jansson libseccomp zlib
 PKGS_dl-kill = lxc jansson
 PKGS_dl-stop = lxc jansson
 PKGS_dl-state = lxc jansson
@@ -143,7 +143,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	bats bats-support bats-assert bats-file shellcheck \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
-	podman skopeo umoci oci-image-tool crun
+	podman skopeo umoci oci-image-tool crun runc
 
 deps:
 	apt-get update -qq

@@ -10,15 +10,19 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
+#include "dl/creds.h"
 #include "dl/exec.h"
 #include "dl/lxc.h"
 #include "dl/rootpath.h"
+#include "dl/seccomp.h"
 #include "dl/session.h"
 #include "dl/specload.h"
 #include "dl/status.h"
@@ -41,15 +45,37 @@ struct payload {
 	char **argv;
 	char **envp;
 	bool tty;
+	const struct dl_user *user;
+	struct dl_bpf bpf;	/* the container's seccomp filter, or none */
 };
 
 static int run_in(void *data)
 {
 	struct payload *p = data;
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], *reason = NULL;
 	sigset_t none;
 
+	/* liblxc attached us as root, with the container's bounding set:
+	 * the filter first, while CAP_SYS_ADMIN is ours (no_new_privs stays
+	 * the spec's), then the user, as the container's init does */
+	if (p->bpf.len) {
+		struct sock_fprog fp = { (unsigned short)p->bpf.len, p->bpf.insns };
+
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0) {
+			dprintf(STDERR_FILENO,
+				"%s: fatal: unable to exec in container '%s': load the seccomp filter: %s\n",
+				dl_prog, p->id, strerror(errno));
+			return DL_EXIT_FAIL;
+		}
+	}
+	if (dl_creds_take(p->user->uid, p->user->gid, p->user->ngids,
+			  p->user->gids, &reason)) {
+		dprintf(STDERR_FILENO,
+			"%s: fatal: unable to exec in container '%s': %s\n",
+			dl_prog, p->id, reason);
+		return DL_EXIT_FAIL;
+	}
 	for (int i = 1; i < NSIG; i++)
 		sigaction(i, &dfl, NULL);
 	sigemptyset(&none);
@@ -209,8 +235,10 @@ int main(int argc, char **argv)
 		if (u.ngids)
 			memcpy(u.gids, spec.gids, u.ngids * sizeof(gid_t));
 	}
-	ao.uid = u.uid;
-	ao.gid = u.gid;
+	/* root, then the user in run_in(), once the filter is loaded */
+	ao.uid = 0;
+	ao.gid = 0;
+	p.user = &u;
 
 	logsize = dl_lxc_log_size(id);
 	dl_lxc_log(id, false);
@@ -222,6 +250,21 @@ int main(int argc, char **argv)
 	if (!running)
 		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': not running",
 		       id);
+	/* The filter of the start (not in the LXC config: dl's init loads
+	 * it), from the profile the start wrote, compiled once per profile */
+	p.bpf = (struct dl_bpf){ NULL, 0 };
+	if (!spec.privileged) {
+		_cleanup_free_ char *text = NULL;
+
+		free(path);
+		path = dl_path("containers/%s/seccomp", id);
+		if (dl_read_file(path, &text, NULL) < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to exec in container '%s': %s",
+				   id, path);
+		if ((r = dl_seccomp_cached(text, &p.bpf, &reason)))
+			dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': %s",
+			       id, reason);
+	}
 	host = dl_spec_hostname(&spec, id);
 	p.id = id;
 	p.cwd = o.cwd ? o.cwd : spec.cwd;
@@ -244,9 +287,6 @@ int main(int argc, char **argv)
 	ao.attach_flags = LXC_ATTACH_DEFAULT;
 	if (spec.nnp)
 		ao.attach_flags |= LXC_ATTACH_NO_NEW_PRIVS;
-	ao.attach_flags |= LXC_ATTACH_SETGROUPS;
-	ao.groups.size = u.ngids;
-	ao.groups.list = u.gids;
 	ao.env_policy = LXC_ATTACH_CLEAR_ENV;
 	ao.initial_cwd = (char *)"/";
 	ao.stdin_fd = io.child[0];

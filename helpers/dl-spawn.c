@@ -21,6 +21,7 @@
 #include "dl/lxc.h"
 #include "dl/lxcconf.h"
 #include "dl/rootprep.h"
+#include "dl/seccomp.h"
 #include "dl/session.h"
 #include "dl/specload.h"
 #include "dl/state.h"
@@ -55,6 +56,7 @@ struct spawn {
 	int lock;			/* the container's (dl_state_lock()) */
 	struct result *res;
 	struct dl_stdio io;
+	struct dl_bpf bpf;		/* the seccomp filter our init loads */
 };
 
 /* Set once we hold the container and its spec asks for --rm: whatever
@@ -406,15 +408,18 @@ static void prepare(struct spawn *sp, char **argv)
 	/* The seccomp profile and the LXC config are made again from
 	 * spec.json at every start, and read by this start at once: no
 	 * fsync (a crash loses nothing that the next start does not remake).
-	 * Still temp and rename, for the liblxc readers of another dl. */
+	 * Still temp and rename, for the liblxc readers of another dl (the
+	 * profile is dl-attach's). The filter itself is compiled once per
+	 * profile, and loaded by our init. */
 	free(path);
 	path = dl_xasprintf("%s/seccomp", sp->dir);
 	if (seccomp && dl_write_file_atomic_flags(path, seccomp, strlen(seccomp),
 						  0644, DL_WRITE_NOSYNC))
 		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	if (seccomp && (r = dl_seccomp_cached(seccomp, &sp->bpf, &reason)))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if ((r = dl_lxc_config(&sp->spec, sp->id, sp->dir,
-			       seccomp ? path : NULL, console[0] ? console : NULL,
-			       &cfg, &reason)))
+			       console[0] ? console : NULL, &cfg, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	free(path);
 	path = dl_xasprintf("%s/config", sp->dir);
@@ -422,6 +427,7 @@ static void prepare(struct spawn *sp, char **argv)
 				       DL_WRITE_NOSYNC))
 		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
 	dl_init_arm(argv, &sp->spec, sp->env, sp->id, 3, 4);
+	dl_init_seccomp(seccomp ? &sp->bpf : NULL);
 }
 
 int main(int argc, char **argv)

@@ -43,3 +43,7 @@ run_unit() {
 @test "unit: the OCI digest grammar and sha256 (digest.c)" {
 	run_unit digest
 }
+
+@test "unit: the seccomp profile compiler, in all three x86 ABIs (seccomp.c)" {
+	run_unit seccomp
+}

@@ -40,6 +40,58 @@ Seccomp:	2"
 Seccomp:	2"
 }
 
+@test "confine: one filter, loaded by dl's init, compiled once per profile and cached in the store" {
+	local id share bpf other prof
+	id=$(mk_sh 'grep -E "^Seccomp(_filters)?:" /proc/self/status')
+	run -0 dl-spawn "$id"
+	assert_output "Seccomp:	2
+Seccomp_filters:	1"
+	# liblxc compiles nothing: the config names no profile
+	run -1 grep -c seccomp "$(cdir "$id")/config"
+	bpf=$(find "$DL_ROOT/cache/seccomp" -name '*.bpf')
+	[ "$(printf '%s\n' "$bpf" | wc -l)" -eq 1 ]
+	# the header, the profile the start used, whole, then the program
+	prof="$(cdir "$id")/seccomp"
+	run -0 head -n 1 "$bpf"
+	assert_output --regexp "^dl-seccomp 1 [0-9]+ [0-9.]+ $(stat -c %s "$prof")\$"
+	[ "$(tail -n +2 "$bpf" | head -c "$(stat -c %s "$prof")" | cmp - "$prof" && echo same)" = same ]
+	# the next start uses it, as it is
+	touch -d @1 "$bpf"
+	id=$(mk_sh 'true')
+	run -0 dl-spawn "$id"
+	[ "$(stat -c %Y "$bpf")" -eq 1 ]
+	[ "$(find "$DL_ROOT/cache/seccomp" -type f | wc -l)" -eq 1 ]
+	# a damaged one is compiled again, whole
+	head -c 200 "$bpf" >"$bpf.cut" && mv "$bpf.cut" "$bpf"
+	id=$(mk_sh 'grep -E "^Seccomp:" /proc/self/status; mkdir /x && echo mkdir ok')
+	run -0 dl-spawn "$id"
+	assert_output "Seccomp:	2
+mkdir ok"
+	[ "$(stat -c %s "$bpf")" -gt $(($(stat -c %s "$prof") + 100)) ]
+	# another profile, another program: its rules hold at once
+	share=$BATS_TEST_TMPDIR/share
+	mkdir -p "$share"
+	cp "$DL_TOP/share/dl-sh-setup" "$share/"
+	{ cat "$DL_TOP/share/dl.seccomp"; printf 'mkdir errno 13\nmkdirat errno 13\n'; } \
+		>"$share/dl.seccomp"
+	id=$(mk_sh 'mkdir /x 2>&1')
+	DL_SHAREDIR=$share run -1 dl-spawn "$id"
+	assert_output "mkdir: can't create directory '/x': Permission denied"
+	[ "$(find "$DL_ROOT/cache/seccomp" -name '*.bpf' | wc -l)" -eq 2 ]
+	# a file of another profile at our name is not used: ours is made
+	other=$(find "$DL_ROOT/cache/seccomp" -name '*.bpf' ! -path "$bpf")
+	cp "$other" "$bpf"
+	id=$(mk_sh 'mkdir /x && echo mkdir ok')
+	run -0 dl-spawn "$id"
+	assert_output "mkdir ok"
+	[ "$(tail -n +2 "$bpf" | head -c "$(stat -c %s "$prof")" | cmp - "$prof" && echo same)" = same ]
+	# a profile that is not one stops the start, and says why
+	printf '2\ndenylist\nmkdir errno x\n' >"$share/dl.seccomp"
+	id=$(mk_sh 'true')
+	DL_SHAREDIR=$share run -125 --separate-stderr dl-spawn "$id"
+	assert_equal "$stderr" "dl-spawn: fatal: unable to start container '$id': line 3: not NAME errno N|kill|trap|allow"
+}
+
 @test "confine: keys, BPF, perf, userfaultfd, io_uring, namespaces, mount, AF_ALG and AF_VSOCK are refused" {
 	local id
 	id=$(mk_container '.process.args = ["/probe"]')

@@ -7,6 +7,8 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,8 +26,10 @@
 #include <unistd.h>
 
 #include "dl.h"
+#include "dl/creds.h"
 #include "dl/exec.h"
 #include "dl/init.h"
+#include "dl/seccomp.h"
 #include "dl/spec.h"
 #include "dl/specload.h"
 #include "dl/status.h"
@@ -41,6 +45,7 @@ static struct {
 	size_t title_len;
 	int errfd;
 	int readyfd;
+	struct dl_bpf seccomp;
 } dl_init;
 
 static void close_from(unsigned int fd)
@@ -202,37 +207,10 @@ static void init_mounts(const struct dl_spec *sp)
  * liblxc left (the container's), none inheritable or ambient. */
 static void init_drop(const struct dl_spec *sp)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	uint64_t bnd = 0;
+	char *reason = NULL;
 
-	if (setgroups(sp->ngids, sp->gids) < 0 ||
-	    setresgid(sp->gid, sp->gid, sp->gid) < 0 ||
-	    setresuid(sp->uid, sp->uid, sp->uid) < 0)
-		init_die("set the user %u:%u: %s", (unsigned)sp->uid,
-			 (unsigned)sp->gid, strerror(errno));
-	for (int i = 0; i < 64; i++) {
-		int r = prctl(PR_CAPBSET_READ, i, 0, 0, 0);
-
-		if (r < 0)
-			break;
-		if (r)
-			bnd |= 1ULL << i;
-	}
-	if (syscall(SYS_capget, &h, d) < 0)
-		init_die("read the capabilities: %s", strerror(errno));
-	for (int k = 0; k < 2; k++) {
-		uint32_t b = (uint32_t)(bnd >> (32 * k));
-
-		d[k].effective &= b;
-		d[k].permitted &= b;
-		d[k].inheritable &= b;
-	}
-	if (syscall(SYS_capset, &h, d) < 0 ||
-	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-		init_die("drop the capabilities: %s", strerror(errno));
-	/* nothing in the container may read our memory or descriptors */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (dl_creds_take(sp->uid, sp->gid, sp->ngids, sp->gids, &reason))
+		init_die("%s", reason);
 }
 
 /*
@@ -252,6 +230,21 @@ static void init_chdir(const char *cwd)
 			 cwd);
 }
 
+/* The filter, compiled before the start (dl_init_seccomp()): loaded
+ * while we still hold CAP_SYS_ADMIN, so no_new_privs stays the spec's. */
+static void init_seccomp(void)
+{
+	struct sock_fprog fp = {
+		.len = (unsigned short)dl_init.seccomp.len,
+		.filter = dl_init.seccomp.insns,
+	};
+
+	if (!dl_init.seccomp.len)
+		return;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+		init_die("load the seccomp filter: %s", strerror(errno));
+}
+
 static noreturn void init_run(void)
 {
 	const struct dl_spec *sp = dl_init.spec;
@@ -268,6 +261,7 @@ static noreturn void init_run(void)
 	 * tells the monitor that init is up (as lxc-init). */
 	close_but(dl_init.readyfd);
 	init_mounts(sp);
+	init_seccomp();
 	init_drop(sp);
 	/* A raw clone(2): no fork handlers run again in the child.
 	 * CLONE_VFORK (without CLONE_VM: the child has its own copy) holds
@@ -353,3 +347,7 @@ void dl_init_arm(char **argv, const struct dl_spec *spec, char *const *envp,
 	dl_init.armed = true;
 }
 
+void dl_init_seccomp(const struct dl_bpf *prog)
+{
+	dl_init.seccomp = prog ? *prog : (struct dl_bpf){ NULL, 0 };
+}

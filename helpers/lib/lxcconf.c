@@ -184,8 +184,7 @@ static void put_caps(FILE *f, const struct dl_spec *sp)
 }
 
 int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
-		  const char *seccomp, const char *console, char **out,
-		  char **reason)
+		  const char *console, char **out, char **reason)
 {
 	_cleanup_free_ char *host = dl_spec_hostname(sp, id);
 	_cleanup_free_ char *rootfs = dl_xasprintf("%s/rootfs", dir);
@@ -225,8 +224,9 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	put_caps(f, sp);
 	if (sp->nnp)
 		fputs("lxc.no_new_privs = 1\n", f);
-	if (seccomp)
-		fprintf(f, "lxc.seccomp.profile = %s\n", seccomp);
+	/* no lxc.seccomp.profile: dl's init loads the filter, compiled once
+	 * per profile (dl_init_seccomp()); dl-attach names the profile to
+	 * liblxc for the commands it runs */
 	put_devices(f, sp->privileged);
 	put_limits(f, sp);
 	if (sp->netns)

@@ -3,6 +3,7 @@
 #ifndef DL_INIT_H
 #define DL_INIT_H
 
+struct dl_bpf;
 struct dl_spec;
 
 /**
@@ -14,7 +15,8 @@ struct dl_spec;
  * host's), makes the mount tree slave (private, but for rslave volumes)
  * and every mount that came with a read-only bind, a --read-only root, a
  * read-only path or /sys (unless privileged) read-only (mount_setattr(2)
- * one by one: read-only all the way down), then takes the spec's user
+ * one by one: read-only all the way down), loads the seccomp filter
+ * (dl_init_seccomp()), then takes the spec's user
  * and groups, and keeps no capability outside the bounding set
  * (effective, permitted, inheritable; ambient cleared), not dumpable.
  * It then forwards every signal to the command, reaps orphans, and exits
@@ -43,5 +45,14 @@ struct dl_spec;
 extern void dl_init_arm(char **argv, const struct dl_spec *spec,
 			char *const *envp, const char *id, int errfd,
 			int readyfd);
+
+/**
+ * dl_init_seccomp() - the seccomp filter the init loads once its mounts
+ * are made, before it takes the spec's user and drops its capabilities
+ * (so the command and everything it starts run under it, and the init's
+ * own mount calls do not); a filter that fails to load ends the start
+ * @prog: the program (it must live until the start), or NULL for none
+ */
+extern void dl_init_seccomp(const struct dl_bpf *prog);
 
 #endif

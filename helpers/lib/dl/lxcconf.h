@@ -14,15 +14,14 @@ struct dl_spec;
  * @spec: the spec
  * @id: the full container ID (the LXC name)
  * @dir: the absolute containers/ID directory
- * @seccomp: the absolute path of the seccomp profile, or NULL for none
  * @console: the host path of the terminal to bind on /dev/console, or NULL
  * @out: receives the malloc'd config text
  * @reason: receives the failure text
  * Return: 0 or DL_EXIT_REJECT (a value the config cannot hold).
  */
 extern int dl_lxc_config(const struct dl_spec *spec, const char *id,
-			 const char *dir, const char *seccomp,
-			 const char *console, char **out, char **reason);
+			 const char *dir, const char *console, char **out,
+			 char **reason);
 
 /**
  * dl_seccomp_profile() - the seccomp profile of a container: @base (LXC v2
