@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +50,6 @@ struct spawn {
 	bool detach, interactive;
 	int notify;			/* -d: pipe to the waiting parent */
 	int ready[2];			/* the init says the command runs */
-	struct lxc_container *c;	/* to watch the container */
 	struct dl_state st;
 	struct dl_state prev;		/* the state before "starting" */
 	bool had_state;			/* ...recorded in a state.json */
@@ -160,20 +160,37 @@ static int on_ready(struct dl_session *s)
 {
 	struct spawn *sp = s->data;
 	_cleanup_free_ char *reason = NULL;
-	ssize_t n;
-	pid_t pid;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} ctl;
 	char b;
+	struct iovec iov = { &b, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+	pid_t pid = 0;
 
 	do
-		n = read(sp->ready[0], &b, 1);
+		n = recvmsg(sp->ready[0], &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	dl_closep(&sp->ready[0]);
 	if (n != 1)
 		return 0;
-	/* one query, answered by the monitor once it serves commands */
-	pid = sp->c->init_pid(sp->c);
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred uc;
+
+			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+			pid = uc.pid;
+		}
 	if (pid <= 0) {
-		/* gone already: the end of the session records it */
+		/* not the init's word: the end of the session records it */
 		tell_parent(sp, "R");
 		return 0;
 	}
@@ -209,8 +226,13 @@ static int supervise(struct spawn *sp)
 			   sp->id);
 	dl_state_init(&sp->st);
 	dl_time_now(sp->st.started);
-	if (pipe2(sp->ready, O_CLOEXEC) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': pipe",
+	/* A socket, not a pipe: with SO_PASSCRED the kernel tells us the
+	 * sender of the init's one byte, its pid as we see it, so no query
+	 * of liblxc's monitor is needed to learn the init's pid */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp->ready) < 0 ||
+	    setsockopt(sp->ready[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 },
+		       sizeof(int)) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to start container '%s': socketpair",
 			   sp->id);
 	mon = fork();
 	if (mon < 0)
@@ -221,9 +243,6 @@ static int supervise(struct spawn *sp)
 	dl_closep(&sp->ready[1]);
 	dl_stdio_close_child(io);
 	dl_lxc_log(NULL, false);
-	sp->c = lxc_container_new(sp->id, sp->lxcpath);
-	if (!sp->c)
-		die_start(sp->id, DL_EXIT_FAIL, "lxc_container_new failed");
 	s.io = io;
 	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;
@@ -266,7 +285,6 @@ static int supervise(struct spawn *sp)
 			dl_warn("unable to record state of container '%s': %s",
 				sp->id, reason);
 	}
-	lxc_container_put(sp->c);
 	if (rm_armed)
 		remove_container(sp);
 	if (why) {

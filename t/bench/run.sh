@@ -389,7 +389,7 @@ us() {
 }
 
 part3() {
-	local id img dlrun lxcline crunline podline podimg podrt=crun err
+	local id img dlrun lxcline lxcconfline crunline podline podimg podrt=crun err cid
 	local dl_ok=1 before left
 	local rss_dl rss_lxc='' rss_pod='' rss_ratio=-
 
@@ -529,6 +529,36 @@ part3() {
 		row "run: dl run --rm" "not measurable yet" - - - SKIPPED
 		return 0
 	fi
+	# 3a'. the raw LXC line again, with the confinement dl gives (the
+	# LXC config dl-spawn generates, and the seccomp profile for liblxc
+	# to compile, as LXC does at each start): what dl adds of its own
+	lxcconfline=
+	if test -n "$lxcline" &&
+		cid=$("$HELPERS/dl-container-new" --network none "$id" true) &&
+		"$HELPERS/dl-spawn" "$cid" >/dev/null
+	then
+		mkdir -p "$MNT/lxc/conf"
+		cp "$DL_ROOT/containers/$cid/seccomp" "$MNT/lxc/conf.seccomp"
+		{
+			sed -e "s|$DL_ROOT/containers/$cid|$MNT/lxc/conf|g" \
+				-e 's|^lxc.uts.name = .*|lxc.uts.name = conf|' \
+				"$DL_ROOT/containers/$cid/config"
+			printf 'lxc.seccomp.profile = %s\n' "$MNT/lxc/conf.seccomp"
+		} >"$MNT/lxc/conf.conf"
+		"$HELPERS/dl-container-rm" "$cid" >/dev/null
+		lxcconfline="btrfs subvolume snapshot $img $MNT/lxc/conf/rootfs >/dev/null && lxc-execute -n conf -P $MNT/lxc -f $MNT/lxc/conf.conf -- true && btrfs subvolume delete $MNT/lxc/conf/rootfs >/dev/null"
+		if err=$(sh -c "$lxcconfline" 2>&1 </dev/null)
+		then
+			hf run-lxc-conf "$RUNS_RUN" 2 "" "$lxcconfline"
+		else
+			lxcconfline=
+			btrfs subvolume delete "$MNT/lxc/conf/rootfs" \
+				>/dev/null 2>&1
+			printf 'raw LXC with dl'"'"'s config: not measurable: %s\n' \
+				"$(short "$err")"
+		fi
+	fi
+
 	before=$(find "$DL_ROOT/containers" -mindepth 1 -maxdepth 1 | wc -l)
 	hf run-dl "$RUNS_RUN" 2 "" "$dlrun"
 	left=$(($(find "$DL_ROOT/containers" -mindepth 1 -maxdepth 1 |
@@ -544,6 +574,10 @@ part3() {
 	if test -n "$lxcline"
 	then
 		set -- "$@" run-lxc-idle "sleep 0.1" "$lxcline"
+	fi
+	if test -n "$lxcconfline"
+	then
+		set -- "$@" run-lxc-conf-idle "sleep 0.1" "$lxcconfline"
 	fi
 	set -- "$@" run-dl-idle "sleep 0.1" "$dlrun"
 	if test -n "$podline"
@@ -562,6 +596,13 @@ part3() {
 	else
 		row "run: dl / raw LXC line" "$(hf_show run-dl)" \
 			"raw LXC: not measurable" - "<= 1.0x" SKIPPED
+	fi
+	if test -n "$lxcconfline"
+	then
+		compare "run: dl / raw LXC line with dl's confinement, back to back" \
+			run-dl run-lxc-conf "the same with dl's LXC config:" 1.0
+		compare "run: dl / raw LXC line with dl's confinement, in turn" \
+			run-dl-idle run-lxc-conf-idle "the same with dl's LXC config:" 1.0
 	fi
 	stages
 	if test -n "$podline"

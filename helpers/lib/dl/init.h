@@ -36,10 +36,12 @@ struct dl_spec;
  * @errfd: the descriptor the init finds the command's stderr at (2, or
  *         another when fd 2 of the liblxc caller must be kept for liblxc's
  *         own error messages); it becomes fd 2 in the init and the command
- * @readyfd: the descriptor the init finds the write end of a pipe at, to
- *           which it writes one byte, then closes, once the command is
- *           exec'd (or failed to be): the event a supervisor waits for
- *           instead of polling liblxc; -1 for none.  The command never
+ * @readyfd: the descriptor the init finds the write end of a pipe (or a
+ *           connected socket) at, to which it writes one byte, then
+ *           closes, once the command is exec'd (or failed to be): the
+ *           event a supervisor waits for instead of polling liblxc (on
+ *           a socket with SO_PASSCRED, the kernel adds the init's pid as
+ *           the supervisor sees it); -1 for none.  The command never
  *           holds it (it is closed in the child before the exec).
  */
 extern void dl_init_arm(char **argv, const struct dl_spec *spec,
