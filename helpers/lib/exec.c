@@ -2,6 +2,7 @@
 /* exec.c: finding and executing a command as execve(2) would in the
  * container: the PATH walk, with Docker's default PATH */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -39,10 +40,34 @@ static const char *env_get(char *const envp[], const char *key)
 	return NULL;
 }
 
+/*
+ * The next candidate of a PATH walk for @file, in @buf: "DIR/FILE", or
+ * FILE for an empty entry (the working directory), as execvp(3) tries
+ * them; *@fit tells whether it fitted.  @p walks the PATH value and is
+ * NULL at the end.  Return: false when there is no next.
+ */
+static bool path_next(const char **p, const char *file, char *buf,
+		      size_t size, bool *fit)
+{
+	size_t n;
+	int len;
+
+	if (!*p)
+		return false;
+	n = strcspn(*p, ":");
+	len = n ? snprintf(buf, size, "%.*s/%s", (int)n, *p, file) :
+		  snprintf(buf, size, "%s", file);
+	*fit = len > 0 && (size_t)len < size;
+	*p = (*p)[n] ? *p + n + 1 : NULL;
+	return true;
+}
+
 int dl_root_find_exec(int rootfd, const char *cwd, const char *file,
 		      char *const envp[], char **reason)
 {
-	const char *path, *p;
+	const char *p;
+	char buf[PATH_MAX];
+	bool fit;
 	int e;
 
 	if (strchr(file, '/')) {
@@ -62,22 +87,18 @@ int dl_root_find_exec(int rootfd, const char *cwd, const char *file,
 						     strerror(e));
 		return DL_EXIT_CANNOT_INVOKE;
 	}
-	path = env_get(envp, "PATH");
-	for (p = path ? path : DL_DEFAULT_PATH;; p++) {
-		size_t n = strcspn(p, ":");
+	p = env_get(envp, "PATH");
+	for (p = p ? p : DL_DEFAULT_PATH; path_next(&p, file, buf, sizeof(buf), &fit);) {
 		_cleanup_free_ char *cand = NULL;
 
-		if (n == 0)
-			cand = dl_xasprintf("%s/%s", cwd, file);
-		else if (p[0] == '/')
-			cand = dl_xasprintf("%.*s/%s", (int)n, p, file);
-		else
-			cand = dl_xasprintf("%s/%.*s/%s", cwd, (int)n, p, file);
+		if (!fit)
+			continue;
+		/* the root is walked from outside: a relative entry is
+		 * relative to the working directory the command gets */
+		cand = buf[0] == '/' ? dl_xstrdup(buf) :
+				       dl_xasprintf("%s/%s", cwd, buf);
 		if (check_exec(rootfd, cand) == 0)
 			return 0;
-		p += n;
-		if (!*p)
-			break;
 	}
 	*reason = dl_xasprintf("exec: \"%s\": executable file not found in $PATH",
 			       file);
@@ -95,9 +116,10 @@ static void exec_fail(const char *verb, const char *id, const char *file,
 int dl_exec_in(char *const *cmd, char *const *envp, const char *verb,
 	       const char *id)
 {
-	const char *file = cmd[0], *path, *p;
+	const char *file = cmd[0], *p;
 	char buf[PATH_MAX];
 	struct stat sb;
+	bool fit;
 	int e;
 
 	if (strchr(file, '/')) {
@@ -115,24 +137,17 @@ int dl_exec_in(char *const *cmd, char *const *envp, const char *verb,
 			exec_fail(verb, id, file, strerror(e));
 		return DL_EXIT_CANNOT_INVOKE;
 	}
-	path = env_get(envp, "PATH");
-	for (p = path ? path : DL_DEFAULT_PATH;; p++) {
-		size_t n = strcspn(p, ":");
-		int len = n ? snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, file) :
-			      snprintf(buf, sizeof(buf), "%s", file);
-
-		if (len > 0 && (size_t)len < sizeof(buf)) {
-			execve(buf, cmd, envp);
-			e = errno;
-			if (e != ENOENT && e != ENOTDIR && e != EACCES &&
-			    e != ELOOP && e != ENAMETOOLONG) {
-				exec_fail(verb, id, file, strerror(e));
-				return DL_EXIT_CANNOT_INVOKE;
-			}
+	p = env_get(envp, "PATH");
+	for (p = p ? p : DL_DEFAULT_PATH; path_next(&p, file, buf, sizeof(buf), &fit);) {
+		if (!fit)
+			continue;
+		execve(buf, cmd, envp);
+		e = errno;
+		if (e != ENOENT && e != ENOTDIR && e != EACCES && e != ELOOP &&
+		    e != ENAMETOOLONG) {
+			exec_fail(verb, id, file, strerror(e));
+			return DL_EXIT_CANNOT_INVOKE;
 		}
-		p += n;
-		if (!*p)
-			break;
 	}
 	exec_fail(verb, id, file, "executable file not found in $PATH");
 	return DL_EXIT_NOT_FOUND;
