@@ -195,7 +195,7 @@ tree_sig() {
 	swap() {
 		mv "$1/olddir" "$1/tmp" && mv "$1/d2f" "$1/olddir" &&
 			mv "$1/tmp" "$1/d2f"
-		rm -r "$1/usr/share"
+		rm -r "${1:?}/usr/share"
 		mkdir -p "$1/usr/share/doc"
 		echo c >"$1/usr/share/doc/c"
 	}
