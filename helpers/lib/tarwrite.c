@@ -222,6 +222,7 @@ static void *compressor(void *arg)
 		c = w->q[w->head];
 		w->head = (w->head + 1) % QUEUE;
 		w->count--;
+		failed = failed || w->failed; /* the tar side gave up */
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 		if (!failed && compress_chunk(w, c.buf, c.len, false) < 0)
@@ -234,6 +235,9 @@ static void *compressor(void *arg)
 			pthread_mutex_unlock(&w->mu);
 		}
 	}
+	pthread_mutex_lock(&w->mu);
+	failed = failed || w->failed;
+	pthread_mutex_unlock(&w->mu);
 	if (!failed && compress_chunk(w, NULL, 0, true) < 0) {
 		pthread_mutex_lock(&w->mu);
 		w->failed = true;
@@ -278,7 +282,8 @@ static la_ssize_t tar_out(struct archive *a, void *arg, const void *buf,
 	dl_sha256_update(w->tar_h, buf, len);
 	if (!w->threaded) {
 		if (write_all(w->fd, p, len) < 0) {
-			archive_set_error(a, errno, "unable to write output");
+			archive_set_error(a, errno, "unable to write output: %s",
+					  strerror(errno));
 			return -1;
 		}
 		return (la_ssize_t)len;
