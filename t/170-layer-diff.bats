@@ -4,11 +4,16 @@
 # read-only snapshots from btrfs send, reproducibly; dl export writes a
 # container's tree.
 
-# shellcheck disable=SC2154 # run sets $stderr
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
 load helpers
 load lib-btrfs
 load lib-store
+load lib-spawn
+
+teardown() {
+	spawn_teardown
+}
 
 EPOCH=1700000000
 
@@ -275,6 +280,21 @@ usr/mod2 1 mod'
 	EOF
 }
 
+@test "dl-layer-diff: long names and big owners go into pax headers, and back" {
+	mkwork
+	local long
+	long=$(printf 'n%.0s' $(seq 200))
+	btrfs -q subvolume create "$W/t"
+	mkdir -p "$W/t/$long/$long"
+	echo hi >"$W/t/$long/$long/$long"
+	chown 3000000:3000001 "$W/t/$long/$long/$long"
+	run -0 dl-layer-diff -z none -o "$W/l.tar" "$W/t"
+	mkdir "$W/x"
+	dl-extract "$W/l.tar" "$W/x"
+	diff -u <(tree_sig "$W/t") <(tree_sig "$W/x")
+	assert_equal "$(stat -c %u:%g "$W/x/$long/$long/$long")" 3000000:3000001
+}
+
 @test "dl-layer-diff: the descriptor: diffID of the tar, digest and size of the file, media type" {
 	pair
 	local z out
@@ -410,6 +430,25 @@ big/d7/f42 0'
 	assert_line 'null 3'
 	assert_line 'fifo 6'
 	assert_line 'sl 2 keep'
+}
+
+@test "dl export: a running container is exported as it is" {
+	spawn_setup
+	local cid r _
+	cid=$(mk_sh 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; : >/started; done')
+	r=$DL_ROOT/containers/$cid/rootfs
+	dl-spawn -d "$cid" >/dev/null 3>&-
+	for _ in $(seq 200); do
+		[ -e "$r/started" ] && break
+		sleep 0.05
+	done
+	assert_file_exists "$r/started"
+	run -0 --separate-stderr dl export -o "$BATS_TEST_TMPDIR/c.tar" "$cid"
+	run -0 members "$BATS_TEST_TMPDIR/c.tar"
+	assert_line 'started 0'
+	assert_line 'tmp/n 0'
+	assert_line 'bin/busybox 0'
+	dl-kill -s KILL "$cid"
 }
 
 @test "dl export: an unknown container, a terminal, a bad option" {

@@ -3,6 +3,7 @@
  * a second thread compresses it (zlib or libzstd) and writes it out */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -567,7 +568,7 @@ static int cmp_str(const void *a, const void *b)
 static int add_xattrs(struct tw *t, struct archive_entry *e, const char *name,
 		      const char *path)
 {
-	char proc[64];
+	char proc[64 + NAME_MAX];
 	_cleanup_free_ char *list = NULL;
 	_cleanup_free_ char **names = NULL;
 	ssize_t len;
