@@ -66,6 +66,9 @@ PKGS_dl-container-inspect = jansson
 PKGS_dl-store-sweep = libbtrfsutil jansson
 PKGS_dl-image-rm = libbtrfsutil jansson
 PKGS_dl-store-check = libbtrfsutil jansson
+PKGS_dl-layer-diff = libbtrfsutil jansson libarchive zlib libzstd libcrypto
+# libbtrfs (the send stream parser) has no pkg-config module
+LIBS_dl-layer-diff = -lbtrfs -pthread
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)
@@ -88,7 +91,7 @@ $(LIBDL): $(LIB_OBJ)
 
 helpers/dl-%: helpers/dl-%.c $(LIBDL) $(LIB_HDR)
 	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDL) \
-		$(shell $(PKG_CONFIG) --libs $(PKGS_dl-$*))
+		$(shell $(PKG_CONFIG) --libs $(PKGS_dl-$*)) $(LIBS_dl-$*)
 
 t/unit/%.t: t/unit/%.c t/unit/tap.h $(LIBDL) $(LIB_HDR)
 	$(CC) $(DL_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDL) \

@@ -7,7 +7,8 @@
 # removed at the end, whatever happens.  No network traffic.  Exit status
 # 0 even when a target is missed: the numbers are for people, not CI.
 #
-# BENCH_PARTS="1 2 3" picks the parts (1 image create, 2 clone, 3 run).
+# BENCH_PARTS="1 2 3 4" picks the parts (1 image create, 2 clone, 3 run,
+# 4 layers: dl-layer-diff).
 
 # cleanup and part1..3 are called through trap and "part$p":
 # shellcheck disable=SC2317
@@ -24,10 +25,12 @@ REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
 # shellcheck source=t/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 
-: "${BENCH_PARTS:=1 2 3}"
+: "${BENCH_PARTS:=1 2 3 4}"
 RUNS_CREATE=10
 RUNS_CLONE=50
 RUNS_RUN=20
+RUNS_LAYER=10
+RUNS_FULL=3
 MIB=$((1024 * 1024))
 BIG_BYTES=$((160 * MIB))	# the big root (the tar must reach 150 MiB)
 SMALL_BYTES=$((3 * MIB))
@@ -636,15 +639,80 @@ part3() {
 		"$rss_dl" "${rss_lxc:--}" "${rss_pod:--}"
 }
 
+# --- part 4: layers: dl-layer-diff of a one-file change, a whole layer -----
+
+# child_of ID DEST: a read-only snapshot of image ID's root at DEST with
+# one file changed
+child_of() {
+	btrfs subvolume snapshot "$DL_ROOT/images/$1/rootfs" "$2" >/dev/null &&
+		echo 'bench:x:1000:1000::/home/bench:/bin/sh' >>"$2/etc/passwd" &&
+		btrfs property set -ts "$2" ro true
+}
+
+part4() {
+	local small big ssize bsize broot
+
+	printf '\n== 4. layers: dl-layer-diff ==\n'
+	if ! big=$(image_id bench-big 2>/dev/null)
+	then
+		ensure_big_tar
+		dl image create bench-big "$MNT/big.tar" >/dev/null
+		big=$(image_id bench-big)
+	fi
+	if ! small=$(image_id bench-small 2>/dev/null)
+	then
+		mk_rootfs_tar "$MNT/small.tar" "$SMALL_BYTES" "$MNT/work-small"
+		dl image create bench-small "$MNT/small.tar" >/dev/null
+		small=$(image_id bench-small)
+		rm -f -- "$MNT/small.tar"
+	fi
+	ssize=$(bytes_h "$(image_size "$small")")
+	bsize=$(bytes_h "$(image_size "$big")")
+	broot=$DL_ROOT/images/$big/rootfs
+	child_of "$small" "$MNT/child-small"
+	child_of "$big" "$MNT/child-big"
+
+	# 4a. the layer of one changed file: what save computes per step
+	HF_NOSHELL=1 hf_set "$RUNS_LAYER" 2 \
+		layer-small "" \
+		"$HELPERS/dl-layer-diff -p $DL_ROOT/images/$small/rootfs -o $MNT/l-small.tgz $MNT/child-small" \
+		layer-big "" \
+		"$HELPERS/dl-layer-diff -p $broot -o $MNT/l-big.tgz $MNT/child-big"
+	compare "layer of a one-file change, over a $bsize image" layer-big \
+		layer-small "over a $ssize image:" 1.5
+	log "layer of one file over $bsize: $(tar -tzf "$MNT/l-big.tgz" | wc -l) members"
+
+	# 4b. a whole layer (gzip) vs tar -c | gzip of the same tree, warm
+	hf_set "$RUNS_FULL" 1 \
+		layer-full "" \
+		"$HELPERS/dl-layer-diff -o $MNT/full.tgz $broot >/dev/null" \
+		layer-tar-gzip "" \
+		"tar -C $broot -cf - . | gzip >$MNT/full-ref.tgz"
+	compare "whole layer (gzip) of a $bsize image" layer-full \
+		layer-tar-gzip "tar -c | gzip:" 1.0
+	log "sizes: dl-layer-diff $(bytes_h "$(stat -c %s "$MNT/full.tgz")"), tar | gzip $(bytes_h "$(stat -c %s "$MNT/full-ref.tgz")")"
+	HF_NOSHELL=1 hf_set "$RUNS_FULL" 1 \
+		layer-full-zstd "" \
+		"$HELPERS/dl-layer-diff -z zstd -o $MNT/full.tzst $broot" \
+		layer-full-none "" \
+		"$HELPERS/dl-layer-diff -z none -o $MNT/full.tar $broot"
+	row "whole layer, zstd / none" "$(hf_show layer-full-zstd)" \
+		"uncompressed: $(hf_show layer-full-none)" \
+		"$(ratio "$(hf_mean layer-full-zstd)" "$(hf_mean layer-full-none)")x" \
+		- info
+	rm -f -- "$MNT"/l-*.tgz "$MNT"/full*
+	btrfs subvolume delete "$MNT/child-small" "$MNT/child-big" >/dev/null
+}
+
 # --- run the parts; one failing does not stop the others -------------------
 
 for p in $BENCH_PARTS
 do
 	case "$p" in
-	1|2|3)
+	1|2|3|4)
 		;;
 	*)
-		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3)"
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4)"
 		;;
 	esac
 	# A subshell resets the traps: set them again, so that Ctrl-C
