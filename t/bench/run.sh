@@ -259,22 +259,33 @@ part1() {
 		"subvol create + tar -x:" 1.1
 }
 
+# big_and_small: the images bench-big (150 MB+) and bench-small (3 MB),
+# made when missing; their IDs in BIG and SMALL
+big_and_small() {
+	if ! BIG=$(image_id bench-big 2>/dev/null)
+	then
+		ensure_big_tar
+		dl image create bench-big "$MNT/big.tar" >/dev/null
+		BIG=$(image_id bench-big)
+	fi
+	if ! SMALL=$(image_id bench-small 2>/dev/null)
+	then
+		mk_rootfs_tar "$MNT/small.tar" "$SMALL_BYTES" "$MNT/work-small"
+		dl image create bench-small "$MNT/small.tar" >/dev/null
+		SMALL=$(image_id bench-small)
+		rm -f -- "$MNT/small.tar"
+	fi
+}
+
 # --- part 2: dl-clone of a small and a big image ---------------------------
 
 part2() {
 	local small big ssize bsize prep
 
 	printf '\n== 2. dl-clone: small vs big image ==\n'
-	if ! big=$(image_id bench-big 2>/dev/null)
-	then
-		ensure_big_tar
-		dl image create bench-big "$MNT/big.tar" >/dev/null
-		big=$(image_id bench-big)
-	fi
-	mk_rootfs_tar "$MNT/small.tar" "$SMALL_BYTES" "$MNT/work-small"
-	dl image create bench-small "$MNT/small.tar" >/dev/null
-	small=$(image_id bench-small)
-	rm -f -- "$MNT/small.tar"
+	big_and_small
+	big=$BIG
+	small=$SMALL
 	ssize=$(bytes_h "$(image_size "$small")")
 	bsize=$(bytes_h "$(image_size "$big")")
 	log "images: small $ssize, big $bsize"
@@ -653,19 +664,9 @@ part4() {
 	local small big ssize bsize broot
 
 	printf '\n== 4. layers: dl-layer-diff ==\n'
-	if ! big=$(image_id bench-big 2>/dev/null)
-	then
-		ensure_big_tar
-		dl image create bench-big "$MNT/big.tar" >/dev/null
-		big=$(image_id bench-big)
-	fi
-	if ! small=$(image_id bench-small 2>/dev/null)
-	then
-		mk_rootfs_tar "$MNT/small.tar" "$SMALL_BYTES" "$MNT/work-small"
-		dl image create bench-small "$MNT/small.tar" >/dev/null
-		small=$(image_id bench-small)
-		rm -f -- "$MNT/small.tar"
-	fi
+	big_and_small
+	big=$BIG
+	small=$SMALL
 	ssize=$(bytes_h "$(image_size "$small")")
 	bsize=$(bytes_h "$(image_size "$big")")
 	broot=$DL_ROOT/images/$big/rootfs
