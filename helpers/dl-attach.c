@@ -10,8 +10,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -59,15 +57,11 @@ static int run_in(void *data)
 	/* liblxc attached us as root, with the container's bounding set:
 	 * the filter first, while CAP_SYS_ADMIN is ours (no_new_privs stays
 	 * the spec's), then the user, as the container's init does */
-	if (p->bpf.len) {
-		struct sock_fprog fp = { (unsigned short)p->bpf.len, p->bpf.insns };
-
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0) {
-			dprintf(STDERR_FILENO,
-				"%s: fatal: unable to exec in container '%s': load the seccomp filter: %s\n",
-				dl_prog, p->id, strerror(errno));
-			return DL_EXIT_FAIL;
-		}
+	if (p->bpf.len && dl_seccomp_load(&p->bpf) < 0) {
+		dprintf(STDERR_FILENO,
+			"%s: fatal: unable to exec in container '%s': load the seccomp filter: %s\n",
+			dl_prog, p->id, strerror(errno));
+		return DL_EXIT_FAIL;
 	}
 	if (dl_creds_take(p->user->uid, p->user->gid, p->user->ngids,
 			  p->user->gids, &reason)) {

@@ -4,11 +4,7 @@
  * orphans and exit with the command's status */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -234,14 +230,9 @@ static void init_chdir(const char *cwd)
  * while we still hold CAP_SYS_ADMIN, so no_new_privs stays the spec's. */
 static void init_seccomp(void)
 {
-	struct sock_fprog fp = {
-		.len = (unsigned short)dl_init.seccomp.len,
-		.filter = dl_init.seccomp.insns,
-	};
-
 	if (!dl_init.seccomp.len)
 		return;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+	if (dl_seccomp_load(&dl_init.seccomp) < 0)
 		init_die("load the seccomp filter: %s", strerror(errno));
 }
 

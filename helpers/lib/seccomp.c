@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -331,4 +334,18 @@ int dl_seccomp_cached(const char *text, struct dl_bpf *out, char **reason)
 		return r;
 	}
 	return 0;
+}
+
+int dl_seccomp_load(const struct dl_bpf *prog)
+{
+	struct sock_fprog fp = {
+		.len = (unsigned short)prog->len,
+		.filter = prog->insns,
+	};
+
+	if (!prog->len || prog->len > BPF_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0 ? -1 : 0;
 }

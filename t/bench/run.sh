@@ -260,7 +260,8 @@ part1() {
 }
 
 # big_and_small: the images bench-big (150 MB+) and bench-small (3 MB),
-# made when missing; their IDs in BIG and SMALL
+# made when missing; their IDs in BIG and SMALL, their sizes (for people)
+# in BSIZE and SSIZE
 big_and_small() {
 	if ! BIG=$(image_id bench-big 2>/dev/null)
 	then
@@ -275,6 +276,8 @@ big_and_small() {
 		SMALL=$(image_id bench-small)
 		rm -f -- "$MNT/small.tar"
 	fi
+	BSIZE=$(bytes_h "$(image_size "$BIG")")
+	SSIZE=$(bytes_h "$(image_size "$SMALL")")
 }
 
 # --- part 2: dl-clone of a small and a big image ---------------------------
@@ -284,10 +287,7 @@ part2() {
 
 	printf '\n== 2. dl-clone: small vs big image ==\n'
 	big_and_small
-	big=$BIG
-	small=$SMALL
-	ssize=$(bytes_h "$(image_size "$small")")
-	bsize=$(bytes_h "$(image_size "$big")")
+	big=$BIG small=$SMALL ssize=$SSIZE bsize=$BSIZE
 	log "images: small $ssize, big $bsize"
 	prep="btrfs subvolume delete $MNT/clone >/dev/null 2>&1; $SETTLE"
 	HF_NOSHELL=1 hf_set "$RUNS_CLONE" 2 \
@@ -665,10 +665,7 @@ part4() {
 
 	printf '\n== 4. layers: dl-layer-diff ==\n'
 	big_and_small
-	big=$BIG
-	small=$SMALL
-	ssize=$(bytes_h "$(image_size "$small")")
-	bsize=$(bytes_h "$(image_size "$big")")
+	big=$BIG small=$SMALL ssize=$SSIZE bsize=$BSIZE
 	broot=$DL_ROOT/images/$big/rootfs
 	child_of "$small" "$MNT/child-small"
 	child_of "$big" "$MNT/child-big"

@@ -5,8 +5,6 @@
  * i386 by int 0x80, x32) and lets the rest through */
 #include <errno.h>
 #include <limits.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -85,13 +83,12 @@ static void behaviour(const struct dl_bpf *p)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		struct sock_fprog fp = { (unsigned short)p->len, p->insns };
 		char out[8];
 		int s;
 
 		close(fd[0]);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+		    dl_seccomp_load(p) < 0)
 			_exit(3);
 		out[0] = syscall(SYS_keyctl, 0, 0, 0, 0, 0) < 0 && errno == EPERM;
 		out[1] = syscall(SYS_getppid) > 0;

@@ -45,4 +45,12 @@ extern int dl_seccomp_compile(const char *text, struct dl_bpf *out,
 extern int dl_seccomp_cached(const char *text, struct dl_bpf *out,
 			     char **reason);
 
+/**
+ * dl_seccomp_load() - load a compiled filter on the calling thread; it
+ * needs CAP_SYS_ADMIN or no_new_privs, and stays for every descendant
+ * @prog: the program
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_seccomp_load(const struct dl_bpf *prog);
+
 #endif
