@@ -66,6 +66,8 @@ PKGS_dl-container-inspect = jansson
 PKGS_dl-store-sweep = libbtrfsutil jansson
 PKGS_dl-image-rm = libbtrfsutil jansson
 PKGS_dl-store-check = libbtrfsutil jansson
+PKGS_dl-blob-put = libcrypto libbtrfsutil
+PKGS_dl-blob-cat = libcrypto libbtrfsutil
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)
