@@ -68,6 +68,7 @@ PKGS_dl-image-rm = libbtrfsutil jansson
 PKGS_dl-store-check = libbtrfsutil jansson
 PKGS_dl-blob-put = libcrypto libbtrfsutil
 PKGS_dl-blob-cat = libcrypto libbtrfsutil
+PKGS_dl-ocidoc-validate = jansson libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

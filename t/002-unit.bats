@@ -43,3 +43,7 @@ run_unit() {
 @test "unit: the OCI digest grammar and sha256 (digest.c)" {
 	run_unit digest
 }
+
+@test "unit: OCI manifests, indexes, configs and docker-archive manifests (ocidoc.c)" {
+	run_unit ocidoc
+}
