@@ -44,6 +44,7 @@ nothing_left() {
 	printf hello >"$BATS_TEST_TMPDIR/f"
 	run -4 --separate-stderr dl-blob-put "$B" "$BATS_TEST_TMPDIR/f"
 	assert_fatal dl-blob-put
+	# shellcheck disable=SC2154 # set by run --separate-stderr
 	[[ "$stderr" == *"the content's digest is sha256:2cf24dba"* ]]
 	nothing_left
 }
