@@ -69,6 +69,11 @@ PKGS_dl-store-check = libbtrfsutil jansson
 PKGS_dl-layer-diff = libbtrfsutil jansson libarchive zlib libzstd libcrypto
 # libbtrfs (the send stream parser) has no pkg-config module
 LIBS_dl-layer-diff = -lbtrfs -pthread
+PKGS_dl-blob-put = libcrypto libbtrfsutil
+PKGS_dl-blob-cat = libcrypto libbtrfsutil
+PKGS_dl-ocidoc-validate = jansson libcrypto
+PKGS_dl-archive-import = jansson libcrypto libbtrfsutil libarchive
+PKGS_dl-image-unpack = jansson libcrypto libbtrfsutil
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

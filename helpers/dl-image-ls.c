@@ -12,8 +12,10 @@
 #include "dl/json.h"
 #include "dl/ref.h"
 
-#define USAGE "dl-image-ls [-o FIELDS]"
+#define USAGE "dl-image-ls [-a] [-o FIELDS]"
 #define OPTIONS                                                                \
+	"  -a         list the hidden images too (a layer chain's, with no\n" \
+	"             name)\n"                                               \
 	"  -o FIELDS  print these comma-separated fields, tab-separated, a\n" \
 	"             name a line: id,repo,tag,created,size,parent,comment\n"
 
@@ -109,12 +111,17 @@ int main(int argc, char **argv)
 	struct dl_ref_entry *refs = NULL;
 	size_t n = 0, nids = 0, nrefs = 0, nsel = 0, i;
 	int sel[64], opt, code;
+	bool all = false;
 
 	dl_set_prog(argv[0]);
 	opterr = 0;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((opt = getopt(argc, argv, "+o:")) != -1) {
+	while ((opt = getopt(argc, argv, "+ao:")) != -1) {
+		if (opt == 'a') {
+			all = true;
+			continue;
+		}
 		if (opt != 'o')
 			dl_usage(USAGE);
 		free(list);
@@ -140,6 +147,10 @@ int main(int argc, char **argv)
 		/* one broken image must not hide the others */
 		if (code)
 			dl_warn("unable to read image '%s': %s", ids[i], w);
+		else if (!all && v[n].hidden &&
+			 !json_array_size(json_object_get(v[n].obj,
+							  "RepoTags")))
+			json_decref(v[n].obj);
 		else
 			n++;
 		free(ids[i]);

@@ -21,6 +21,65 @@
 	"\nThe check of the users and the removal happen under the refs\n"     \
 	"lock that dl-container-new holds while it references an image.\n"
 
+/* The parent recorded in image @id's meta.json, and whether it is hidden */
+static char *parent_of(const char *id, bool *hidden)
+{
+	_cleanup_free_ char *p = dl_path("images/%s/meta.json", id);
+	_cleanup_free_ char *why = NULL;
+	const char *v;
+	json_t *meta;
+	char *out;
+
+	*hidden = false;
+	if (dl_image_doc_load(p, DL_DOC_OBJECT, &meta, &why))
+		return NULL;
+	*hidden = json_is_true(json_object_get(meta, "hidden"));
+	v = json_string_value(json_object_get(meta, "parent"));
+	out = v && dl_is_id(v) ? dl_xstrdup(v) : NULL;
+	json_decref(meta);
+	return out;
+}
+
+/*
+ * Image @child went; its @parent, a hidden layer chain image, goes too
+ * when nothing else needs it (no name, no container, no other child), and
+ * so on down the chain.  Under the refs lock.  Failures are warnings: what
+ * stays is whole, and a later load reuses it.
+ */
+static void drop_chain(char *parent, const char *child)
+{
+	_cleanup_free_ char *cur = dl_xstrdup(child);
+	char user[DL_ID_LEN + 1];
+
+	while (parent) {
+		_cleanup_free_ char *why = NULL;
+		struct dl_ref_entry *refs = NULL;
+		_cleanup_close_ int tfd = -1;
+		size_t n = 0;
+		bool hidden;
+		char *next = parent_of(parent, &hidden);
+
+		if (!hidden || dl_ref_image_list(parent, &refs, &n, &why) ||
+		    n || dl_image_user(parent, user) ||
+		    dl_image_child(parent, cur)) {
+			dl_ref_entries_free(refs, n);
+			free(next);
+			break;
+		}
+		if (dl_image_unpublish(parent, &tfd, &why) ||
+		    dl_tmp_remove_at(tfd, parent, &why)) {
+			dl_warn("unable to delete image '%s': %s", parent, why);
+			free(next);
+			break;
+		}
+		printf("Deleted: sha256:%s\n", parent);
+		free(cur);
+		cur = parent;
+		parent = next;
+	}
+	free(parent);
+}
+
 int main(int argc, char **argv)
 {
 	_cleanup_free_ char *why = NULL, *img = NULL;
@@ -30,7 +89,8 @@ int main(int argc, char **argv)
 	const char *only = NULL, *id, *what;
 	char user[DL_ID_LEN + 1];
 	size_t n = 0, i, left;
-	bool force = false, used, drop;
+	bool force = false, used, drop, hidden;
+	char *parent = NULL;
 	struct stat st;
 	int opt, ret;
 
@@ -90,6 +150,8 @@ int main(int argc, char **argv)
 		left = 0;
 	}
 	drop = left == 0 && !used;
+	if (drop)
+		parent = parent_of(id, &hidden);
 
 	/* the image goes first: a crash then leaves names of a missing
 	 * image, which dl-store-check finds, never an image nobody named */
@@ -110,7 +172,6 @@ int main(int argc, char **argv)
 			       why);
 		printf("Untagged: %s\n", refs[i].name);
 	}
-	dl_ref_unlock();
 	if (drop) {
 		free(why);
 		why = NULL;
@@ -119,7 +180,9 @@ int main(int argc, char **argv)
 		if (ret)
 			dl_warn("unable to delete 'tmp/%s': %s", id, why);
 		printf("Deleted: sha256:%s\n", id);
+		drop_chain(parent, id);
 	}
+	dl_ref_unlock();
 	dl_ref_entries_free(refs, n);
 	dl_ref_free(&name);
 	return dl_finish_stdout();

@@ -47,3 +47,7 @@ run_unit() {
 @test "unit: the seccomp profile compiler, in all three x86 ABIs (seccomp.c)" {
 	run_unit seccomp
 }
+
+@test "unit: OCI manifests, indexes, configs and docker-archive manifests (ocidoc.c)" {
+	run_unit ocidoc
+}

@@ -57,7 +57,7 @@ assert_fatal() {
 	local p
 	for p in 'dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] [-m COMMENT] [BASE]' \
 		'dl-image-get [-j] FILE KEY' 'dl-image-validate [-t KIND] FILE' \
-		'dl-image-inspect ID...' 'dl-image-ls [-o FIELDS]'; do
+		'dl-image-inspect ID...' 'dl-image-ls [-a] [-o FIELDS]'; do
 		run -0 --separate-stderr "${p%% *}" --help
 		assert_line --index 0 "usage: $p"
 		refute_output --partial 'or:'
@@ -77,7 +77,7 @@ assert_fatal() {
 	run -2 --separate-stderr dl-image-inspect
 	[[ "$stderr" == "dl-image-inspect: usage: dl-image-inspect ID..." ]]
 	run -2 --separate-stderr dl-image-ls extra
-	[[ "$stderr" == "dl-image-ls: usage: dl-image-ls [-o FIELDS]" ]]
+	[[ "$stderr" == "dl-image-ls: usage: dl-image-ls [-a] [-o FIELDS]" ]]
 }
 
 # --- config ------------------------------------------------------------
@@ -423,7 +423,7 @@ setup_get() {
 		"[\"sha256:$B\",\"sha256:$A\",\"second\",\"2026-01-02T00:00:00Z\",200,\"linux\"]"
 	assert_equal "$(jq -c '.[0] | [.RepoTags, .RepoDigests, .Config.Cmd]' <<<"$output")" \
 		"[[\"app:v1\",\"app:v2\"],[],[\"/bin/echo\",\"$B\"]]"
-	assert_equal "$(jq -c '.[0].RootFS' <<<"$output")" '{"diff_ids":[],"type":"layers"}'
+	assert_equal "$(jq -c '.[0].RootFS' <<<"$output")" '{"Layers":[],"Type":"layers"}'
 	[[ "$(jq -r '.[0].Metadata.LastTagTime' <<<"$output")" =~ $RFC3339_NS ]]
 }
 

@@ -252,7 +252,7 @@ assert_table() {
 		<<<"$o" >/dev/null
 	jq -e '(.Size | type) == "number" and .Size == 6' <<<"$o" >/dev/null ||
 		fail "Size: $o"
-	assert_equal "$(jq -r .RootFS.type <<<"$o")" layers
+	assert_equal "$(jq -r .RootFS.Type <<<"$o")" layers
 	jq -e '.Metadata.LastTagTime | type == "string"' <<<"$o" >/dev/null
 }
 

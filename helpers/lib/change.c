@@ -629,6 +629,8 @@ char *dl_image_meta_check(json_t *j)
 	json_int_t size = 0;
 	json_error_t jerr;
 	struct timespec ts;
+	json_t *layer = NULL, *manifest = NULL, *layers = NULL;
+	int hidden = 0;
 
 	static const char *const strings[] = { "id", "parent", "created",
 					       "comment", "author" };
@@ -644,10 +646,13 @@ char *dl_image_meta_check(json_t *j)
 	if (json_object_get(j, "size") &&
 	    !json_is_integer(json_object_get(j, "size")))
 		return bad("size", "must be an integer");
+	/* what a loaded image records of its layers (dl-image-unpack) */
 	if (json_unpack_ex(j, &jerr, JSON_STRICT,
-			   "{s:s, s?s, s:s, s?s, s?s, s?I}", "id", &id,
-			   "parent", &parent, "created", &created, "comment",
-			   &comment, "author", &author, "size", &size) < 0)
+			   "{s:s, s?s, s:s, s?s, s?s, s?I, s?b, s?o, s?o, s?o}",
+			   "id", &id, "parent", &parent, "created", &created,
+			   "comment", &comment, "author", &author, "size",
+			   &size, "hidden", &hidden, "layer", &layer,
+			   "manifest", &manifest, "layers", &layers) < 0)
 		return dl_xasprintf("%s", jerr.text);
 	if (!dl_is_id(id))
 		return bad("id", "must be an ID (64 lowercase hex digits)");
@@ -657,5 +662,11 @@ char *dl_image_meta_check(json_t *j)
 		return bad("created", "must be an RFC 3339 time");
 	if (size < 0)
 		return bad("size", "must not be negative");
+	if (layer && !json_is_object(layer))
+		return bad("layer", "must be an object");
+	if (manifest && !json_is_object(manifest))
+		return bad("manifest", "must be an object");
+	if (layers && !json_is_array(layers))
+		return bad("layers", "must be an array");
 	return NULL;
 }

@@ -30,6 +30,8 @@
  *   init       the container's PID 1
  *   session    a process's stdio and the I/O pump of a session
  *   status     exit statuses and signal names
+ *   blob       the content store blobs/sha256/HEX
+ *   ocidoc     OCI manifests, indexes, configs, docker-archive manifests
  *
  * The library never prints and never exits: a function returns 0 or a
  * DL_EXIT_* code with a bare reason made by dl_fail() (or -1 with errno,

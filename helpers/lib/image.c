@@ -90,6 +90,55 @@ static json_t *or_default(json_t *v, bool ok, json_t *dflt)
 	return json_incref(v);
 }
 
+/* RootFS in Docker's shape: {"Type", "Layers": diff_ids}, and the layer
+ * digests of a loaded image (meta.json "layers") */
+static json_t *rootfs_object(json_t *cfg, json_t *meta)
+{
+	json_t *r = json_object_get(cfg, "rootfs");
+	json_t *ids = json_object_get(r, "diff_ids"), *layers, *l;
+	json_t *o = json_pack("{s:s,s:O}", "Type", str(r, "type", "layers"),
+			      "Layers", json_is_array(ids) ? ids : NULL);
+	json_t *digests = json_array();
+	size_t i;
+
+	if (o && !json_is_array(ids))
+		json_object_set_new(o, "Layers", json_array());
+	layers = json_object_get(meta, "layers");
+	json_array_foreach(layers, i, l)
+		json_array_append_new(digests,
+				      json_string(str(l, "digest", "")));
+	if (o && json_array_size(layers) &&
+	    json_object_set(o, "LayerDigests", digests) < 0)
+		json_decref(dl_steal_pointer(&o));
+	json_decref(digests);
+	return o;
+}
+
+/* RepoDigests: "REPO@DIGEST" of each repository naming @id, for an image
+ * with a manifest digest (a loaded one) */
+static json_t *repo_digests(json_t *meta, const struct dl_ref_entry *refs,
+			    size_t nrefs, const char *id)
+{
+	const char *d = str(json_object_get(meta, "manifest"), "digest", "");
+	json_t *out = json_array();
+
+	for (size_t i = 0; out && *d && i < nrefs; i++) {
+		_cleanup_free_ char *s = NULL;
+		size_t k;
+		json_t *v;
+		bool dup = false;
+
+		if (strcmp(refs[i].id, id))
+			continue;
+		s = dl_xasprintf("%s@%s", refs[i].repo, d);
+		json_array_foreach(out, k, v)
+			dup = dup || !strcmp(json_string_value(v), s);
+		if (!dup)
+			json_array_append_new(out, json_string(s));
+	}
+	return out;
+}
+
 /* The object of image @id from its loaded @cfg and @meta, or NULL. */
 static json_t *make_object(const char *id, json_t *cfg, json_t *meta,
 			   const struct dl_ref_entry *refs, size_t nrefs)
@@ -105,11 +154,11 @@ static json_t *make_object(const char *id, json_t *cfg, json_t *meta,
 			json_decref(dl_steal_pointer(&tags));
 	c = json_object_get(cfg, "config");
 	size = json_object_get(meta, "size");
-	rootfs = json_object_get(cfg, "rootfs");
-	o = json_pack("{s:s+, s:o, s:[], s:s+, s:s, s:s, s:s, s:o, s:s, s:s,"
+	rootfs = rootfs_object(cfg, meta);
+	o = json_pack("{s:s+, s:o, s:o, s:s+, s:s, s:s, s:s, s:o, s:s, s:s,"
 		      " s:o, s:o, s:{s:o}}",
 		      "Id", "sha256:", id, "RepoTags", tags, "RepoDigests",
-		      "Parent", *parent ? "sha256:" : "", parent, "Comment",
+		      repo_digests(meta, refs, nrefs, id), "Parent", *parent ? "sha256:" : "", parent, "Comment",
 		      str(meta, "comment", ""), "Created",
 		      str(meta, "created", str(cfg, "created", "")), "Author",
 		      str(meta, "author", str(cfg, "author", "")), "Config",
@@ -117,8 +166,7 @@ static json_t *make_object(const char *id, json_t *cfg, json_t *meta,
 		      "Architecture", str(cfg, "architecture", ""), "Os",
 		      str(cfg, "os", ""), "Size",
 		      or_default(size, json_is_integer(size), json_integer(0)),
-		      "RootFS",
-		      or_default(rootfs, json_is_object(rootfs), json_object()),
+		      "RootFS", rootfs ? rootfs : json_object(),
 		      "Metadata", "LastTagTime",
 		      last_tag_time(refs, nrefs, id));
 	variant = json_object_get(cfg, "variant");
@@ -159,6 +207,7 @@ int dl_image_inspect(const char *id, const struct dl_ref_entry *refs,
 		return code == DL_EXIT_NO ? DL_EXIT_REJECT : code;
 	}
 	memcpy(out->id, id, DL_ID_LEN + 1);
+	out->hidden = json_is_true(json_object_get(meta, "hidden"));
 	out->obj = make_object(id, cfg, meta, refs, nrefs);
 	if (!out->obj ||
 	    dl_time_parse(json_string_value(json_object_get(out->obj,
@@ -172,6 +221,33 @@ int dl_image_inspect(const char *id, const struct dl_ref_entry *refs,
 		return DL_EXIT_FAIL;
 	}
 	return 0;
+}
+
+bool dl_image_child(const char *id, const char *except)
+{
+	_cleanup_free_ char **ids = NULL;
+	_cleanup_free_ char *why = NULL;
+	bool found = false;
+	size_t n = 0, i;
+
+	if (dl_image_ids(&ids, &n, &why))
+		return true;
+	for (i = 0; i < n; i++) {
+		_cleanup_free_ char *p = NULL;
+		json_t *meta;
+
+		if (!found && strcmp(ids[i], id) &&
+		    (!except || strcmp(ids[i], except))) {
+			p = dl_path("images/%s/meta.json", ids[i]);
+			meta = dl_json_load(p, &why);
+			free(why);
+			why = NULL;
+			found = !strcmp(str(meta, "parent", ""), id);
+			json_decref(meta);
+		}
+		free(ids[i]);
+	}
+	return found;
 }
 
 static int cmp_image(const void *a, const void *b)

@@ -46,7 +46,8 @@ extern char *dl_image_config_check(json_t *j);
 /**
  * dl_image_meta_check() - check the shape of a dl meta.json, strictly:
  * {"id":ID, "parent":""|ID, "created":RFC3339, "comment":S, "author":S,
- * "size":N>=0}, id and created required, no other key
+ * "size":N>=0}, id and created required; of a loaded image also
+ * "hidden":BOOL, "layer":{..}, "manifest":{..}, "layers":[..]; no other key
  * @j: the document
  * Return: NULL when good, else a malloc'd text naming the bad field.
  */

@@ -44,14 +44,17 @@ struct dl_image_info {
 	char id[DL_ID_LEN + 1];
 	json_t *obj;		 /* the Docker-shaped object */
 	struct timespec created; /* its Created time, 0 when unknown */
+	bool hidden;		 /* a layer chain's image (meta "hidden") */
 };
 
 /**
  * dl_image_inspect() - describe image @id as `docker image inspect` does:
- * {"Id":"sha256:ID","RepoTags":[..],"RepoDigests":[],"Parent":"sha256:ID"
+ * {"Id":"sha256:ID","RepoTags":[..],"RepoDigests":[..],"Parent":"sha256:ID"
  * or "","Comment","Created","Author","Config":{..},"Architecture","Os",
- * ["Variant",]"Size","RootFS":{..},"Metadata":{"LastTagTime":..}}, from
- * its config.json, meta.json and names
+ * ["Variant",]"Size","RootFS":{"Type","Layers"[,"LayerDigests"]},
+ * "Metadata":{"LastTagTime":..}}, from its config.json, meta.json and
+ * names; RepoDigests ("REPO@MANIFEST") and LayerDigests for an image
+ * dl image load made
  * @id: a full image ID
  * @refs: the image names (dl_ref_image_list()), for RepoTags and
  *        LastTagTime (the newest mtime of a ref file naming @id)
@@ -66,6 +69,15 @@ struct dl_image_info {
 extern int dl_image_inspect(const char *id, const struct dl_ref_entry *refs,
 			    size_t nrefs, struct dl_image_info *out,
 			    char **reason);
+
+/**
+ * dl_image_child() - whether an image other than @except has @id as its
+ * parent
+ * @id: the image ID
+ * @except: an image ID not to count, or NULL
+ * Return: true when there is one (or images/ cannot be read).
+ */
+extern bool dl_image_child(const char *id, const char *except);
 
 /**
  * dl_image_info_sort() - sort images newest first; the same time by ID,
