@@ -363,7 +363,7 @@ static ssize_t src_next(struct src *s, const void **buf)
 	}
 	if (n == 0)
 		s->done = true;
-	else if (s->tap)
+	else if (n > 0 && s->tap)
 		s->tap(s->tap_arg, *buf, (size_t)n);
 	return n;
 }
