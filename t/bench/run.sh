@@ -7,8 +7,8 @@
 # removed at the end, whatever happens.  No network traffic.  Exit status
 # 0 even when a target is missed: the numbers are for people, not CI.
 #
-# BENCH_PARTS="1 2 3 4" picks the parts (1 image create, 2 clone, 3 run,
-# 4 layers: dl-layer-diff).
+# BENCH_PARTS="1 2 3 4 5" picks the parts (1 image create, 2 clone, 3 run,
+# 4 layers: dl-layer-diff, 5 image load).
 
 # cleanup and part1..3 are called through trap and "part$p":
 # shellcheck disable=SC2317
@@ -25,7 +25,7 @@ REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
 # shellcheck source=t/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 
-: "${BENCH_PARTS:=1 2 3 4}"
+: "${BENCH_PARTS:=1 2 3 4 5}"
 RUNS_CREATE=10
 RUNS_CLONE=50
 RUNS_RUN=20
@@ -309,6 +309,25 @@ podman_cmd() {
 		--runroot "$PODMAN_DIR/runroot" "$@"
 }
 
+# podman_setup: podman's directories and containers.conf under the temp dir
+podman_setup() {
+	mkdir -p "$PODMAN_DIR"/{root,runroot,tmp,net}
+	cat >"$PODMAN_DIR/containers.conf" <<-EOF
+		[containers]
+		default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+
+		[network]
+		network_config_dir = "$PODMAN_DIR/net"
+
+		[engine]
+		cgroup_manager = "cgroupfs"
+		events_logger = "file"
+		events_logfile_path = "$PODMAN_DIR/events.log"
+		tmp_dir = "$PODMAN_DIR/tmp"
+		image_copy_tmp_dir = "$PODMAN_DIR/tmp"
+	EOF
+}
+
 # short TEXT: the last non-empty line of TEXT, cut to 70 characters
 short() {
 	printf '%s\n' "$1" | grep . | tail -n 1 | cut -c 1-70
@@ -483,21 +502,7 @@ part3() {
 	podline=
 	if command -v podman >/dev/null
 	then
-		mkdir -p "$PODMAN_DIR"/{root,runroot,tmp,net}
-		cat >"$PODMAN_DIR/containers.conf" <<-EOF
-			[containers]
-			default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-
-			[network]
-			network_config_dir = "$PODMAN_DIR/net"
-
-			[engine]
-			cgroup_manager = "cgroupfs"
-			events_logger = "file"
-			events_logfile_path = "$PODMAN_DIR/events.log"
-			tmp_dir = "$PODMAN_DIR/tmp"
-			image_copy_tmp_dir = "$PODMAN_DIR/tmp"
-		EOF
+		podman_setup
 		tar -C "$img" -cf "$BENCH_TMP/busybox.tar" .
 		podline="CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot run --rm --network=none --pull=never"
 		podimg="localhost/dl-bench-busybox true"
@@ -702,15 +707,66 @@ part4() {
 	btrfs subvolume delete "$MNT/child-small" "$MNT/child-big" >/dev/null
 }
 
+# --- part 5: dl image load vs tar -x of its layer, and podman load ---------
+
+part5() {
+	local tarsize prep raw pod
+
+	printf '\n== 5. image load ==\n'
+	ensure_big_tar
+	tarsize=$(bytes_h "$(stat -c %s "$MNT/big.tar")")
+	# a docker-archive of one uncompressed layer (podman save), an OCI
+	# layout of one gzip layer (umoci), and the gzip layer itself
+	command -v podman >/dev/null || bench_die "podman is not installed"
+	command -v umoci >/dev/null || bench_die "umoci is not installed"
+	podman_setup
+	podman_cmd import -q "$MNT/big.tar" localhost/bench-load:1 >/dev/null
+	podman_cmd save -q --format docker-archive -o "$MNT/load.docker.tar" \
+		localhost/bench-load:1
+	umoci init --layout "$MNT/load.oci"
+	umoci new --image "$MNT/load.oci:1"
+	umoci raw add-layer --image "$MNT/load.oci:1" "$MNT/big.tar"
+	gzip -c "$MNT/big.tar" >"$MNT/big.tgz"
+	log "layer: $tarsize, gzip $(bytes_h "$(stat -c %s "$MNT/big.tgz")")"
+
+	# dl: no image, no blob before each run (the archive is read whole);
+	# the raw line syncs as dl does before it publishes
+	prep="dl image rm -f localhost/bench-load:1 1:latest >/dev/null 2>&1; rm -rf $DL_ROOT/blobs/sha256/*; $SETTLE; $DROP"
+	raw="btrfs subvolume delete $MNT/raw >/dev/null 2>&1; $SETTLE; $DROP"
+	hf_set "$RUNS_CREATE" 1 \
+		load-dl "$prep" \
+		"dl load -q -i $MNT/load.docker.tar >/dev/null" \
+		load-tar "$raw" \
+		"btrfs subvolume create $MNT/raw >/dev/null && tar -xf $MNT/big.tar -C $MNT/raw && sync"
+	compare "load, docker-archive of a $tarsize layer" load-dl load-tar \
+		"subvol create + tar -x + sync:" 1.1
+	hf_set "$RUNS_CREATE" 1 \
+		load-dl-gzip "$prep" \
+		"dl load -q -i $MNT/load.oci >/dev/null" \
+		load-tar-gzip "$raw" \
+		"btrfs subvolume create $MNT/raw >/dev/null && tar -xzf $MNT/big.tgz -C $MNT/raw && sync"
+	compare "load, OCI layout of a gzip $tarsize layer" load-dl-gzip \
+		load-tar-gzip "subvol create + tar -xzf + sync:" 1.0
+	pod="CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot"
+	hf_set "$RUNS_FULL" 1 \
+		load-podman "$pod rmi -a -f >/dev/null 2>&1; $DROP" \
+		"$pod load -q -i $MNT/load.docker.tar >/dev/null"
+	compare "load, docker-archive of a $tarsize layer, vs podman" \
+		load-dl load-podman "podman load:" 0.3
+	btrfs subvolume delete "$MNT/raw" >/dev/null 2>&1 || true
+	dl image rm -f localhost/bench-load:1 1:latest >/dev/null 2>&1 || true
+	rm -rf -- "$MNT/load.docker.tar" "$MNT/load.oci" "$MNT/big.tgz"
+}
+
 # --- run the parts; one failing does not stop the others -------------------
 
 for p in $BENCH_PARTS
 do
 	case "$p" in
-	1|2|3|4)
+	1|2|3|4|5)
 		;;
 	*)
-		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4)"
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5)"
 		;;
 	esac
 	# A subshell resets the traps: set them again, so that Ctrl-C
