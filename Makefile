@@ -46,6 +46,7 @@ PKGS_dl-image-inspect = jansson
 PKGS_dl-image-ls = jansson
 PKGS_dl-image-new = libbtrfsutil jansson libarchive zlib
 PKGS_dl-extract = libarchive zlib
+PKGS_dl-layer-apply = libarchive zlib libcrypto
 PKGS_dl-ref-parse = jansson
 PKGS_dl-ref-get = jansson
 PKGS_dl-ref-set = jansson

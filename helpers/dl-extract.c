@@ -11,14 +11,24 @@
 #include "dl.h"
 #include "dl/archive.h"
 
-#define USAGE "dl-extract [-s] ARCHIVE DIRECTORY"
+#define USAGE                                                                  \
+	"dl-extract [-s] [--max-size=BYTES] [--max-entries=N] "                \
+	"[--max-header=BYTES] [--max-depth=N] ARCHIVE DIRECTORY"
 #define OPTIONS                                                                \
-	"  -s    print \"BYTES ENTRIES\" (file data and objects written)\n"    \
-	"  -h    show this help\n"                                             \
+	"  -s                   print \"BYTES ENTRIES\" (file data and "      \
+	"objects written)\n"                                                   \
+	DL_EXTRACT_HELP                                                        \
+	"  -h, --help           show this help\n"                              \
 	"\nARCHIVE is a tar (plain, gzip, xz, zstd or bzip2), or - for stdin.\n"
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		DL_EXTRACT_LONGOPTS,
+		{ 0 },
+	};
+	struct dl_extract_opts o = { 0 };
 	_cleanup_close_ int in = -1, dest = -1;
 	_cleanup_free_ char *reason = NULL;
 	struct dl_tree_stats st;
@@ -30,13 +40,21 @@ int main(int argc, char **argv)
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
 	opterr = 0; /* dl_usage() says it, in the one format */
-	while ((opt = getopt(argc, argv, "+sh")) != -1) {
+	while ((opt = getopt_long(argc, argv, "+sh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			stats = true;
 			break;
 		case 'h':
 			dl_help(USAGE, OPTIONS);
+		case DL_EXTRACT_OPT_SIZE:
+		case DL_EXTRACT_OPT_ENTRIES:
+		case DL_EXTRACT_OPT_HEADER:
+		case DL_EXTRACT_OPT_DEPTH:
+			if (dl_extract_opt(&o, opt, optarg) < 0)
+				dl_die(DL_EXIT_USAGE, "unable to use limit "
+				       "'%s': not a positive number", optarg);
+			break;
 		default:
 			dl_usage(USAGE);
 		}
@@ -62,7 +80,7 @@ int main(int argc, char **argv)
 		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
 			   "unable to open '%s'", dir);
 
-	r = dl_extract_fd(in, dest, &st, &reason);
+	r = dl_extract(in, dest, &o, &st, &reason);
 	if (r)
 		dl_die(r, "unable to extract '%s': %s", archive, reason);
 	if (stats)

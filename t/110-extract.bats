@@ -15,6 +15,9 @@ mkwork() {
 }
 
 teardown() {
+	if [ -n "${W:-}" ] && mountpoint -q "$W/mnt" 2>/dev/null; then
+		umount "$W/mnt"
+	fi
 	if [ -n "${W:-}" ] && [ -d "$W" ]; then
 		rm -rf "$W"
 	fi
@@ -41,14 +44,14 @@ refused() {
 
 @test "dl-extract: --help prints the synopsis on stdout" {
 	run -0 --separate-stderr dl-extract --help
-	assert_line --index 0 'usage: dl-extract [-s] ARCHIVE DIRECTORY'
+	assert_line --index 0 'usage: dl-extract [-s] [--max-size=BYTES] [--max-entries=N] [--max-header=BYTES] [--max-depth=N] ARCHIVE DIRECTORY'
 	[ -z "$stderr" ]
 }
 
 @test "dl-extract: a missing operand or a bad option is a usage error" {
 	run -2 --separate-stderr dl-extract
 	assert_output ''
-	[[ "$stderr" == "dl-extract: usage: dl-extract [-s] ARCHIVE DIRECTORY" ]]
+	[[ "$stderr" == "dl-extract: usage: dl-extract [-s] [--max-size=BYTES] [--max-entries=N] [--max-header=BYTES] [--max-depth=N] ARCHIVE DIRECTORY" ]]
 	run -2 --separate-stderr dl-extract x.tar
 	[[ "$stderr" == "dl-extract: usage: "* ]]
 	run -2 --separate-stderr dl-extract -x x.tar dir
@@ -355,4 +358,91 @@ corrupt_tars() {
 	refused "$W/noise"
 	: >"$W/empty"
 	refused "$W/empty"
+}
+
+# small_fs: a 256 MB btrfs of its own mounted on $W/mnt (unmounted by
+# teardown), and $W/big with a 400 MB file of zeros
+small_fs() {
+	require_btrfs
+	mkdir -p "$W/big" "$W/mnt"
+	truncate -s 400M "$W/big/zeros"
+	truncate -s 256M "$W/small.img"
+	mkfs.btrfs -q "$W/small.img"
+	mount -o loop "$W/small.img" "$W/mnt"
+}
+
+# refused_with OPTION... ARCHIVE: as refused, with options
+refused_with() {
+	rm -rf "$W/box/dest" && mkdir "$W/box/dest"
+	run -4 --separate-stderr dl-extract "$@" "$W/box/dest"
+	assert_output ''
+	[[ "$stderr" == "dl-extract: fatal: unable to extract '${*: -1}': "* ]]
+}
+
+@test "dl-extract: more data than the free space is refused (4) before a block is written" {
+	mkwork
+	small_fs
+	used=$(df --output=used -B1 "$W/mnt" | tail -1)
+	run -4 --separate-stderr dl-extract - "$W/mnt" \
+		< <(tar -C "$W/big" -cf - .)
+	assert_output ''
+	[[ "$stderr" == *"entry './zeros': 419430400 bytes would pass the limit of "*" bytes of file data" ]]
+	[ $(($(df --output=used -B1 "$W/mnt" | tail -1) - used)) -lt $((8 << 20)) ]
+	[ ! -e "$W/mnt/zeros" ]
+}
+
+@test "dl-extract: with --max-size over the free space, a full filesystem half-way fails (125)" {
+	mkwork
+	small_fs
+	run -125 --separate-stderr dl-extract --max-size=1g - "$W/mnt" \
+		< <(tar -C "$W/big" -cf - .)
+	[[ "$stderr" == *"No space left on device"* ]]
+}
+
+@test "dl-extract: the limits refuse an archive over them (4)" {
+	mkwork
+	mktar "$W/many.tar" d:a f:a/1:x f:a/2:x f:a/3:x
+	refused_with --max-entries=3 "$W/many.tar"
+	[[ "$stderr" == *"entry 'a/3': more entries than the limit of 3" ]]
+	run -0 dl-extract --max-entries=4 "$W/many.tar" "$W/box/dest"
+
+	mktar "$W/deep.tar" f:a/b/c/d:x
+	refused_with --max-depth=3 "$W/deep.tar"
+	[[ "$stderr" == *"entry 'a/b/c/d': 4 path components pass the limit of 3" ]]
+	# the default is 256
+	deep=$(printf 'd/%.0s' $(seq 256))x
+	mktar "$W/deeper.tar" "f:$deep:x"
+	refused_with "$W/deeper.tar"
+	[[ "$stderr" == *"257 path components pass the limit of 256" ]]
+
+	mktar "$W/data.tar" f:a:0123456789 f:b:0123456789
+	refused_with --max-size=15 "$W/data.tar"
+	[[ "$stderr" == *"entry 'b': 10 bytes would pass the limit of 15 bytes of file data" ]]
+
+	mktar "$W/link.tar" "l:a:$(printf 'x%.0s' $(seq 2000))"
+	refused_with --max-header=1k "$W/link.tar"
+	[[ "$stderr" == *"entry 'a': a header of 2001 bytes passes the limit of 1024" ]]
+	# the default is 1 MiB, xattrs counted too (a pax header that big is
+	# refused by libarchive itself)
+	python3 -c '
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("big")
+    ti.pax_headers = {"SCHILY.xattr.user.big": "y" * (1 << 20)}
+    t.addfile(ti, io.BytesIO(b""))' "$W/xattr.tar"
+	refused_with "$W/xattr.tar"
+	[[ "$stderr" == *"header too large" ]]
+	python3 -c '
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("x" * 1000)
+    ti.pax_headers = {"SCHILY.xattr.user.a": "y" * 600}
+    t.addfile(ti, io.BytesIO(b""))' "$W/xattr.tar"
+	refused_with --max-header=1600 "$W/xattr.tar"
+	[[ "$stderr" == *"a header of 1606 bytes passes the limit of 1600" ]]
+
+	run -2 --separate-stderr dl-extract --max-size=lots "$W/data.tar" "$W/box/dest"
+	[[ "$stderr" == "dl-extract: fatal: unable to use limit 'lots': not a positive number" ]]
+	run -2 --separate-stderr dl-extract --max-depth=1.5 "$W/data.tar" "$W/box/dest"
+	run -2 --separate-stderr dl-extract --max-entries=0 "$W/data.tar" "$W/box/dest"
 }

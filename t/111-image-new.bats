@@ -298,7 +298,7 @@ layers'
 	[ "$(cat "$DL_ROOT/refs/images/keep/:latest")" = "$old" ]
 }
 
-@test "dl-image-new: a full filesystem half-way fails (125) and leaves nothing" {
+@test "dl-image-new: a tar bigger than the free space is refused (4) before it is written, and leaves nothing" {
 	require_btrfs
 	# a store of its own on a small btrfs, and 400 MB of data for it
 	W="$DL_TEST_MNT/$(safename)"
@@ -311,13 +311,16 @@ layers'
 	export DL_ROOT="$SMALL/store"
 	dl init >/dev/null
 	SUBVOLS=$(btrfs subvolume list "$SMALL" | wc -l)
+	used=$(df --output=used -B1 "$SMALL" | tail -1)
 	# streamed through a fifo: SOURCE need not be a regular file
 	mkfifo "$W/fifo.tar"
 	tar -C "$W/big" -cf "$W/fifo.tar" . 3>&- 2>/dev/null &
-	run -125 --separate-stderr dl-image-new -t full "$W/fifo.tar"
+	run -4 --separate-stderr dl-image-new -t full "$W/fifo.tar"
 	wait || true
 	assert_output ''
-	[[ "$stderr" == *"No space left on device"* ]]
+	[[ "$stderr" == *"entry './zeros': 419430400 bytes would pass the limit of "*" bytes of file data" ]]
+	# not a block of it was written
+	[ $(($(df --output=used -B1 "$SMALL" | tail -1) - used)) -lt $((8 << 20)) ]
 	run -0 find "$DL_ROOT/images" "$DL_ROOT/tmp" "$DL_ROOT/refs/images" -mindepth 1
 	assert_output ''
 	[ "$(btrfs subvolume list "$SMALL" | wc -l)" = "$SUBVOLS" ]

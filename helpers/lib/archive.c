@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* archive.c: the one hardened tar extraction: libarchive reads the stream,
  * every write is an *at() call beneath the destination root */
+#include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -22,6 +25,7 @@
 #include "dl/archive.h"
 #include "dl/node.h"
 #include "dl/rootpath.h"
+#include "dl/size.h"
 
 /* Every lookup stays beneath the root; /proc magic links never count. */
 #define RESOLVE_SAFE (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
@@ -40,6 +44,7 @@ struct meta {
 	struct timespec times[2]; /* atime, mtime */
 	struct xattr *xattrs;
 	size_t nxattrs;
+	uint64_t xbytes; /* names and values of all xattrs, for the limit */
 };
 
 /* A directory whose mode and mtime are set once everything is written. */
@@ -48,6 +53,16 @@ struct pending_dir {
 	dev_t dev;
 	ino_t ino;
 	struct meta m;
+};
+
+/* In a layer, a directory of a lower layer that this one changes (an
+ * entry made or removed in it): its times are put back at the end, as
+ * the layer does not say they change. */
+struct touched_dir {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	struct timespec times[2];
 };
 
 #define SRC_BUF (128 * 1024)
@@ -70,11 +85,25 @@ struct src {
 	bool ahead_given;
 	int code; /* on failure: DL_EXIT_REJECT or DL_EXIT_FAIL, and why */
 	char *why;
+	void (*tap)(void *arg, const void *buf, size_t len);
+	void *tap_arg;
+};
+
+/* A set of entry names (open addressing): what this layer wrote. */
+struct nameset {
+	char **slot;
+	size_t cap, n;
 };
 
 struct xt {
 	struct archive *a;
 	struct src src;
+	struct dl_extract_opts o; /* limits all set */
+	uint64_t nhdr;            /* headers read */
+	struct nameset mine;      /* DL_EXTRACT_LAYER: the names written */
+	struct nameset seen;      /* the paths of touched[] */
+	struct touched_dir *touched;
+	size_t ntouched, captouched;
 	int rootfd;
 	const char *entry; /* the entry being written, for messages */
 	struct dl_tree_stats st;
@@ -334,6 +363,8 @@ static ssize_t src_next(struct src *s, const void **buf)
 	}
 	if (n == 0)
 		s->done = true;
+	else if (s->tap)
+		s->tap(s->tap_arg, *buf, (size_t)n);
 	return n;
 }
 
@@ -448,6 +479,94 @@ static void split_name(char *path, const char **parent, const char **leaf)
 	}
 }
 
+/* FNV-1a */
+static size_t name_hash(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= UINT64_C(1099511628211);
+	}
+	return (size_t)h;
+}
+
+static char **name_slot(const struct nameset *ns, const char *name)
+{
+	size_t i = name_hash(name) & (ns->cap - 1);
+
+	while (ns->slot[i] && strcmp(ns->slot[i], name))
+		i = (i + 1) & (ns->cap - 1);
+	return &ns->slot[i];
+}
+
+static bool name_has(const struct nameset *ns, const char *name)
+{
+	return ns->n && *name_slot(ns, name);
+}
+
+static void name_add(struct nameset *ns, const char *name)
+{
+	char **slot;
+
+	if (2 * (ns->n + 1) > ns->cap) {
+		struct nameset big = { .cap = ns->cap ? 2 * ns->cap : 1024 };
+
+		big.slot = dl_xcalloc(big.cap, sizeof(*big.slot));
+		for (size_t i = 0; i < ns->cap; i++)
+			if (ns->slot[i])
+				*name_slot(&big, ns->slot[i]) = ns->slot[i];
+		big.n = ns->n;
+		free(ns->slot);
+		*ns = big;
+	}
+	slot = name_slot(ns, name);
+	if (!*slot) {
+		*slot = dl_xstrdup(name);
+		ns->n++;
+	}
+}
+
+static void name_free(struct nameset *ns)
+{
+	for (size_t i = 0; i < ns->cap; i++)
+		free(ns->slot[i]);
+	free(ns->slot);
+}
+
+/* In a layer, @name is now this layer's: its own whiteouts spare it. */
+static void mark(struct xt *x, const char *name)
+{
+	if (x->o.flags & DL_EXTRACT_LAYER)
+		name_add(&x->mine, name);
+}
+
+/* In a layer, directory @fd (the entry @path) is about to change. */
+static int touch(struct xt *x, int fd, const char *path)
+{
+	struct touched_dir *t;
+	struct stat st;
+
+	if (!(x->o.flags & DL_EXTRACT_LAYER) || name_has(&x->seen, path) ||
+	    name_has(&x->mine, path))
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -1;
+	name_add(&x->seen, path);
+	if (x->ntouched == x->captouched) {
+		x->captouched = x->captouched ? 2 * x->captouched : 64;
+		x->touched = dl_xrealloc(x->touched,
+					 x->captouched * sizeof(*x->touched));
+	}
+	t = &x->touched[x->ntouched++];
+	t->path = dl_xstrdup(path);
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	t->times[0] = st.st_atim;
+	t->times[1] = st.st_mtim;
+	return 0;
+}
+
 static int make_dir(struct xt *x, int pfd, const char *comp, const char *path,
 		    int *out)
 {
@@ -460,6 +579,7 @@ static int make_dir(struct xt *x, int pfd, const char *comp, const char *path,
 		return sys_err(x, "create", path);
 	}
 	x->st.entries++;
+	mark(x, path);
 	fd = dl_openat2(pfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
 			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (fd < 0)
@@ -507,7 +627,16 @@ static int open_dir(struct xt *x, const char *dir, bool create, int *out)
 		fd = dl_openat2(x->rootfd, p, O_PATH | O_DIRECTORY, 0,
 				RESOLVE_SAFE);
 		if (fd < 0 && errno == ENOENT) {
-			int r = make_dir(x, cur, s, p, &fd);
+			int r;
+
+			if (s > p)
+				s[-1] = '\0';
+			r = touch(x, cur, s > p ? p : "");
+			if (s > p)
+				s[-1] = '/';
+			if (r < 0)
+				return sys_err(x, "stat", p);
+			r = make_dir(x, cur, s, p, &fd);
 
 			if (r)
 				return r;
@@ -525,12 +654,22 @@ static int open_dir(struct xt *x, const char *dir, bool create, int *out)
 	return 0;
 }
 
+static int prune(struct xt *x, int dfd, const char *leaf, const char *path,
+		 unsigned depth, bool *kept);
+
 /**
  * clear_leaf() - make room for a new entry @leaf in @pfd, never following it
+ * @name: the entry's name, the path of @leaf
  * @keep_dir: an existing directory stays (a directory entry over it)
+ *
+ * In a layer, a directory of lower layers is removed with its tree, as a
+ * non-directory replaces it; in any archive, one of its own entries is
+ * never.
+ *
  * Return: 0 room made, 1 a directory is kept, or an exit code.
  */
-static int clear_leaf(struct xt *x, int pfd, const char *leaf, bool keep_dir)
+static int clear_leaf(struct xt *x, int pfd, const char *leaf,
+		      const char *name, bool keep_dir)
 {
 	struct stat st;
 
@@ -542,6 +681,15 @@ static int clear_leaf(struct xt *x, int pfd, const char *leaf, bool keep_dir)
 	if (S_ISDIR(st.st_mode)) {
 		if (keep_dir)
 			return 1;
+		if (x->o.flags & DL_EXTRACT_LAYER) {
+			bool kept;
+			int r = prune(x, pfd, leaf, name, 0, &kept);
+
+			if (r)
+				return r;
+			if (!kept)
+				return 0;
+		}
 		if (unlinkat(pfd, leaf, AT_REMOVEDIR) == 0)
 			return 0;
 		if (errno == ENOTEMPTY || errno == EEXIST)
@@ -606,6 +754,13 @@ static int meta_get(struct xt *x, struct archive_entry *e, struct meta *m)
 
 		if (!name || !*name)
 			return xfail(x, DL_EXIT_REJECT, "xattr without a name");
+		m->xbytes += strlen(name) + size;
+		/* trusted.* is the host's own (overlayfs keeps its whiteouts
+		 * and redirects there): never taken from an archive */
+		if (!strncmp(name, "trusted.", 8)) {
+			m->nxattrs--;
+			continue;
+		}
 		xa->name = dl_xstrdup(name);
 		xa->size = size;
 		xa->value = dl_xmalloc(size ? size : 1);
@@ -710,6 +865,11 @@ static int write_data(struct xt *x, int fd, const char *name, int64_t size)
 			return ar_err(x);
 		if (off < 0)
 			return xfail(x, DL_EXIT_REJECT, "negative data offset");
+		if (len > x->o.max_bytes - x->st.bytes)
+			return xfail(x, DL_EXIT_REJECT,
+				     "over the limit of %" PRIu64
+				     " bytes of file data",
+				     x->o.max_bytes);
 		/* sparse files: blocks come with offsets, holes stay holes */
 		while (len > 0) {
 			ssize_t w = pwrite(fd, buf, len, off);
@@ -738,7 +898,16 @@ static int x_file(struct xt *x, struct archive_entry *e, int pfd,
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	r = clear_leaf(x, pfd, leaf, false);
+	/* a bomb is refused by the size it says, before a byte is written;
+	 * a sparse file's data is counted as it comes */
+	if (archive_entry_size_is_set(e) && !archive_entry_sparse_count(e) &&
+	    archive_entry_size(e) >= 0 &&
+	    (uint64_t)archive_entry_size(e) > x->o.max_bytes - x->st.bytes)
+		return xfail(x, DL_EXIT_REJECT,
+			     "%" PRId64 " bytes would pass the limit of %" PRIu64
+			     " bytes of file data",
+			     (int64_t)archive_entry_size(e), x->o.max_bytes);
+	r = clear_leaf(x, pfd, leaf, name, false);
 	if (r)
 		return r;
 	fd = openat(pfd, leaf,
@@ -765,7 +934,7 @@ static int x_dir(struct xt *x, int pfd, const char *leaf, const char *name,
 		if (fstat(x->rootfd, &st) < 0)
 			return sys_err(x, "stat", ".");
 	} else {
-		r = clear_leaf(x, pfd, leaf, true);
+		r = clear_leaf(x, pfd, leaf, name, true);
 		if (r < 0 || r > 1)
 			return r;
 		if (r == 0) {
@@ -800,7 +969,7 @@ static int x_symlink(struct xt *x, struct archive_entry *e, int pfd,
 
 	if (!target || !*target)
 		return xfail(x, DL_EXIT_REJECT, "empty symbolic link target");
-	r = clear_leaf(x, pfd, leaf, false);
+	r = clear_leaf(x, pfd, leaf, name, false);
 	if (r)
 		return r;
 	/* The target is stored verbatim and never followed by us. */
@@ -820,7 +989,7 @@ static int x_node(struct xt *x, struct archive_entry *e, int pfd,
 	if (type != AE_IFIFO)
 		rdev = makedev(archive_entry_rdevmajor(e),
 			       archive_entry_rdevminor(e));
-	r = clear_leaf(x, pfd, leaf, false);
+	r = clear_leaf(x, pfd, leaf, name, false);
 	if (r)
 		return r;
 	if (mknodat(pfd, leaf, type | 0600, rdev) < 0)
@@ -863,7 +1032,7 @@ static int x_hardlink(struct xt *x, const char *raw, int pfd, const char *leaf,
 	if (fstatat(pfd, leaf, &ls, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    ls.st_dev == ts.st_dev && ls.st_ino == ts.st_ino)
 		return 0; /* linked already (or a link to itself) */
-	r = clear_leaf(x, pfd, leaf, false);
+	r = clear_leaf(x, pfd, leaf, name, false);
 	if (r)
 		return r;
 	if (linkat(tpfd, tleaf, pfd, leaf, 0) < 0) {
@@ -874,6 +1043,169 @@ static int x_hardlink(struct xt *x, const char *raw, int pfd, const char *leaf,
 		return sys_err(x, "link", name);
 	}
 	x->st.entries++;
+	return 0;
+}
+
+#define WH_PREFIX ".wh."
+#define WH_META ".wh..wh."
+#define WH_OPAQUE ".wh..wh..opq"
+
+/* Deeper than this, a tree a whiteout removes is refused. */
+#define PRUNE_MAX_DEPTH 4096
+
+/* Remove what is in directory @leaf of @dfd and is not this layer's; *any
+ * tells whether something stays. */
+static int prune_children(struct xt *x, int dfd, const char *leaf,
+			  const char *path, unsigned depth, bool *any)
+{
+	_cleanup_close_ int fd = -1;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	*any = false;
+	if (depth > PRUNE_MAX_DEPTH)
+		return xfail(x, DL_EXIT_REJECT, "'%s' is too deep to remove",
+			     path);
+	fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return sys_err(x, "open", path);
+	d = fdopendir(fd);
+	if (!d)
+		return sys_err(x, "read", path);
+	fd = -1;
+	/* the names first: a directory is not changed while it is read */
+	while ((errno = 0, de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			names = dl_xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = dl_xstrdup(de->d_name);
+	}
+	if (errno)
+		r = sys_err(x, "read", path);
+	for (i = 0; i < n; i++) {
+		if (!r) {
+			_cleanup_free_ char *child =
+				*path ? dl_xasprintf("%s/%s", path, names[i])
+				      : dl_xstrdup(names[i]);
+			bool kept;
+
+			r = prune(x, dirfd(d), names[i], child, depth + 1,
+				  &kept);
+			*any |= kept;
+		}
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+	return r;
+}
+
+/* Remove @leaf of @dfd (the entry @path) unless it is this layer's; of a
+ * directory, what is not this layer's.  *kept tells whether it stays. */
+static int prune(struct xt *x, int dfd, const char *leaf, const char *path,
+		 unsigned depth, bool *kept)
+{
+	bool mine = name_has(&x->mine, path), any;
+	struct stat st;
+	int r;
+
+	*kept = false;
+	if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return sys_err(x, "stat", path);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = prune_children(x, dfd, leaf, path, depth, &any);
+		if (r)
+			return r;
+		if (mine || any) {
+			*kept = true;
+			return 0;
+		}
+		if (unlinkat(dfd, leaf, AT_REMOVEDIR) < 0)
+			return sys_err(x, "remove", path);
+		return 0;
+	}
+	if (mine) {
+		*kept = true;
+		return 0;
+	}
+	if (unlinkat(dfd, leaf, 0) < 0 && errno != ENOENT)
+		return sys_err(x, "remove", path);
+	return 0;
+}
+
+/*
+ * A whiteout @leaf in directory @parent: ".wh.NAME" removes NAME, the
+ * opaque marker empties @parent, each of what lower layers put there
+ * only.  Never written itself.
+ */
+static int x_whiteout(struct xt *x, const char *parent, const char *leaf)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int pfd = -1;
+	const char *target = leaf + strlen(WH_PREFIX);
+	bool kept;
+	int r;
+
+	if (!strcmp(leaf, WH_OPAQUE)) {
+		/* made if it is new */
+		r = open_dir(x, parent, true, &pfd);
+		if (r)
+			return r;
+		if (touch(x, pfd, parent) < 0)
+			return sys_err(x, "stat", parent);
+		return prune_children(x, pfd, ".", parent, 0, &kept);
+	}
+	if (!strncmp(leaf, WH_META, strlen(WH_META)))
+		return xfail(x, DL_EXIT_REJECT, "unknown whiteout '%s'", leaf);
+	if (!*target || !strcmp(target, ".") || !strcmp(target, ".."))
+		return xfail(x, DL_EXIT_REJECT, "invalid whiteout '%s'", leaf);
+	pfd = dl_openat2(x->rootfd, *parent ? parent : ".",
+			 O_PATH | O_DIRECTORY, 0, RESOLVE_SAFE);
+	if (pfd < 0) {
+		/* nothing there to remove */
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return path_err(x, parent);
+	}
+	if (touch(x, pfd, parent) < 0)
+		return sys_err(x, "stat", parent);
+	path = *parent ? dl_xasprintf("%s/%s", parent, target)
+		       : dl_xstrdup(target);
+	return prune(x, pfd, target, path, 0, &kept);
+}
+
+/* The limits an entry's header can pass before anything is made. */
+static int check_header(struct xt *x, struct archive_entry *e,
+			const char *name, const struct meta *m)
+{
+	const char *hl = archive_entry_hardlink(e);
+	const char *sl = archive_entry_symlink(e);
+	const char *raw = archive_entry_pathname(e);
+	uint64_t hdr = m->xbytes;
+	unsigned depth = *name ? 1 : 0;
+
+	for (const char *p = name; *p; p++)
+		depth += *p == '/';
+	if (depth > x->o.max_depth)
+		return xfail(x, DL_EXIT_REJECT,
+			     "%u path components pass the limit of %u", depth,
+			     x->o.max_depth);
+	hdr += strlen(raw ? raw : "") + strlen(hl ? hl : "") +
+	       strlen(sl ? sl : "");
+	if (hdr > x->o.max_header)
+		return xfail(x, DL_EXIT_REJECT,
+			     "a header of %" PRIu64
+			     " bytes passes the limit of %" PRIu64,
+			     hdr, x->o.max_header);
 	return 0;
 }
 
@@ -889,10 +1221,16 @@ static int x_entry(struct xt *x, struct archive_entry *e)
 	int r;
 
 	x->entry = raw ? raw : "";
+	if (++x->nhdr > x->o.max_entries)
+		return xfail(x, DL_EXIT_REJECT,
+			     "more entries than the limit of %" PRIu64,
+			     x->o.max_entries);
 	why = clean_name(raw, &name);
 	if (why)
 		return xfail(x, DL_EXIT_REJECT, "%s", why);
 	r = meta_get(x, e, &m);
+	if (!r)
+		r = check_header(x, e, name, &m);
 	if (r)
 		goto out;
 	if (!*name) {
@@ -905,12 +1243,23 @@ static int x_entry(struct xt *x, struct archive_entry *e)
 	}
 	split = dl_xstrdup(name);
 	split_name(split, &parent, &leaf);
+	if ((x->o.flags & DL_EXTRACT_LAYER) &&
+	    !strncmp(leaf, WH_PREFIX, strlen(WH_PREFIX))) {
+		r = x_whiteout(x, parent, leaf);
+		goto out;
+	}
 	r = open_dir(x, parent, true, &pfd);
 	if (r)
 		goto out;
+	if (touch(x, pfd, parent) < 0) {
+		r = sys_err(x, "stat", parent);
+		goto out;
+	}
 
 	if (hl) {
 		r = x_hardlink(x, hl, pfd, leaf, name);
+		if (!r)
+			mark(x, name);
 		goto out;
 	}
 	switch (type) {
@@ -933,6 +1282,8 @@ static int x_entry(struct xt *x, struct archive_entry *e)
 			  (unsigned)type);
 		break;
 	}
+	if (!r)
+		mark(x, name);
 out:
 	meta_free(&m);
 	return r;
@@ -968,6 +1319,31 @@ static int finish_dirs(struct xt *x)
 		if (r)
 			return r;
 	}
+	for (i = 0; i < x->ntouched; i++) {
+		struct touched_dir *t = &x->touched[i];
+		_cleanup_close_ int fd = -1;
+		struct stat st;
+
+		/* made again by the layer: its times are the layer's */
+		if (name_has(&x->mine, t->path))
+			continue;
+		x->entry = *t->path ? t->path : ".";
+		fd = dl_openat2(x->rootfd, x->entry,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
+				RESOLVE_SAFE);
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ENOTDIR ||
+			    errno == ELOOP || errno == EXDEV)
+				continue;
+			return sys_err(x, "open", t->path);
+		}
+		if (fstat(fd, &st) < 0)
+			return sys_err(x, "stat", t->path);
+		if (st.st_dev != t->dev || st.st_ino != t->ino)
+			continue;
+		if (futimens(fd, t->times) < 0)
+			return sys_err(x, "set times of", t->path);
+	}
 	return 0;
 }
 
@@ -980,6 +1356,11 @@ static void xt_free(struct xt *x)
 		meta_free(&x->dirs[i].m);
 	}
 	free(x->dirs);
+	name_free(&x->mine);
+	name_free(&x->seen);
+	for (i = 0; i < x->ntouched; i++)
+		free(x->touched[i].path);
+	free(x->touched);
 	if (x->a)
 		archive_read_free(x->a);
 	src_close(&x->src);
@@ -990,23 +1371,52 @@ static void xt_free(struct xt *x)
 static int drain(struct xt *x)
 {
 	const void *buf;
+	uint64_t after = 0;
 	ssize_t n;
 
-	do
+	do {
 		n = src_next(&x->src, &buf);
-	while (n > 0);
+		if (n > 0)
+			after += (uint64_t)n;
+		/* a bomb may as well come after the end */
+		if (after > x->o.max_bytes - x->st.bytes)
+			return xfail(x, DL_EXIT_REJECT,
+				     "more than %" PRIu64 " bytes after the "
+				     "end of the archive",
+				     x->o.max_bytes - x->st.bytes);
+	} while (n > 0);
 	if (n < 0)
 		return xfail(x, x->src.code, "%s", x->src.why);
 	return 0;
 }
 
-int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
+int dl_extract(int fd, int destfd, const struct dl_extract_opts *o,
+	       struct dl_tree_stats *st, char **reason)
 {
 	struct xt x = { .rootfd = destfd };
+	struct statvfs vfs;
 	struct stat dst;
 	int r;
 
 	*reason = NULL;
+	if (o)
+		x.o = *o;
+	if (!x.o.max_entries)
+		x.o.max_entries = DL_EXTRACT_MAX_ENTRIES;
+	if (!x.o.max_header)
+		x.o.max_header = DL_EXTRACT_MAX_HEADER;
+	if (!x.o.max_depth)
+		x.o.max_depth = DL_EXTRACT_MAX_DEPTH;
+	if (!x.o.max_bytes) {
+		if (fstatvfs(destfd, &vfs) < 0) {
+			*reason = dl_xasprintf("unable to use the destination:"
+					       " %s", strerror(errno));
+			return DL_EXIT_FAIL;
+		}
+		x.o.max_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	}
+	x.src.tap = x.o.tap;
+	x.src.tap_arg = x.o.tap_arg;
 	if (fstat(destfd, &dst) < 0) {
 		*reason = dl_xasprintf("unable to use the destination: %s",
 				       strerror(errno));
@@ -1065,4 +1475,39 @@ out:
 	free(x.reason);
 	xt_free(&x);
 	return r;
+}
+
+int dl_extract_fd(int fd, int destfd, struct dl_tree_stats *st, char **reason)
+{
+	return dl_extract(fd, destfd, NULL, st, reason);
+}
+
+int dl_extract_opt(struct dl_extract_opts *o, int opt, const char *arg)
+{
+	long long v = dl_parse_bytes(arg);
+
+	if (v <= 0)
+		return -1;
+	switch (opt) {
+	case DL_EXTRACT_OPT_SIZE:
+		o->max_bytes = (uint64_t)v;
+		return 0;
+	case DL_EXTRACT_OPT_HEADER:
+		o->max_header = (uint64_t)v;
+		return 0;
+	}
+	/* counts are whole numbers */
+	if (strspn(arg, "0123456789") != strlen(arg))
+		return -1;
+	switch (opt) {
+	case DL_EXTRACT_OPT_ENTRIES:
+		o->max_entries = (uint64_t)v;
+		return 0;
+	case DL_EXTRACT_OPT_DEPTH:
+		if (v > 65536)
+			return -1;
+		o->max_depth = (unsigned)v;
+		return 0;
+	}
+	return -1;
 }

@@ -18,6 +18,7 @@
 #include "dl/caps.h"
 #include "dl/exec.h"
 #include "dl/ref.h"
+#include "dl/size.h"
 #include "dl/spec.h"
 
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
@@ -75,38 +76,6 @@ char *dl_clean_path(const char *p)
 }
 
 /* ---- scalar values ------------------------------------------------- */
-
-/* Docker's RAMInBytes: "1024", "512m", "64mb", "1.5g" (binary units). */
-static long long parse_bytes(const char *s)
-{
-	static const char units[] = "bkmgtp";
-	const char *u;
-	char *end;
-	double v;
-	int i = 0;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno)
-		return -1;
-	if (*end == ' ')
-		end++;
-	if (*end && (u = strchr(units, *end | 0x20))) {
-		i = (int)(u - units);
-		end++;
-		if (i > 0 && (*end | 0x20) == 'i')
-			end++;
-		if (i > 0 && (*end | 0x20) == 'b')
-			end++;
-	}
-	if (*end)
-		return -1;
-	while (i-- > 0)
-		v *= 1024;
-	return v >= 9.2e18 ? -1 : (long long)v;
-}
 
 static bool is_true(const char *v, bool *out)
 {
@@ -417,7 +386,7 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 			 is_propagation(v))
 			prop = v;
 		else if (!strcmp(kv, "tmpfs-size") && v &&
-			 (size = parse_bytes(v)) >= 0)
+			 (size = dl_parse_bytes(v)) >= 0)
 			continue;
 		else if (!strcmp(kv, "tmpfs-mode") && v && *v &&
 			 (mode = strtol(v, &end, 8)) >= 0 && !*end &&
@@ -471,7 +440,7 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 
 static int opt_memory(struct dl_spec_opts *o, const char *s, char **reason)
 {
-	o->memory = parse_bytes(s);
+	o->memory = dl_parse_bytes(s);
 	if (o->memory < 0)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "invalid size", s);
