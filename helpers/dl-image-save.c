@@ -208,10 +208,10 @@ static json_t *saved_config(struct image *img, json_t *cfg)
 static void add_config(struct image *img, bool loaded)
 {
 	_cleanup_free_ char *path = dl_path("images/%s/config.json", img->id);
-	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *why = NULL, *name = NULL;
+	json_t *cfg, *out;
 	char *buf = NULL;
 	size_t len = 0;
-	json_t *cfg;
 
 	if (loaded) {
 		/* byte for byte as it came */
@@ -223,8 +223,7 @@ static void add_config(struct image *img, bool loaded)
 		if (!cfg)
 			dl_die(DL_EXIT_REJECT, "unable to read '%s': %s", path,
 			       why);
-		json_t *out = saved_config(img, cfg);
-
+		out = saved_config(img, cfg);
 		buf = dl_json_dumps(out);
 		len = strlen(buf);
 		json_decref(out);
@@ -234,7 +233,7 @@ static void add_config(struct image *img, bool loaded)
 	img->cfg_len = len;
 	if (!loaded)
 		store_doc(buf, len, img->cfg_digest);
-	_cleanup_free_ char *name = blob_name(img->cfg_digest, ".json");
+	name = blob_name(img->cfg_digest, ".json");
 	add_member(name, buf, len, img->cfg_digest);
 }
 
@@ -255,7 +254,7 @@ static char *kept_manifest(struct image *img, size_t *len)
 	    !dl_ocidoc_parse(buf, *len, DL_OCIDOC_MANIFEST, NULL, NULL, &m,
 			     &why) &&
 	    !strcmp(json_string_value(json_object_get(m, "mediaType"))
-			    ?: "",
+			    ?: DL_MT_OCI_MANIFEST,
 		    DL_MT_OCI_MANIFEST) &&
 	    !dl_ocidoc_desc(json_object_get(m, "config"), "config", &cd,
 			    &why) &&

@@ -16,7 +16,9 @@ pm() {
 		--runroot "$BATS_FILE_TMPDIR/podman-run" --storage-driver vfs "$@"
 }
 
-# what both runs list of the tree the child changed
+# what both runs list of the tree the child changed (run by the
+# container's shell)
+# shellcheck disable=SC2016
 LIST='cd /srv && find . | sort | while read -r f; do if [ -d "$f" ]; then stat -c "%n %F %a %u:%g" "$f"; else stat -c "%n %F %a %u:%g %s" "$f"; fi; done; cat keep/y dir'
 
 setup_file() {
@@ -197,8 +199,8 @@ blobs() {
 	dl save --format oci-archive -o "$o/two.tar" two:1
 	run -0 oci_manifest "$o/two.tar"
 	assert_equal "$(jq '.layers | length' <<<"$output")" 2
-	assert_equal "$(jq -c '.layers[0]' <<<"$output")" \
-		"$(skopeo inspect --raw "oci-archive:$BATS_FILE_TMPDIR/one.oci.tar" | jq -c '.layers[0]')"
+	assert_equal "$(jq -cS '.layers[0]' <<<"$output")" \
+		"$(skopeo inspect --raw "oci-archive:$BATS_FILE_TMPDIR/one.oci.tar" | jq -cS '.layers[0]')"
 	run -0 pm load -q -i "$o/two.tar"
 	run -0 pm run --rm --runtime runc --net none localhost/two:1 cat /etc/hello
 	assert_output two
@@ -271,6 +273,7 @@ blobs() {
 	dl image bootstrap busybox >/dev/null
 	run -1 --separate-stderr dl save -o "$o/x.tar" busybox no-such-image
 	assert_fatal 'dl save'
+	# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
 	[[ "$stderr" == *"'no-such-image': no such image"* ]]
 	run -1 --separate-stderr dl save -o "$o/missing/x.tar" busybox
 	assert_fatal 'dl save'
