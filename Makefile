@@ -75,6 +75,9 @@ PKGS_dl-blob-cat = libcrypto libbtrfsutil
 PKGS_dl-ocidoc-validate = jansson libcrypto
 PKGS_dl-archive-import = jansson libcrypto libbtrfsutil libarchive
 PKGS_dl-image-unpack = jansson libcrypto libbtrfsutil
+PKGS_dl-image-layers = libbtrfsutil jansson libarchive zlib libzstd libcrypto
+LIBS_dl-image-layers = -lbtrfs -pthread
+PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)
