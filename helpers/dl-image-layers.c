@@ -20,6 +20,7 @@
 #include "dl/ref.h"
 #include "dl/senddiff.h"
 #include "dl/tarwrite.h"
+#include "dl/time.h"
 
 #define USAGE                                                                  \
 	"dl-image-layers [-z none|gzip|zstd] [--source-date-epoch=N] IMAGE"
@@ -33,22 +34,6 @@
 	"first:\n[{\"diffID\",\"digest\",\"size\",\"mediaType\"}..].\n"
 
 #define CHUNK (1 << 20)
-
-/* A whole number of seconds since the epoch, as SOURCE_DATE_EPOCH. */
-static int parse_epoch(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* The tar, written by its own thread into a pipe the blob is read from */
 struct producer {
@@ -189,7 +174,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL;
 	struct dl_layer_key k = { .compress = DL_COMPRESS_GZIP };
 	struct dl_image_step *steps = NULL;
-	const char *epoch = NULL, *env, *spec;
+	const char *epoch = NULL, *text, *spec;
 	char id[DL_ID_LEN + 1];
 	json_t *out;
 	size_t n = 0;
@@ -217,13 +202,11 @@ int main(int argc, char **argv)
 	if (argc - optind != 1 || !*argv[optind])
 		dl_usage(USAGE);
 	spec = argv[optind];
-	env = getenv("SOURCE_DATE_EPOCH");
-	if (!epoch && env && *env)
-		epoch = env;
-	if (epoch && parse_epoch(epoch, &k.epoch) < 0)
+	r = dl_epoch_get(epoch, &k.epoch, &text);
+	if (r < 0)
 		dl_die(DL_EXIT_USAGE, "unable to use source date epoch '%s': "
-		       "not a whole number of seconds", epoch);
-	k.clamp = epoch != NULL;
+		       "not a whole number of seconds", text);
+	k.clamp = r > 0;
 	dl_store_need();
 	/* a pipe whose reader failed must fail the write, not kill us */
 	signal(SIGPIPE, SIG_IGN);

@@ -24,6 +24,7 @@
 #include "dl/json.h"
 #include "dl/ocidoc.h"
 #include "dl/ref.h"
+#include "dl/time.h"
 #include "dl/tmp.h"
 
 #define USAGE                                                                  \
@@ -637,35 +638,14 @@ static void write_tar(int fd)
  */
 static void write_file(const char *file)
 {
-	const char *slash = strrchr(file, '/');
-	_cleanup_free_ char *dir = slash ? dl_xasprintf("%.*s",
-							(int)(slash - file + 1),
-							file)
-					 : dl_xstrdup(".");
-	_cleanup_free_ char *tmp = dl_xasprintf("%s.%ld.tmp", file,
-						(long)getpid());
-	_cleanup_close_ int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC,
-				      0644);
-	char proc[64];
+	_cleanup_close_ int fd = dl_file_new(file);
 
 	if (fd < 0)
 		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
 			   "unable to write '%s'", file);
 	write_tar(fd);
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (fsync(fd) < 0)
+	if (dl_file_publish(fd, file) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 &&
-	    (errno != ENOENT ||
-	     linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) < 0))
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
-	if (rename(tmp, file) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		errno = e;
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
-	}
 }
 
 static void remove_partial(void)
@@ -745,22 +725,6 @@ static void write_dir(const char *dir)
 	}
 }
 
-/* A whole number of seconds since the epoch, as SOURCE_DATE_EPOCH. */
-static int parse_epoch(const char *str, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (!*str || *str < '0' || *str > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(str, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -768,8 +732,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *epoch = NULL, *env, *format = "docker-archive";
-	int opt;
+	const char *epoch = NULL, *text, *format = "docker-archive";
+	int opt, r;
 
 	dl_set_prog(argv[0]);
 	if (dl_want_help(argc, argv))
@@ -804,13 +768,11 @@ int main(int argc, char **argv)
 	else
 		dl_die(DL_EXIT_USAGE, "unable to use format '%s': not "
 		       "docker-archive, oci-archive or oci-dir", format);
-	env = getenv("SOURCE_DATE_EPOCH");
-	if (!epoch && env && *env)
-		epoch = env;
-	if (epoch && parse_epoch(epoch, &s.key.epoch) < 0)
+	r = dl_epoch_get(epoch, &s.key.epoch, &text);
+	if (r < 0)
 		dl_die(DL_EXIT_USAGE, "unable to use source date epoch '%s': "
-		       "not a whole number of seconds", epoch);
-	s.key.clamp = epoch != NULL;
+		       "not a whole number of seconds", text);
+	s.key.clamp = r > 0;
 	s.mtime = s.key.clamp ? s.key.epoch : 0;
 	s.key.compress = s.format == DOCKER_ARCHIVE ? DL_COMPRESS_NONE
 						    : DL_COMPRESS_GZIP;

@@ -17,6 +17,7 @@
 #include "dl/json.h"
 #include "dl/senddiff.h"
 #include "dl/tarwrite.h"
+#include "dl/time.h"
 
 #define USAGE                                                                  \
 	"dl-layer-diff [-p PARENT] [-z none|gzip|zstd] "                       \
@@ -32,22 +33,6 @@
 	"\nPrints {\"diffID\",\"digest\",\"size\",\"mediaType\"} "             \
 	"unless FILE is -.\n"
 
-/* A whole number of seconds since the epoch, as SOURCE_DATE_EPOCH. */
-static int parse_epoch(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int open_dir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -60,47 +45,6 @@ static int open_dir(const char *path)
 	return fd;
 }
 
-/*
- * The output: an unnamed file in FILE's directory (O_TMPFILE), linked in
- * under a temporary name and renamed over FILE once written whole, so that
- * nothing is left behind if we fail or die before.
- */
-static int open_out(const char *file, char **dir)
-{
-	const char *slash = strrchr(file, '/');
-	int fd;
-
-	*dir = slash ? dl_xasprintf("%.*s", (int)(slash - file + 1), file)
-		     : dl_xstrdup(".");
-	fd = open(*dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0)
-		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
-			   "unable to write '%s'", file);
-	return fd;
-}
-
-static void publish(int fd, const char *file)
-{
-	_cleanup_free_ char *tmp = dl_xasprintf("%s.%ld.tmp", file,
-						(long)getpid());
-	char proc[64];
-
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (fsync(fd) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 &&
-	    (errno != ENOENT ||
-	     linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) < 0))
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
-	if (rename(tmp, file) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		errno = e;
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -109,10 +53,10 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	_cleanup_close_ int pfd = -1, cfd = -1, out = -1;
-	_cleanup_free_ char *reason = NULL, *dir = NULL;
+	_cleanup_free_ char *reason = NULL;
 	struct dl_tar_opts o = { .compress = DL_COMPRESS_GZIP };
 	struct dl_tar_list l = { 0 };
-	const char *parent = NULL, *file = NULL, *child, *env;
+	const char *parent = NULL, *file = NULL, *child, *text;
 	const char *epoch = NULL;
 	struct dl_tar_desc d;
 	bool to_stdout;
@@ -149,13 +93,11 @@ int main(int argc, char **argv)
 	    (parent && !*parent))
 		dl_usage(USAGE);
 	child = argv[optind];
-	env = getenv("SOURCE_DATE_EPOCH");
-	if (!epoch && env && *env)
-		epoch = env;
-	if (epoch && parse_epoch(epoch, &o.epoch) < 0)
+	r = dl_epoch_get(epoch, &o.epoch, &text);
+	if (r < 0)
 		dl_die(DL_EXIT_USAGE, "unable to use source date epoch '%s': "
-		       "not a whole number of seconds", epoch);
-	o.clamp = epoch != NULL;
+		       "not a whole number of seconds", text);
+	o.clamp = r > 0;
 	to_stdout = !strcmp(file, "-");
 
 	cfd = open_dir(child);
@@ -168,16 +110,19 @@ int main(int argc, char **argv)
 	if (r)
 		dl_die(r, "unable to diff '%s': %s", child, reason);
 
-	out = to_stdout ? dup(STDOUT_FILENO) : open_out(file, &dir);
+	out = to_stdout ? dup(STDOUT_FILENO) : dl_file_new(file);
 	if (out < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
+		dl_die_sys(errno == ENOENT && !to_stdout ? DL_EXIT_NO
+							 : DL_EXIT_FAIL,
+			   "unable to write '%s'", file);
 	r = dl_tar_write(cfd, &l, &o, out, &d, &reason);
 	dl_tar_list_free(&l);
 	if (r)
 		dl_die(r, "unable to write '%s': %s", file, reason);
 	if (to_stdout)
 		return 0;
-	publish(out, file);
+	if (dl_file_publish(out, file) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to write '%s'", file);
 
 	j = json_pack("{s:s,s:s,s:I,s:s}", "diffID", d.diff_id, "digest",
 		      d.digest, "size", (json_int_t)d.size, "mediaType",

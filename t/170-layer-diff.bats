@@ -371,6 +371,30 @@ big/d7 5
 big/d7/f42 0'
 }
 
+@test "dl-layer-diff: files only read (their atime changed) are not in the layer" {
+	big() {
+		mkdir -p "$1/bin" "$1/etc"
+		echo tool >"$1/bin/tool"
+		echo conf >"$1/etc/conf"
+		echo other >"$1/etc/other"
+		# an atime before the mtime: relatime updates it at the next read
+		touch -a -d 2001-01-01 "$1/bin/tool" "$1/etc/other"
+	}
+	readone() {
+		stat -c %X "$1/bin/tool" >"$W/atime.before"
+		cat "$1/bin/tool" "$1/etc/other" >/dev/null
+		echo changed >>"$1/etc/conf"
+	}
+	pair big readone
+	mount | grep -q " $DL_TEST_MNT .*noatime" && fail "the test btrfs is mounted noatime"
+	[ "$(stat -c %X "$C/bin/tool")" != "$(cat "$W/atime.before")" ] ||
+		fail "reading did not change the atime"
+	run -0 dl-layer-diff -z none -p "$P" -o "$W/l.tar" "$C"
+	run -0 members "$W/l.tar"
+	assert_output 'etc 5
+etc/conf 0'
+}
+
 @test "dl-layer-diff: bad operands give their errors and leave no file" {
 	pair
 	mkdir "$W/plain"

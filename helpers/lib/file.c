@@ -122,3 +122,35 @@ int dl_mkdir_p(const char *path, mode_t mode)
 		*s = '/';
 	}
 }
+
+int dl_file_new(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	_cleanup_free_ char *dir = NULL;
+
+	dir = slash ? dl_xasprintf("%.*s", (int)(slash - file + 1), file)
+		    : dl_xstrdup(".");
+	return open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+}
+
+int dl_file_publish(int fd, const char *file)
+{
+	_cleanup_free_ char *tmp = dl_xasprintf("%s.%ld.tmp", file,
+						(long)getpid());
+	char proc[64];
+	int e;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (fsync(fd) < 0)
+		return -1;
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 &&
+	    (errno != ENOENT ||
+	     linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) < 0))
+		return -1;
+	if (rename(tmp, file) == 0)
+		return 0;
+	e = errno;
+	unlink(tmp);
+	errno = e;
+	return -1;
+}

@@ -437,6 +437,24 @@ static bool same_dir(const struct obj *c, const struct obj *p)
 	       c->stx.stx_btime.tv_nsec == p->stx.stx_btime.tv_nsec;
 }
 
+static bool same_ts(const struct statx_timestamp *a,
+		    const struct statx_timestamp *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* The same file in both trees, changed in nothing but its atime (it was
+ * read): a change of data, mode, owner, xattrs or links moves the ctime,
+ * an atime alone does not. */
+static bool only_read(const struct obj *c, const struct obj *p)
+{
+	return c->there && p->there && !is_dir(c) && !is_dir(p) &&
+	       c->stx.stx_ino == p->stx.stx_ino &&
+	       same_ts(&c->stx.stx_btime, &p->stx.stx_btime) &&
+	       same_ts(&c->stx.stx_ctime, &p->stx.stx_ctime) &&
+	       same_ts(&c->stx.stx_mtime, &p->stx.stx_mtime);
+}
+
 static int cmp_path(const void *a, const void *b)
 {
 	return dl_tar_path_cmp(*(char *const *)a, *(char *const *)b);
@@ -516,7 +534,20 @@ struct level {
 	const char *path;
 	size_t len;
 	bool covered; /* what is below is decided: whole, gone or replaced */
+	bool lazy;    /* an unchanged directory: a member only above one */
 };
+
+/* The unchanged directories above the member about to be added (the
+ * first @n levels), as members, each once. */
+static void add_lazy(struct level *stack, size_t n, struct dl_tar_list *out)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!stack[k].lazy)
+			continue;
+		dl_tar_list_add(out, stack[k].path, DL_TAR_ENTRY);
+		stack[k].lazy = false;
+	}
+}
 
 /* One pass over the sorted candidates @s: the members into @out, the
  * inodes of linked files into @links. */
@@ -545,12 +576,26 @@ static int decide(int parentfd, int childfd, const struct names *s,
 			ret = look(parentfd, p, &par, reason);
 		if (ret)
 			break;
-		stack[depth++] = (struct level){ p, len, true };
+		stack[depth++] = (struct level){ p, len, true, false };
+		if (only_read(&c, &par))
+			continue;
 		if (!c.there) {
-			if (par.there)
+			if (par.there) {
+				add_lazy(stack, depth - 1, out);
 				dl_tar_list_add(out, p, DL_TAR_WHITEOUT);
+			}
 			continue;
 		}
+		/* a directory only read or only above a change: a member if
+		 * something below it is */
+		if (same_dir(&c, &par) &&
+		    same_ts(&c.stx.stx_ctime, &par.stx.stx_ctime) &&
+		    same_ts(&c.stx.stx_mtime, &par.stx.stx_mtime)) {
+			stack[depth - 1].covered = false;
+			stack[depth - 1].lazy = true;
+			continue;
+		}
+		add_lazy(stack, depth - 1, out);
 		dl_tar_list_add(out, p, DL_TAR_ENTRY);
 		if (!is_dir(&c)) {
 			if (c.stx.stx_nlink > 1)

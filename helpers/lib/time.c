@@ -2,6 +2,7 @@
 /* time.c: RFC 3339 timestamps, UTC with nanoseconds */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -115,4 +116,24 @@ int dl_time_parse(const char *s, struct timespec *out)
 invalid:
 	errno = EINVAL;
 	return -1;
+}
+
+int dl_epoch_get(const char *opt, int64_t *out, const char **text)
+{
+	const char *s = opt ? opt : getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	*text = NULL;
+	if (!opt && (!s || !*s))
+		return 0;
+	*text = s;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 1;
 }

@@ -56,6 +56,24 @@ extern int dl_read_file(const char *path, char **out, size_t *len);
  * @mode: mode of the directories made
  * Return: 0 (also when it exists), or -1 with errno set.
  */
+/**
+ * dl_file_new() - an unnamed file in the directory @file is to be in
+ * (O_TMPFILE), for dl_file_publish()
+ * @file: the name it will have
+ * Return: an O_WRONLY descriptor, or -1 with errno set.
+ */
+extern int dl_file_new(const char *file);
+
+/**
+ * dl_file_publish() - make @fd, from dl_file_new(), durable and @file:
+ * fsync'd, linked in under a temporary name, renamed over @file; nothing
+ * is left behind on failure
+ * @fd: the file
+ * @file: its name
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_file_publish(int fd, const char *file);
+
 extern int dl_mkdir_p(const char *path, mode_t mode);
 
 #endif

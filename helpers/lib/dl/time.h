@@ -3,6 +3,7 @@
 #ifndef DL_TIME_H
 #define DL_TIME_H
 
+#include <stdint.h>
 #include <time.h>
 
 /* Length of "2026-11-22T16:49:13.123456789Z", without the NUL. */
@@ -32,5 +33,16 @@ extern int dl_time_now(char out[DL_TIME_LEN + 1]);
  * Return: 0, or -1 with errno set to EINVAL.
  */
 extern int dl_time_parse(const char *s, struct timespec *out);
+
+/**
+ * dl_epoch_get() - the source date epoch of a reproducible output: @opt
+ * when given, else $SOURCE_DATE_EPOCH when set and not empty
+ * @opt: the option's value, or NULL
+ * @out: receives the seconds since the epoch
+ * @text: receives the text used (for a message), or NULL if none
+ * Return: 1 an epoch in *out, 0 none, -1 *text is not a whole number of
+ * seconds.
+ */
+extern int dl_epoch_get(const char *opt, int64_t *out, const char **text);
 
 #endif
