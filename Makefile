@@ -25,7 +25,8 @@ WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wno-unused-parameter
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto libseccomp
+PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto libseccomp \
+	libnl-route-3.0 libnftables
 DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 
@@ -47,6 +48,10 @@ PKGS_dl-image-ls = jansson
 PKGS_dl-image-new = libbtrfsutil jansson libarchive zlib
 PKGS_dl-extract = libarchive zlib
 PKGS_dl-layer-apply = libarchive zlib libcrypto
+PKGS_dl-net-up = jansson libnl-route-3.0 libnftables
+PKGS_dl-net-set = jansson
+PKGS_dl-net-inspect = jansson
+PKGS_dl-net-down = jansson libnl-route-3.0 libnftables
 PKGS_dl-ref-parse = jansson
 PKGS_dl-ref-get = jansson
 PKGS_dl-ref-set = jansson
@@ -155,6 +160,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	bats bats-support bats-assert bats-file shellcheck \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
+	libnl-route-3-dev libnftables-dev nftables \
 	podman skopeo umoci oci-image-tool crun runc
 
 deps:

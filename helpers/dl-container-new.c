@@ -64,7 +64,11 @@
 	"      --privileged           every capability and device, no "       \
 	"seccomp or masks\n"                                                   \
 	"      --init                 accepted: LXC's init is always PID 1\n" \
-	"      --network none|host    network mode (default: none)\n"         \
+	"      --network bridge|none|host  network mode (default: bridge:\n" \
+	"                             the store's bridge, an address, NAT)\n" \
+	"      --dns IP               a name server (repeatable)\n"           \
+	"      --dns-search DOMAIN    a search domain (repeatable)\n"         \
+	"      --add-host NAME:IP     a line of /etc/hosts (repeatable)\n"    \
 	"      --image-name NAME      the image name to show (default: "     \
 	"IMAGE)\n"                                                             \
 	"      --sh                   print 'id=ID detach= interactive= "     \
@@ -114,6 +118,9 @@ static const struct option longopts[] = {
 	{ "privileged", no_argument, NULL, 0 },
 	{ "network", required_argument, NULL, 0 },
 	{ "net", required_argument, NULL, 0 },
+	{ "dns", required_argument, NULL, 0 },
+	{ "dns-search", required_argument, NULL, 0 },
+	{ "add-host", required_argument, NULL, 0 },
 	{ "tty", no_argument, NULL, 't' },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "rm", no_argument, NULL, 0 },

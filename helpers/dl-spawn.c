@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* dl-spawn: run a container's command with LXC, confined as Docker does */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,11 +18,16 @@
 #include <lxc/lxccontainer.h>
 
 #include "dl.h"
+#include "dl/bridge.h"
 #include "dl/container.h"
 #include "dl/exec.h"
 #include "dl/init.h"
+#include "dl/lease.h"
 #include "dl/lxc.h"
 #include "dl/lxcconf.h"
+#include "dl/netconf.h"
+#include "dl/netfiles.h"
+#include "dl/rootpath.h"
 #include "dl/rootprep.h"
 #include "dl/seccomp.h"
 #include "dl/session.h"
@@ -57,6 +64,9 @@ struct spawn {
 	struct result *res;
 	struct dl_stdio io;
 	struct dl_bpf bpf;		/* the seccomp filter our init loads */
+	struct dl_net net;		/* network bridge: the store's */
+	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+	struct dl_lxc_net lnet;
 };
 
 /* Set once we hold the container and its spec asks for --rm: whatever
@@ -65,6 +75,20 @@ static struct spawn *rm_armed;
 /* Set while state.json says "starting" on our behalf: a start that fails
  * puts back the state of before. */
 static struct spawn *start_armed;
+/* Set while we hold an address of the bridge: the end of the run, or a
+ * failed start, gives it back. */
+static struct spawn *lease_armed;
+
+static void drop_lease(void)
+{
+	_cleanup_free_ char *reason = NULL;
+	struct spawn *sp = lease_armed;
+
+	lease_armed = NULL;
+	if (sp && dl_lease_drop(&sp->net, sp->dir, &reason))
+		dl_warn("unable to release the address of container '%s': %s",
+			sp->id, reason);
+}
 
 static void restore_state(void)
 {
@@ -98,6 +122,7 @@ static void remove_container(struct spawn *sp)
 
 static noreturn void die_start(const char *id, int code, const char *why)
 {
+	drop_lease();
 	restore_state();
 	if (rm_armed)
 		remove_container(rm_armed);
@@ -285,6 +310,7 @@ static int supervise(struct spawn *sp)
 			dl_warn("unable to record state of container '%s': %s",
 				sp->id, reason);
 	}
+	drop_lease();
 	if (rm_armed)
 		remove_container(sp);
 	if (why) {
@@ -331,10 +357,11 @@ static int detach(struct spawn *sp)
 		close(fd);
 		_exit(supervise(sp));
 	}
-	/* the supervisor removes a --rm container now, and records a
-	 * failed start */
+	/* the supervisor removes a --rm container now, records a failed
+	 * start and gives the address back */
 	rm_armed = NULL;
 	start_armed = NULL;
+	lease_armed = NULL;
 	close(p[1]);
 	for (;;) {
 		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
@@ -351,6 +378,112 @@ static int detach(struct spawn *sp)
 	    strchr(buf, ' '))
 		die_start(sp->id, code, strchr(buf, ' ') + 1);
 	die_start(sp->id, DL_EXIT_FAIL, "the supervisor died");
+}
+
+/* Run dl-net-up, beside us ($DL_EXEC_PATH), to make the bridge. */
+static void net_up(struct spawn *sp)
+{
+	const char *dir = getenv("DL_EXEC_PATH");
+	_cleanup_free_ char *prog = NULL;
+	int status;
+	pid_t pid;
+
+	if (!dir || !*dir)
+		die_start(sp->id, DL_EXIT_FAIL, "no dl-net-up found: set "
+			  "DL_EXEC_PATH");
+	prog = dl_xasprintf("%s/dl-net-up", dir);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		/* its message is ours: stderr stays */
+		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+			_exit(DL_EXIT_FAIL);
+		execl(prog, prog, (char *)NULL);
+		dl_warn("unable to run '%s': %s", prog, strerror(errno));
+		_exit(DL_EXIT_FAIL);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die_start(sp->id, WIFEXITED(status) && WEXITSTATUS(status) == 3
+				 ? DL_EXIT_CONFLICT : DL_EXIT_FAIL,
+			  "the bridge network could not be set up");
+}
+
+/* Write containers/ID/NAME, mounted on /etc/NAME in the container; what
+ * the image has there, if not a regular file (a symlink, leading
+ * anywhere), is replaced by an empty one to mount on. */
+static void net_file(struct spawn *sp, int rootfd, const char *name,
+		     const char *text)
+{
+	_cleanup_free_ char *path = dl_xasprintf("%s/%s", sp->dir, name);
+	_cleanup_free_ char *dest = dl_xasprintf("/etc/%s", name);
+	_cleanup_free_ char *leaf = NULL;
+	_cleanup_close_ int pfd = -1;
+	struct dl_mount *m;
+	struct stat st;
+
+	if (dl_root_mkdir_p(rootfd, "/etc", 0755) < 0 ||
+	    (pfd = dl_root_open_parent(rootfd, dest, &leaf)) < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode) &&
+	    unlinkat(pfd, leaf, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+
+	if (dl_write_file_atomic_flags(path, text, strlen(text), 0644,
+				       DL_WRITE_NOSYNC))
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	sp->spec.mounts = dl_xrealloc(sp->spec.mounts,
+				      (sp->spec.nmounts + 1) *
+					      sizeof(*sp->spec.mounts));
+	m = &sp->spec.mounts[sp->spec.nmounts++];
+	memset(m, 0, sizeof(*m));
+	m->dest = dl_steal_pointer(&dest);
+	m->type = "bind";
+	m->source = dl_steal_pointer(&path);
+	m->options = dl_xcalloc(2, sizeof(*m->options));
+	m->options[0] = "rbind";
+	m->nopts = 1;
+}
+
+/*
+ * Network "bridge": the store's bridge, made if needed, an address of
+ * it, and the container's resolv.conf, hosts and hostname, bound over the
+ * image's (whatever they are: a symlink is never followed).
+ */
+static void net_prepare(struct spawn *sp, int rootfd, const char *host)
+{
+	_cleanup_free_ char *reason = NULL, *resolv = NULL, *hosts = NULL;
+	_cleanup_free_ char *hostname = NULL;
+	struct in_addr a;
+	int r;
+
+	if ((r = dl_net_load(&sp->net, &reason)))
+		die_start(sp->id, DL_EXIT_FAIL, reason);
+	if (!dl_bridge_exists(&sp->net))
+		net_up(sp);
+	if ((r = dl_lease_take(&sp->net, sp->dir, &a, &reason)))
+		die_start(sp->id, r, reason);
+	lease_armed = sp;
+	dl_fault("dl-spawn:leased");
+	inet_ntop(AF_INET, &a, sp->addr, sizeof(sp->addr));
+	inet_ntop(AF_INET, &sp->net.gateway, sp->gw, sizeof(sp->gw));
+	sp->lnet = (struct dl_lxc_net){ sp->net.bridge, sp->addr,
+					sp->net.prefix, sp->gw };
+	resolv = dl_resolv_conf(sp->spec.dns, sp->spec.ndns,
+				sp->spec.dns_search, sp->spec.ndns_search);
+	hosts = dl_hosts_file(sp->addr, host, NULL, sp->spec.add_hosts,
+			      sp->spec.nadd_hosts);
+	hostname = dl_xasprintf("%s\n", host);
+	net_file(sp, rootfd, "resolv.conf", resolv);
+	net_file(sp, rootfd, "hosts", hosts);
+	net_file(sp, rootfd, "hostname", hostname);
 }
 
 /* Check everything that can be checked, then make the container's stdio,
@@ -416,6 +549,8 @@ static void prepare(struct spawn *sp, char **argv)
 		seccomp = dl_seccomp_profile(share,
 					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
 	}
+	if (!strcmp(sp->spec.network, "bridge") && !sp->spec.netns)
+		net_prepare(sp, rootfd, host);
 	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if (dl_stdio_open(&sp->io, sp->spec.terminal,
@@ -437,7 +572,9 @@ static void prepare(struct spawn *sp, char **argv)
 	if (seccomp && (r = dl_seccomp_cached(seccomp, &sp->bpf, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if ((r = dl_lxc_config(&sp->spec, sp->id, sp->dir,
-			       console[0] ? console : NULL, &cfg, &reason)))
+			       console[0] ? console : NULL,
+			       sp->lnet.bridge ? &sp->lnet : NULL, &cfg,
+			       &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	free(path);
 	path = dl_xasprintf("%s/config", sp->dir);
@@ -486,6 +623,15 @@ int main(int argc, char **argv)
 	share = dl_sharedir();
 	if (share)
 		setenv("DL_SHAREDIR", share, 1);
+	if (!getenv("DL_EXEC_PATH")) {
+		char *self = realpath("/proc/self/exe", NULL), *slash;
+
+		if (self && (slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			setenv("DL_EXEC_PATH", self, 1);
+		}
+		free(self);
+	}
 	if (dl_lxc_rexec(argv) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to re-execute '%s' from memory",
 			   dl_prog);

@@ -4,6 +4,7 @@
 # (whiteouts, opaque directories, hard links, nodes, setuid, xattrs), gives
 # the diff_id of plain, gzip and zstd layers, and refuses unsafe layers and
 # bombs with 4, leaving everything outside its directory as it was.
+# shellcheck disable=SC2016,SC2154 # scripts for bash -c; run sets $stderr
 
 load helpers
 load lib-btrfs

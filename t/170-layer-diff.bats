@@ -372,7 +372,7 @@ big/d7/f42 0'
 }
 
 @test "dl-layer-diff: files only read (their atime changed) are not in the layer" {
-	big() {
+	readfill() {
 		mkdir -p "$1/bin" "$1/etc"
 		echo tool >"$1/bin/tool"
 		echo conf >"$1/etc/conf"
@@ -385,7 +385,7 @@ big/d7/f42 0'
 		cat "$1/bin/tool" "$1/etc/other" >/dev/null
 		echo changed >>"$1/etc/conf"
 	}
-	pair big readone
+	pair readfill readone
 	mount | grep -q " $DL_TEST_MNT .*noatime" && fail "the test btrfs is mounted noatime"
 	[ "$(stat -c %X "$C/bin/tool")" != "$(cat "$W/atime.before")" ] ||
 		fail "reading did not change the atime"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* lxcconf.c: the LXC config of a container, made from its spec, and the
  * seccomp profile it names */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
 #include <linux/magic.h>
@@ -184,7 +185,8 @@ static void put_caps(FILE *f, const struct dl_spec *sp)
 }
 
 int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
-		  const char *console, char **out, char **reason)
+		  const char *console, const struct dl_lxc_net *net, char **out,
+		  char **reason)
 {
 	_cleanup_free_ char *host = dl_spec_hostname(sp, id);
 	_cleanup_free_ char *rootfs = dl_xasprintf("%s/rootfs", dir);
@@ -229,11 +231,32 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	 * liblxc for the commands it runs */
 	put_devices(f, sp->privileged);
 	put_limits(f, sp);
-	if (sp->netns)
+	if (sp->netns) {
 		fprintf(f, "lxc.namespace.share.net = %s\n", sp->netns);
-	else
+	} else if (net) {
+		struct in_addr a = { 0 };
+		uint32_t h;
+
+		inet_pton(AF_INET, net->addr, &a);
+		h = ntohl(a.s_addr);
+		/* the host end is named after the container, and the MAC
+		 * after the address, as Docker makes them (02:42:IP) */
+		fprintf(f, "lxc.net.0.type = veth\n"
+			   "lxc.net.0.link = %s\n"
+			   "lxc.net.0.flags = up\n"
+			   "lxc.net.0.name = eth0\n"
+			   "lxc.net.0.veth.pair = dl%.12s\n"
+			   "lxc.net.0.hwaddr = 02:42:%02x:%02x:%02x:%02x\n"
+			   "lxc.net.0.ipv4.address = %s/%u %s\n"
+			   "lxc.net.0.ipv4.gateway = %s\n",
+			net->bridge, id, h >> 24, (h >> 16) & 0xff,
+			(h >> 8) & 0xff, h & 0xff, net->addr, net->prefix,
+			inet_ntoa((struct in_addr){ htonl(h | ~(~UINT32_C(0) << (32 - net->prefix))) }),
+			net->gateway);
+	} else {
 		fprintf(f, "lxc.net.0.type = %s\n",
 			!strcmp(sp->network, "host") ? "none" : "empty");
+	}
 	/* The init starts as root in "/", with liblxc's descriptors still
 	 * open: the user, the groups and the working directory are dl's
 	 * init's to set, once those are closed (dl_init_arm()). */

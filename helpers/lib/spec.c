@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* spec.c: the OCI runtime spec of a container, from docker-run-like
  * options and the image config */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -527,10 +528,55 @@ static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 
 static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
 {
-	if (strcmp(s, "none") && strcmp(s, "host"))
+	if (strcmp(s, "bridge") && strcmp(s, "none") && strcmp(s, "host"))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to use network "
-			    "'%s': only none and host are supported", s);
+			    "'%s': only bridge, none and host are supported",
+			    s);
 	o->network = s;
+	return 0;
+}
+
+static bool is_ip(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	       inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static int opt_dns(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (!is_ip(s))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use name "
+			    "server '%s': not an IP address", s);
+	if (append(o->dns, json_string(s)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+static int opt_dns_search(struct dl_spec_opts *o, const char *s,
+			  char **reason)
+{
+	if (!valid_hostname(s) && strcmp(s, "."))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use search "
+			    "domain '%s': invalid domain", s);
+	if (append(o->dns_search, json_string(s)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+static int opt_add_host(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	const char *colon = strchr(s, ':');
+	_cleanup_free_ char *name = NULL;
+
+	if (colon)
+		name = dl_xasprintf("%.*s", (int)(colon - s), s);
+	if (!colon || !valid_hostname(name) || !is_ip(colon + 1))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to add host "
+			    "'%s': not NAME:IP", s);
+	if (append(o->hosts, json_string(s)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	return 0;
 }
 
@@ -560,6 +606,9 @@ static const struct {
 	{ "security-opt", opt_security, 0, false },
 	{ "network", opt_network, 0, false },
 	{ "net", opt_network, 0, false },
+	{ "dns", opt_dns, 0, false },
+	{ "dns-search", opt_dns_search, 0, false },
+	{ "add-host", opt_add_host, 0, false },
 	{ "image-name", NULL, FIELD(image_name), false },
 	{ "read-only", NULL, FIELD(readonly), true },
 	{ "privileged", NULL, FIELD(privileged), true },
@@ -572,17 +621,25 @@ static const struct {
 int dl_spec_opts_init(struct dl_spec_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->network = "none";
+	o->network = "bridge";
 	o->env = json_array();
 	o->mounts = json_array();
-	return o->env && o->mounts ? 0 : -1;
+	o->dns = json_array();
+	o->dns_search = json_array();
+	o->hosts = json_array();
+	return o->env && o->mounts && o->dns && o->dns_search && o->hosts
+		       ? 0
+		       : -1;
 }
 
 void dl_spec_opts_free(struct dl_spec_opts *o)
 {
 	json_decref(o->env);
 	json_decref(o->mounts);
-	o->env = o->mounts = NULL;
+	json_decref(o->dns);
+	json_decref(o->dns_search);
+	json_decref(o->hosts);
+	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -813,6 +870,26 @@ static const char *yes(bool b)
 	return b ? "true" : "false";
 }
 
+/* annotation @key: the strings of @arr joined by commas, if any */
+static int set_joined(json_t *a, const char *key, json_t *arr)
+{
+	_cleanup_free_ char *all = NULL;
+	json_t *v;
+	size_t i;
+
+	if (!json_array_size(arr))
+		return 0;
+	all = dl_xstrdup("");
+	json_array_foreach(arr, i, v) {
+		char *s = dl_xasprintf("%s%s%s", all, i ? "," : "",
+				       json_string_value(v));
+
+		free(all);
+		all = s;
+	}
+	return json_object_set_new(a, key, json_string(all));
+}
+
 static json_t *make_annotations(const struct dl_spec_opts *o,
 				char *const *ids, size_t n,
 				const char *created)
@@ -840,6 +917,13 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 		  (o->image_name &&
 		   json_object_set_new(a, "org.dockerlite.image-name",
 				       json_string(o->image_name)) < 0))) {
+		json_decref(a);
+		return NULL;
+	}
+	/* lists of IPs and names, which hold no comma */
+	if (a && (set_joined(a, "org.dockerlite.dns", o->dns) < 0 ||
+		  set_joined(a, "org.dockerlite.dns-search", o->dns_search) < 0 ||
+		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0)) {
 		json_decref(a);
 		return NULL;
 	}

@@ -220,6 +220,26 @@ static const char *annotation(json_t *ann, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* "a,b,c" as a NULL-ended array of copies; NULL or "" gives none */
+static char **split(const char *s, size_t *n)
+{
+	char **v = dl_xcalloc(1, sizeof(*v));
+
+	*n = 0;
+	while (s && *s) {
+		size_t len = strcspn(s, ",");
+
+		v = dl_xrealloc(v, (*n + 2) * sizeof(*v));
+		v[(*n)++] = dl_xasprintf("%.*s", (int)len, s);
+		v[*n] = NULL;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return v;
+}
+
+
 int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 {
 	json_t *p, *root, *host, *mounts, *lx, *ann, *v;
@@ -268,7 +288,7 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	if (!sp->network || !*sp->network)
 		sp->network = "none";
 	if (strcmp(sp->network, "none") && strcmp(sp->network, "host") &&
-	    !sp->netns)
+	    strcmp(sp->network, "bridge") && !sp->netns)
 		return dl_fail(reason, DL_EXIT_REJECT, "network '%s' needs linux.namespaces network path",
 			   sp->network);
 	s = annotation(ann, "org.dockerlite.privileged");
@@ -276,6 +296,11 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	s = annotation(ann, "org.dockerlite.rm");
 	sp->rm = s && !strcmp(s, "true");
 	sp->stop_signal = annotation(ann, "org.dockerlite.stop-signal");
+	sp->dns = split(annotation(ann, "org.dockerlite.dns"), &sp->ndns);
+	sp->dns_search = split(annotation(ann, "org.dockerlite.dns-search"),
+			       &sp->ndns_search);
+	sp->add_hosts = split(annotation(ann, "org.dockerlite.add-host"),
+			      &sp->nadd_hosts);
 	for (i = 0; i < sp->ncaps; i++)
 		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
@@ -298,6 +323,15 @@ void dl_spec_free(struct dl_spec *sp)
 	free(sp->caps);
 	free(sp->masked);
 	free(sp->ro_paths);
+	for (i = 0; i < sp->ndns; i++)
+		free(sp->dns[i]);
+	for (i = 0; i < sp->ndns_search; i++)
+		free(sp->dns_search[i]);
+	for (i = 0; i < sp->nadd_hosts; i++)
+		free(sp->add_hosts[i]);
+	free(sp->dns);
+	free(sp->dns_search);
+	free(sp->add_hosts);
 	if (sp->doc)
 		json_decref(sp->doc);
 	memset(sp, 0, sizeof(*sp));

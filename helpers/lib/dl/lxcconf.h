@@ -8,6 +8,15 @@
 
 struct dl_spec;
 
+/* A container's interface on a bridge: LXC makes the veth pair, puts one
+ * end on the bridge and gives the other, eth0, the address. */
+struct dl_lxc_net {
+	const char *bridge;
+	const char *addr;    /* "10.88.0.2" */
+	unsigned prefix;
+	const char *gateway; /* "10.88.0.1" */
+};
+
 /**
  * dl_lxc_config() - make the LXC config of a container from its spec, from
  * scratch (no lxc.include of the distribution defaults)
@@ -15,12 +24,14 @@ struct dl_spec;
  * @id: the full container ID (the LXC name)
  * @dir: the absolute containers/ID directory
  * @console: the host path of the terminal to bind on /dev/console, or NULL
+ * @net: with network "bridge", its interface; else NULL
  * @out: receives the malloc'd config text
  * @reason: receives the failure text
  * Return: 0 or DL_EXIT_REJECT (a value the config cannot hold).
  */
 extern int dl_lxc_config(const struct dl_spec *spec, const char *id,
-			 const char *dir, const char *console, char **out,
+			 const char *dir, const char *console,
+			 const struct dl_lxc_net *net, char **out,
 			 char **reason);
 
 /**

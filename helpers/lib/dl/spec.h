@@ -45,10 +45,11 @@ struct dl_spec_opts {
 	long long memory, pids, cpu_quota;
 	json_t *env;	/* the -e values, in order */
 	json_t *mounts; /* spec mounts, in order */
+	json_t *dns, *dns_search, *hosts; /* strings, in order */
 };
 
 /**
- * dl_spec_opts_init() - set @o to no options at all (network "none")
+ * dl_spec_opts_init() - set @o to no options at all (network "bridge")
  * @o: the options
  * Return: 0, or -1 when jansson is out of memory.
  */
@@ -68,7 +69,8 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       ('' clears), hostname, volume (SRC:DST[:OPTS]), mount
  *       (type=bind|tmpfs,...), tmpfs (DST[:OPTS]), memory (N[bkmg]), cpus
  *       (DECIMAL), pids-limit, cap-add, cap-drop (CAP or ALL), security-opt
- *       (no-new-privileges[=BOOL]), network or net (none|host), image-name;
+ *       (no-new-privileges[=BOOL]), network or net (bridge|none|host),
+ *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name;
  *       the flags read-only, privileged, tty, interactive, rm and init
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)

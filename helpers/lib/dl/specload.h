@@ -48,7 +48,7 @@ struct dl_spec {
 	int64_t pids_limit;
 	int64_t cpu_quota;
 	uint64_t cpu_period;
-	const char *network;	/* "none" (default) or "host" */
+	const char *network;	/* "bridge", "none" (default) or "host" */
 	const char *netns;	/* linux.namespaces network path, or NULL */
 	bool masked_set;	/* linux.maskedPaths given (else Docker's) */
 	const char **masked;
@@ -59,6 +59,12 @@ struct dl_spec {
 	bool privileged;
 	bool rm;
 	const char *stop_signal; /* annotation org.dockerlite.stop-signal */
+	char **dns;		/* --dns, --dns-search, --add-host (NAME:IP) */
+	size_t ndns;
+	char **dns_search;
+	size_t ndns_search;
+	char **add_hosts;
+	size_t nadd_hosts;
 };
 
 /**

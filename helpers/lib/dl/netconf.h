@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* netconf.h: the store's bridge network: its bridge, subnet and gateway */
+#ifndef DL_NETCONF_H
+#define DL_NETCONF_H
+
+#include <stdint.h>
+#include <netinet/in.h>
+#include <net/if.h>
+
+/* The defaults: Docker's docker0 has 172.17.0.0/16, podman 10.88.0.0/16. */
+#define DL_NET_BRIDGE "dl0"
+#define DL_NET_SUBNET "10.88.0.0/16"
+
+/* An IPv4 network on a bridge. */
+struct dl_net {
+	char bridge[IF_NAMESIZE];
+	struct in_addr subnet;  /* the network address */
+	unsigned prefix;        /* 8..30 */
+	struct in_addr gateway; /* the bridge's own address: the first */
+	char cidr[32];          /* "10.88.0.0/16" */
+};
+
+/**
+ * dl_cidr_parse() - read "A.B.C.D/N" (N from 8 to 30) as a network
+ * @s: the text
+ * @net: receives the network address (host bits must be 0), the prefix,
+ *       the gateway (the first address) and the text; its bridge is left
+ * @reason: receives why @s is refused
+ * Return: 0 or DL_EXIT_USAGE.
+ */
+extern int dl_cidr_parse(const char *s, struct dl_net *net, char **reason);
+
+/**
+ * dl_bridge_name_valid() - tell whether @s can name a bridge (1 to 15
+ * letters, digits, '-', '_' and '.', not "." nor "..")
+ * @s: the name
+ * Return: true or false.
+ */
+extern bool dl_bridge_name_valid(const char *s);
+
+/**
+ * dl_net_load() - the store's bridge network: net/bridge.json when dl
+ * init wrote one ({"bridge": NAME, "subnet": CIDR}), else dl0 and
+ * 10.88.0.0/16
+ * @net: receives it
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_REJECT for a damaged file, or DL_EXIT_FAIL.
+ */
+extern int dl_net_load(struct dl_net *net, char **reason);
+
+/**
+ * dl_net_save() - write net/bridge.json (durable, by rename)
+ * @net: the network
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_net_save(const struct dl_net *net, char **reason);
+
+/**
+ * dl_net_contains() - tell whether @a is an address of @net a container
+ * may have (not the network, the gateway nor the broadcast address)
+ * @net: the network
+ * @a: the address
+ * Return: true or false.
+ */
+extern bool dl_net_contains(const struct dl_net *net, struct in_addr a);
+
+#endif

@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# 400-network.bats: the bridge network: addresses from a lease store safe
+# under concurrency, NAT to an "outside" host (a network namespace of the
+# test), resolv.conf, hosts and hostname, unpublished ports closed from
+# outside, leases reclaimed from killed supervisors, and the host's links,
+# rules and leases back to what they were.  Traffic goes only to
+# addresses the test made: its bridge, its containers, its namespace.
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
+
+load helpers
+load lib-btrfs
+
+# this file's own bridge and subnet, and an "outside" namespace
+BR=dlt400
+SUBNET=10.199.40.0/24
+OUT=dlt400out
+
+setup_file() {
+	dl_btrfs_setup
+}
+
+teardown_file() {
+	ip netns del "$OUT" 2>/dev/null || true
+	ip link del dlt400o0 2>/dev/null || true
+	ip link del "$BR" 2>/dev/null || true
+	ip link del dlt400b 2>/dev/null || true
+	nft delete element inet dockerlite bridges "{ \"$BR\" }" 2>/dev/null || true
+	nft delete element inet dockerlite subnets "{ $SUBNET }" 2>/dev/null || true
+	rm -rf "/run/dockerlite/net/$BR"
+	dl_btrfs_teardown
+}
+
+setup() {
+	busybox_store
+	dl-net-set --bridge "$BR" --subnet "$SUBNET"
+}
+
+teardown() {
+	dl ps -aq 2>/dev/null | xargs -r dl rm -f >/dev/null 2>&1 || true
+}
+
+# leases: the addresses held on this file's bridge, one a line
+leases() {
+	local f
+	for f in "/run/dockerlite/net/$BR"/*; do
+		case "${f##*/}" in
+		lock|\*)
+			;;
+		*)
+			printf '%s\n' "${f##*/}"
+			;;
+		esac
+	done
+}
+
+# outside: the namespace $OUT, 10.199.41.2/30, reached from the host over
+# a veth pair (host side 10.199.41.1)
+outside() {
+	ip netns list | grep -qw "$OUT" && return 0
+	ip netns add "$OUT"
+	ip link add dlt400o0 type veth peer name dlt400o1
+	ip link set dlt400o1 netns "$OUT"
+	ip addr add 10.199.41.1/30 dev dlt400o0
+	ip link set dlt400o0 up
+	ip -n "$OUT" addr add 10.199.41.2/30 dev dlt400o1
+	ip -n "$OUT" link set dlt400o1 up
+	ip -n "$OUT" link set lo up
+}
+
+@test "dl run: the default network gives eth0 an address of the store's subnet, the gateway answers" {
+	run -0 dl run --rm busybox sh -c \
+		'ip -4 -o addr show eth0; ip route; ping -c1 -W2 10.199.40.1 >/dev/null && echo pong'
+	assert_line --regexp '^2: eth0 +inet 10\.199\.40\.[0-9]+/24 brd 10\.199\.40\.255 '
+	assert_line 'default via 10.199.40.1 dev eth0 '
+	assert_line pong
+	run -0 dl network inspect
+	[ "$(jq -r '.[0].Bridge' <<<"$output")" = "$BR" ]
+	[ "$(jq -r '.[0].Subnet' <<<"$output")" = "$SUBNET" ]
+	# given back at the end
+	assert_equal "$(leases)" ''
+}
+
+@test "dl run: resolv.conf from the host without loopback servers, hosts and hostname" {
+	run -0 dl run --rm --name web1 busybox sh -c \
+		'cat /etc/resolv.conf; echo ==; cat /etc/hosts; echo ==; cat /etc/hostname; hostname'
+	local want
+	want=$(grep '^nameserver' /etc/resolv.conf | grep -v -E ' (127\.|::1)' || true)
+	[ -z "$want" ] || assert_line "$(head -n1 <<<"$want")"
+	refute_line --regexp '^nameserver (127\.|::1)'
+	assert_line --regexp '^127\.0\.0\.1	localhost$'
+	assert_line --regexp '^10\.199\.40\.[0-9]+	[0-9a-f]{12}$'
+	run -0 dl run --rm --hostname box --dns 10.199.40.53 --dns-search test.example \
+		--add-host db:10.199.40.77 busybox sh -c \
+		'cat /etc/resolv.conf /etc/hosts /etc/hostname; hostname'
+	assert_line 'nameserver 10.199.40.53'
+	assert_line 'search test.example'
+	assert_line --regexp '^10\.199\.40\.[0-9]+	box$'
+	assert_line '10.199.40.77	db'
+	assert_line box
+	# the run family's usage errors are 125, as Docker's
+	run -125 --separate-stderr dl run --rm --dns nope busybox true
+	[[ "$stderr" == *"unable to use name server 'nope': not an IP address"* ]]
+	run -125 --separate-stderr dl run --rm --add-host db busybox true
+	[[ "$stderr" == *"unable to add host 'db': not NAME:IP"* ]]
+}
+
+@test "dl run: an image's /etc/resolv.conf, hosts or hostname symlink is never followed" {
+	local root=$BATS_TEST_TMPDIR/evil victim=$BATS_TEST_TMPDIR/victim
+	mkdir -p "$victim"
+	echo precious >"$victim/file"
+	cp -a "$DL_ROOT/images/$(dl-ref-resolve busybox)/rootfs" "$root"
+	rm -f "$root/etc/resolv.conf" "$root/etc/hosts" "$root/etc/hostname"
+	ln -s "$victim/file" "$root/etc/resolv.conf"
+	ln -s "../../../../../../../../../..$victim/file" "$root/etc/hosts"
+	ln -s "/proc/self/root$victim/file" "$root/etc/hostname"
+	dl image create evil "$root" >/dev/null
+	run -0 dl run --rm evil sh -c 'cat /etc/hosts; readlink /etc/resolv.conf || echo plain'
+	assert_line --regexp '^127\.0\.0\.1	localhost$'
+	assert_equal "$(cat "$victim/file")" precious
+}
+
+@test "dl run: 20 containers started at once get 20 different addresses, given back by dl rm" {
+	local i
+	for i in $(seq 20); do
+		dl run -d --name "par$i" busybox sleep 60 >/dev/null &
+	done
+	wait
+	run -0 leases
+	assert_equal "${#lines[@]}" 20
+	assert_equal "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" 20
+	# each container has the address its lease says
+	for i in 1 7 20; do
+		a=$(dl exec "par$i" ip -4 -o addr show eth0 | awk '{print $4}')
+		[[ "$a" == 10.199.40.*/24 ]]
+		printf '%s\n' "${lines[@]}" | grep -qx "${a%/24}"
+	done
+	dl ps -aq | xargs dl rm -f >/dev/null
+	assert_equal "$(leases)" ''
+}
+
+@test "dl run: a /28 holds 13 containers; the next is refused with 3 and leaves nothing" {
+	dl-net-set --subnet 10.199.42.0/28
+	ip link del "$BR" 2>/dev/null || true
+	local i
+	for i in $(seq 13); do
+		dl run -d busybox sleep 60 >/dev/null
+	done
+	assert_equal "$(leases | wc -l)" 13
+	run -3 --separate-stderr dl run --rm --name extra busybox true
+	[[ "$stderr" == *"no free address in 10.199.42.0/28"* ]]
+	assert_equal "$(dl ps -aq | wc -l)" 13
+	assert_equal "$(leases | wc -l)" 13
+	dl ps -aq | xargs dl rm -f >/dev/null
+	assert_equal "$(leases)" ''
+	dl network prune
+	dl-net-set --subnet "$SUBNET"
+}
+
+@test "dl run: a container reaches an outside host through NAT, seen from the host's address" {
+	outside
+	ip netns exec "$OUT" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.199.41.2", 8400)); s.listen(1); s.settimeout(20)
+c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside\n"); c.close()' \
+		>"$BATS_TEST_TMPDIR/peer" &
+	local srv=$!
+	sleep 0.5
+	run -0 dl run --rm busybox nc 10.199.41.2 8400
+	assert_output 'hello from outside'
+	wait "$srv"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/peer")" 10.199.41.1
+}
+
+@test "dl run: an unpublished container port is not reachable from outside the host" {
+	outside
+	ip -n "$OUT" route replace 10.199.40.0/24 via 10.199.41.1
+	dl run -d --name srv busybox sh -c \
+		'while :; do echo hi | nc -l -p 8401; done' >/dev/null
+	local a
+	a=$(dl exec srv ip -4 -o addr show eth0 | awk '{print $4}')
+	a=${a%/*}
+	# the host itself reaches it
+	run -0 timeout 5 busybox nc "$a" 8401 </dev/null
+	assert_output hi
+	# from outside: dropped
+	run ip netns exec "$OUT" timeout 3 busybox nc -w 2 "$a" 8401 </dev/null
+	assert_failure
+	refute_output hi
+}
+
+@test "dl run: the address of a killed supervisor is reclaimed" {
+	dl run -d --name victim busybox sleep 60 >/dev/null
+	local id pid addr
+	id=$(dl ps -q --no-trunc)
+	addr=$(leases)
+	[ -n "$addr" ]
+	# the supervisor, then the container's command, killed
+	pkill -9 -f "dl-spawn -d $id"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
+	kill -9 "$pid"
+	for _ in $(seq 50); do
+		! kill -0 "$pid" 2>/dev/null && break
+		sleep 0.1
+	done
+	# the lease is left behind, stale: the next container takes it back
+	assert_equal "$(leases)" "$addr"
+	run -0 dl run --rm busybox ip -4 -o addr show eth0
+	assert_output --partial "inet $addr/24 "
+	assert_equal "$(leases)" ''
+	# and dl rm of the dead one finds nothing to give back
+	dl rm -f victim >/dev/null
+	assert_equal "$(leases)" ''
+}
+
+@test "dl rm: the host's links, dl's rules and the leases are back to what they were" {
+	dl run --rm busybox true # the bridge and the table exist from here on
+	local links rules
+	links=$(ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+	rules=$(nft list ruleset)
+	dl run -d --name a1 busybox sleep 60 >/dev/null
+	dl run -d --name a2 busybox sleep 60 >/dev/null
+	[ "$(leases | wc -l)" = 2 ]
+	dl stop -t 1 a1 >/dev/null
+	[ "$(leases | wc -l)" = 1 ]
+	dl rm -f a1 a2 >/dev/null
+	assert_equal "$(ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)" "$links"
+	assert_equal "$(nft list ruleset)" "$rules"
+	assert_equal "$(leases)" ''
+}
+
+@test "dl network: ls, inspect, prune; prune refuses while a container has an address" {
+	run -0 dl network ls -q
+	assert_output 'bridge
+host
+none'
+	dl run -d --name keep busybox sleep 60 >/dev/null
+	run -0 dl network inspect bridge
+	[ "$(jq -r '.[0].Containers | length' <<<"$output")" = 1 ]
+	run -3 --separate-stderr dl network prune
+	[[ "$stderr" == *"unable to remove bridge '$BR': 1 running container has an address"* ]]
+	dl rm -f keep >/dev/null
+	run -0 dl network prune
+	[ ! -e "/sys/class/net/$BR" ]
+	run -1 --separate-stderr dl network inspect nope
+}
+
+@test "dl init --subnet: a bad subnet is refused (2), one that overlaps the host's is refused (3)" {
+	run -2 --separate-stderr dl-net-set --subnet 10.199.40.1/24
+	[[ "$stderr" == *"host bits are set"* ]]
+	run -2 --separate-stderr dl-net-set --subnet 10.0.0.0/33
+	run -2 --separate-stderr dl-net-set --bridge 'a/b'
+	outside
+	dl-net-set --bridge dlt400b --subnet 10.199.41.0/24
+	run -3 --separate-stderr dl run --rm busybox true
+	[[ "$stderr" == *"10.199.41.0/24 overlaps 10.199.41.1/30 of dlt400o0"* ]]
+	# nothing made: a second try is refused the same way
+	[ ! -e /sys/class/net/dlt400b ]
+	run -3 --separate-stderr dl run --rm busybox true
+	[ ! -e /sys/class/net/dlt400b ]
+	dl-net-set --bridge "$BR" --subnet "$SUBNET"
+}
