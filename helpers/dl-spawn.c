@@ -447,9 +447,12 @@ static void net_file(struct spawn *sp, int rootfd, const char *name,
 	m->dest = dl_steal_pointer(&dest);
 	m->type = "bind";
 	m->source = dl_steal_pointer(&path);
-	m->options = dl_xcalloc(2, sizeof(*m->options));
+	/* read-only with the root, as Docker mounts them */
+	m->options = dl_xcalloc(3, sizeof(*m->options));
 	m->options[0] = "rbind";
 	m->nopts = 1;
+	if (sp->spec.root_ro)
+		m->options[m->nopts++] = "ro";
 }
 
 /*

@@ -381,14 +381,18 @@ plant_passwd_link() {
 	img=$(mk_image)
 	new_ctr --read-only --name web -i --rm --init --image-name busybox:latest "$img"
 	run -0 spec '[.root.readonly, (.linux.namespaces | map(.type)), (.annotations | del(.["org.dockerlite.created"]))]'
-	assert_output "[true,[\"pid\",\"ipc\",\"uts\",\"mount\",\"network\"],{\"org.dockerlite.image\":\"$img\",\"org.dockerlite.image-name\":\"busybox:latest\",\"org.dockerlite.images\":\"$img\",\"org.dockerlite.init\":\"true\",\"org.dockerlite.interactive\":\"true\",\"org.dockerlite.name\":\"web\",\"org.dockerlite.network\":\"none\",\"org.dockerlite.privileged\":\"false\",\"org.dockerlite.rm\":\"true\"}]"
+	assert_output "[true,[\"pid\",\"ipc\",\"uts\",\"mount\",\"network\"],{\"org.dockerlite.image\":\"$img\",\"org.dockerlite.image-name\":\"busybox:latest\",\"org.dockerlite.images\":\"$img\",\"org.dockerlite.init\":\"true\",\"org.dockerlite.interactive\":\"true\",\"org.dockerlite.name\":\"web\",\"org.dockerlite.network\":\"bridge\",\"org.dockerlite.privileged\":\"false\",\"org.dockerlite.rm\":\"true\"}]"
 	run -0 cat "$DL_ROOT/refs/containers/web"
 	assert_output "$cid"
 	new_ctr --network host "$img"
 	run -0 spec '[(.linux.namespaces | map(.type)), .annotations["org.dockerlite.network"], .hostname]'
 	assert_output "[[\"pid\",\"ipc\",\"uts\",\"mount\"],\"host\",\"$(hostname)\"]"
-	run -2 --separate-stderr dl-container-new --network bridge "$img"
-	[[ "$stderr" == *"unable to use network 'bridge'"* ]]
+	run -2 --separate-stderr dl-container-new --network overlay "$img"
+	[[ "$stderr" == *"unable to use network 'overlay': only bridge, none and host are supported"* ]]
+	new_ctr --dns 10.0.0.53 --dns 10.0.0.54 --dns-search a.example \
+		--add-host db:10.0.0.7 "$img"
+	run -0 spec '[.annotations["org.dockerlite.dns"], .annotations["org.dockerlite.dns-search"], .annotations["org.dockerlite.add-host"]]'
+	assert_output '["10.0.0.53,10.0.0.54","a.example","db:10.0.0.7"]'
 }
 
 @test "dl-container-new: a name in use is 3 and leaves nothing" {

@@ -243,10 +243,10 @@ tree() {
 	loop_store
 	run -2 --separate-stderr dl init --bogus
 	assert_output ''
-	assert_equal "$stderr" 'dl init: usage: dl init [--size SIZE]'
+	assert_equal "$stderr" 'dl init: usage: dl init [--size SIZE] [--bridge NAME] [--subnet CIDR]'
 	run -2 --separate-stderr dl init --size
 	assert_output ''
-	assert_equal "$stderr" 'dl init: usage: dl init [--size SIZE]'
+	assert_equal "$stderr" 'dl init: usage: dl init [--size SIZE] [--bridge NAME] [--subnet CIDR]'
 	run -2 --separate-stderr dl init extra
 	assert_output ''
 	assert_not_exists "$DL_ROOT"

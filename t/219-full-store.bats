@@ -71,9 +71,18 @@ full_fails() {
 	full_fails dl image bootstrap busybox bb:new
 }
 
-@test "full store: dl image create from a tar fails (125), leaves nothing" {
-	full_fails dl image create fromtar "$BATS_FILE_TMPDIR/dir.tar"
-	full_fails dl image create fromtar - <"$BATS_FILE_TMPDIR/dir.tar"
+@test "full store: dl image create from a tar is refused (4) before it is written, leaves nothing" {
+	# the tar's data is more than the free space: refused by its headers
+	fill
+	local before
+	before=$(snap)
+	run -4 --separate-stderr dl image create fromtar "$BATS_FILE_TMPDIR/dir.tar"
+	assert_output ''
+	[[ "$stderr" == *"bytes would pass the limit of "*" bytes of file data" ]]
+	run -4 --separate-stderr dl image create fromtar - <"$BATS_FILE_TMPDIR/dir.tar"
+	assert_equal "$(snap)" "$before"
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
+	assert_output ''
 }
 
 @test "full store: dl image create from a directory fails (125), leaves nothing" {

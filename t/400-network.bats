@@ -214,6 +214,17 @@ c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside
 	assert_equal "$(leases)" ''
 }
 
+@test "dl run: killed right after its address is leased, nothing is lost (fault point)" {
+	run -137 env DL_FAULT=dl-spawn:leased dl run -d --name cut busybox sleep 60
+	local addr
+	addr=$(leases)
+	[ -n "$addr" ]
+	run -0 dl run --rm busybox ip -4 -o addr show eth0
+	assert_output --partial "inet $addr/24 "
+	dl rm -f cut >/dev/null
+	assert_equal "$(leases)" ''
+}
+
 @test "dl rm: the host's links, dl's rules and the leases are back to what they were" {
 	dl run --rm busybox true # the bridge and the table exist from here on
 	local links rules

@@ -649,7 +649,8 @@ static void build_full(void)
 	ok(sp.terminal && sp.nnp && sp.root_ro && sp.rm && !sp.privileged,
 	   "tty, no-new-privileges, read-only, rm", "true");
 	ok(streq(sp.hostname, "h"), "hostname", sp.hostname);
-	ok(streq(sp.network, "none") && !sp.netns, "network none", sp.network);
+	ok(streq(sp.network, "bridge") && !sp.netns, "network bridge (the default)",
+	   sp.network);
 	ok(sp.mem_limit == 64 << 20 && sp.pids_limit == 100 &&
 		   sp.cpu_quota == 50000 && sp.cpu_period == 100000,
 	   "resources", "64m 100 0.5");
@@ -747,7 +748,11 @@ static void build_opts(void)
 	opt_bad("workdir", NULL, DL_EXIT_USAGE);
 	opt_bad("memory", "1k", DL_EXIT_USAGE);
 	opt_bad("memory", "lots", DL_EXIT_USAGE);
-	opt_bad("network", "bridge", DL_EXIT_USAGE);
+	opt_bad("network", "overlay", DL_EXIT_USAGE);
+	opt_bad("dns", "nope", DL_EXIT_USAGE);
+	opt_bad("dns-search", "a b", DL_EXIT_USAGE);
+	opt_bad("add-host", "db", DL_EXIT_USAGE);
+	opt_bad("add-host", "db:nope", DL_EXIT_USAGE);
 	opt_bad("hostname", "a b", DL_EXIT_USAGE);
 	opt_bad("name", "-x", DL_EXIT_USAGE);
 	opt_bad("env", "=x", DL_EXIT_USAGE);
