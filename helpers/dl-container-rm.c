@@ -3,14 +3,31 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dl.h"
 #include "dl/container.h"
+#include "dl/lease.h"
+#include "dl/netconf.h"
 #include "dl/lxc.h"
 #include "dl/state.h"
 
 #define USAGE "dl-container-rm CONTAINER_ID"
+
+/* An address its supervisor, killed, did not give back goes now. */
+static void drop_lease(const char *id)
+{
+	_cleanup_free_ char *dir = dl_path("containers/%s", id);
+	_cleanup_free_ char *real = realpath(dir, NULL), *why = NULL;
+	struct dl_net net;
+
+	if (!real || dl_net_load(&net, &why))
+		return;
+	if (dl_lease_drop(&net, real, &why))
+		dl_warn("unable to release the address of container '%s': %s",
+			id, why);
+}
 
 int main(int argc, char **argv)
 {
@@ -44,6 +61,7 @@ int main(int argc, char **argv)
 	if (dl_lxc_init_pid(id) > 0)
 		dl_die(DL_EXIT_CONFLICT, "unable to remove container '%s': "
 		       "container is running", id);
+	drop_lease(id);
 	ret = dl_container_remove_held(id, lock, &why);
 	if (ret)
 		dl_die(ret, "unable to remove container '%s': %s", id, why);

@@ -209,8 +209,19 @@ c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside
 	run -0 dl run --rm busybox ip -4 -o addr show eth0
 	assert_output --partial "inet $addr/24 "
 	assert_equal "$(leases)" ''
-	# and dl rm of the dead one finds nothing to give back
 	dl rm -f victim >/dev/null
+	# with no run between, dl rm gives it back
+	dl run -d --name victim2 busybox sleep 60 >/dev/null
+	id=$(dl ps -q --no-trunc)
+	pkill -9 -f "dl-spawn -d $id"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
+	kill -9 "$pid"
+	for _ in $(seq 50); do
+		! kill -0 "$pid" 2>/dev/null && break
+		sleep 0.1
+	done
+	[ -n "$(leases)" ]
+	dl rm -f victim2 >/dev/null
 	assert_equal "$(leases)" ''
 }
 

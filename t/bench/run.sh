@@ -8,7 +8,7 @@
 # 0 even when a target is missed: the numbers are for people, not CI.
 #
 # BENCH_PARTS="1 2 3 4 5" picks the parts (1 image create, 2 clone, 3 run,
-# 4 layers: dl-layer-diff, 5 image load).
+# 4 layers: dl-layer-diff, 5 image load, 7 network).
 
 # cleanup and part1..3 are called through trap and "part$p":
 # shellcheck disable=SC2317
@@ -25,7 +25,7 @@ REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
 # shellcheck source=t/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 
-: "${BENCH_PARTS:=1 2 3 4 5}"
+: "${BENCH_PARTS:=1 2 3 4 5 7}"
 RUNS_CREATE=10
 RUNS_CLONE=50
 RUNS_RUN=20
@@ -758,15 +758,38 @@ part5() {
 	rm -rf -- "$MNT/load.docker.tar" "$MNT/load.oci" "$MNT/big.tgz"
 }
 
+# --- part 7: dl run on the bridge network vs --network none ---------------
+
+part7() {
+	local d
+
+	printf '\n== 7. network: dl run on the default bridge ==\n'
+	image_id busybox >/dev/null 2>&1 ||
+		dl image bootstrap busybox >/dev/null
+	# a bridge and subnet of the bench's own
+	"$HELPERS/dl-net-set" --bridge dlbench0 --subnet 10.199.250.0/24
+	dl run --rm busybox true >/dev/null
+	HF_NOSHELL=1 hf_set "$RUNS_RUN" 3 \
+		run-bridge "" "$REPO/bin/dl run --rm busybox true" \
+		run-none "" "$REPO/bin/dl run --rm --network none busybox true"
+	d=$(awk -v a="$(hf_mean run-bridge)" -v b="$(hf_mean run-none)" \
+		'BEGIN { printf "%.1f", (a - b) * 1000 }')
+	row "dl run, bridge network vs --network none (added ms)" \
+		"$(hf_show run-bridge)" "none: $(hf_show run-none)" "+$d ms" \
+		"<= +5 ms" "$(awk -v d="$d" 'BEGIN { print (d <= 5) ? "MET" : "MISSED" }')"
+	log "bridge adds $d ms (veth pair made and deleted by liblxc)"
+	"$HELPERS/dl-net-down" || true
+}
+
 # --- run the parts; one failing does not stop the others -------------------
 
 for p in $BENCH_PARTS
 do
 	case "$p" in
-	1|2|3|4|5)
+	1|2|3|4|5|7)
 		;;
 	*)
-		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5)"
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 7)"
 		;;
 	esac
 	# A subshell resets the traps: set them again, so that Ctrl-C
