@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 	struct dl_tree_stats st;
 	const char *archive, *dir;
 	bool stats = false;
+	const char *which;
 	int opt, r;
 
 	dl_set_prog(argv[0]);
@@ -66,19 +67,9 @@ int main(int argc, char **argv)
 	if (!*archive || !*dir)
 		dl_usage(USAGE);
 
-	if (!strcmp(archive, "-")) {
-		in = dup(STDIN_FILENO);
-	} else {
-		in = open(archive, O_RDONLY | O_CLOEXEC);
-		if (in < 0 && errno == ENOENT)
-			dl_die_sys(DL_EXIT_NO, "unable to open '%s'", archive);
-	}
-	if (in < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", archive);
-	dest = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dest < 0)
+	if (dl_extract_open(archive, dir, &in, &dest, &which) < 0)
 		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
-			   "unable to open '%s'", dir);
+			   "unable to open '%s'", which);
 
 	r = dl_extract(in, dest, &o, &st, &reason);
 	if (r)

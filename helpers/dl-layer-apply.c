@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	struct dl_extract_opts o = { .flags = DL_EXTRACT_LAYER, .tap = tap };
 	char got[DL_DIGEST_LEN + 1];
 	const char *layer, *dir, *want = NULL;
+	const char *which;
 	int opt, r;
 
 	dl_set_prog(argv[0]);
@@ -75,19 +76,9 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_USAGE, "unable to use diff_id '%s': %s", want,
 		       DL_DIGEST_INVALID);
 
-	if (!strcmp(layer, "-")) {
-		in = dup(STDIN_FILENO);
-	} else {
-		in = open(layer, O_RDONLY | O_CLOEXEC);
-		if (in < 0 && errno == ENOENT)
-			dl_die_sys(DL_EXIT_NO, "unable to open '%s'", layer);
-	}
-	if (in < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", layer);
-	dest = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dest < 0)
+	if (dl_extract_open(layer, dir, &in, &dest, &which) < 0)
 		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
-			   "unable to open '%s'", dir);
+			   "unable to open '%s'", which);
 
 	o.tap_arg = dl_sha256_new();
 	r = dl_extract(in, dest, &o, NULL, &reason);

@@ -68,6 +68,20 @@ outside() {
 	ip -n "$OUT" link set lo up
 }
 
+# kill_both ID: kill -9 the supervisor of container ID, then its command,
+# and wait until the command is gone
+kill_both() {
+	local pid
+	pkill -9 -f "dl-spawn -d $1"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$1/state.json")
+	kill -9 "$pid"
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 @test "dl run: the default network gives eth0 an address of the store's subnet, the gateway answers" {
 	run -0 dl run --rm busybox sh -c \
 		'ip -4 -o addr show eth0; ip route; ping -c1 -W2 10.199.40.1 >/dev/null && echo pong'
@@ -192,18 +206,12 @@ c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside
 
 @test "dl run: the address of a killed supervisor is reclaimed" {
 	dl run -d --name victim busybox sleep 60 >/dev/null
-	local id pid addr
+	local id addr
 	id=$(dl ps -q --no-trunc)
 	addr=$(leases)
 	[ -n "$addr" ]
 	# the supervisor, then the container's command, killed
-	pkill -9 -f "dl-spawn -d $id"
-	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
-	kill -9 "$pid"
-	for _ in $(seq 50); do
-		! kill -0 "$pid" 2>/dev/null && break
-		sleep 0.1
-	done
+	kill_both "$id"
 	# the lease is left behind, stale: the next container takes it back
 	assert_equal "$(leases)" "$addr"
 	run -0 dl run --rm busybox ip -4 -o addr show eth0
@@ -213,13 +221,7 @@ c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside
 	# with no run between, dl rm gives it back
 	dl run -d --name victim2 busybox sleep 60 >/dev/null
 	id=$(dl ps -q --no-trunc)
-	pkill -9 -f "dl-spawn -d $id"
-	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
-	kill -9 "$pid"
-	for _ in $(seq 50); do
-		! kill -0 "$pid" 2>/dev/null && break
-		sleep 0.1
-	done
+	kill_both "$id"
 	[ -n "$(leases)" ]
 	dl rm -f victim2 >/dev/null
 	assert_equal "$(leases)" ''

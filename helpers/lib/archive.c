@@ -1511,3 +1511,23 @@ int dl_extract_opt(struct dl_extract_opts *o, int opt, const char *arg)
 	}
 	return -1;
 }
+
+int dl_extract_open(const char *src, const char *dir, int *in, int *dest,
+		    const char **which)
+{
+	*which = src;
+	*in = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC)
+			       : fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (*in < 0)
+		return -1;
+	*which = dir;
+	*dest = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*dest < 0) {
+		int e = errno;
+
+		dl_closep(in);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}

@@ -74,6 +74,18 @@ enum {
 	"  --max-depth=N        components of one entry's name (256)\n"
 
 /**
+ * dl_extract_open() - open what an extracting helper is given
+ * @src: the archive, or "-" for stdin
+ * @dir: the destination directory
+ * @in: receives the archive's descriptor
+ * @dest: receives the directory's (O_DIRECTORY)
+ * @which: on failure, receives @src or @dir, whichever failed
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_extract_open(const char *src, const char *dir, int *in,
+			   int *dest, const char **which);
+
+/**
  * dl_extract_opt() - take the value of a limit option
  * @o: the options to set
  * @opt: a DL_EXTRACT_OPT_* value
