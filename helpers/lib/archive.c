@@ -1289,6 +1289,29 @@ out:
 	return r;
 }
 
+/* Directory @path found again beneath the root: *fd the directory, or -1
+ * when it is gone or a later entry replaced it (not inode @dev, @ino). */
+static int reopen_dir(struct xt *x, const char *path, dev_t dev, ino_t ino,
+		      int *fd)
+{
+	struct stat st;
+
+	x->entry = *path ? path : ".";
+	*fd = dl_openat2(x->rootfd, x->entry,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_SAFE);
+	if (*fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP ||
+		    errno == EXDEV)
+			return 0;
+		return sys_err(x, "open", path);
+	}
+	if (fstat(*fd, &st) < 0)
+		return sys_err(x, "stat", path);
+	if (st.st_dev != dev || st.st_ino != ino)
+		dl_closep(fd);
+	return 0;
+}
+
 /* Second pass: owners, modes, xattrs and times of the directories, each
  * found again beneath the root and skipped if a later entry replaced it. */
 static int finish_dirs(struct xt *x)
@@ -1298,50 +1321,25 @@ static int finish_dirs(struct xt *x)
 	for (i = 0; i < x->ndirs; i++) {
 		struct pending_dir *d = &x->dirs[i];
 		_cleanup_close_ int fd = -1;
-		struct stat st;
-		int r;
+		int r = reopen_dir(x, d->path, d->dev, d->ino, &fd);
 
-		x->entry = *d->path ? d->path : ".";
-		fd = dl_openat2(x->rootfd, x->entry,
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
-				RESOLVE_SAFE);
-		if (fd < 0) {
-			if (errno == ENOENT || errno == ENOTDIR ||
-			    errno == ELOOP || errno == EXDEV)
-				continue;
-			return sys_err(x, "open", d->path);
-		}
-		if (fstat(fd, &st) < 0)
-			return sys_err(x, "stat", d->path);
-		if (st.st_dev != d->dev || st.st_ino != d->ino)
-			continue;
-		r = set_meta_fd(x, fd, d->path, &d->m);
+		if (!r && fd >= 0)
+			r = set_meta_fd(x, fd, d->path, &d->m);
 		if (r)
 			return r;
 	}
 	for (i = 0; i < x->ntouched; i++) {
 		struct touched_dir *t = &x->touched[i];
 		_cleanup_close_ int fd = -1;
-		struct stat st;
+		int r;
 
 		/* made again by the layer: its times are the layer's */
 		if (name_has(&x->mine, t->path))
 			continue;
-		x->entry = *t->path ? t->path : ".";
-		fd = dl_openat2(x->rootfd, x->entry,
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
-				RESOLVE_SAFE);
-		if (fd < 0) {
-			if (errno == ENOENT || errno == ENOTDIR ||
-			    errno == ELOOP || errno == EXDEV)
-				continue;
-			return sys_err(x, "open", t->path);
-		}
-		if (fstat(fd, &st) < 0)
-			return sys_err(x, "stat", t->path);
-		if (st.st_dev != t->dev || st.st_ino != t->ino)
-			continue;
-		if (futimens(fd, t->times) < 0)
+		r = reopen_dir(x, t->path, t->dev, t->ino, &fd);
+		if (r)
+			return r;
+		if (fd >= 0 && futimens(fd, t->times) < 0)
 			return sys_err(x, "set times of", t->path);
 	}
 	return 0;
