@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/ahead.h"
 #include "dl/blob.h"
 #include "dl/digest.h"
 #include "dl/imgconfig.h"
@@ -22,8 +23,11 @@
 #include "dl/ocidoc.h"
 #include "dl/ref.h"
 
-#define USAGE "dl-archive-import SOURCE"
+#define USAGE "dl-archive-import [-a] SOURCE"
 #define OPTIONS                                                                \
+	"  -a   apply the layers of an archive as they come, each onto the\n" \
+	"       one before it, leaving the chains an image has in tmp/ for\n" \
+	"       dl-image-unpack\n"                                               \
 	"\nSOURCE is a docker-archive or an OCI archive (a tar, plain or\n"   \
 	"compressed), - for one on stdin, or an OCI layout directory.\n"      \
 	"Prints a line an image: its manifest digest, then its names.\n"
@@ -37,6 +41,12 @@ struct member {
 	char *path;
 	char digest[DL_DIGEST_LEN + 1];
 	char *link; /* the member it links to (normalised), or NULL */
+};
+
+/* A layer chain made ahead (-a), kept while it may be an image's. */
+struct made {
+	struct dl_ahead *a;
+	char chain[DL_DIGEST_LEN + 1];
 };
 
 /* An image found: its manifest, and its names. */
@@ -55,6 +65,16 @@ static struct {
 	size_t len[3];
 	int dir;      /* the OCI layout directory, or -1: an archive */
 	const char *source;
+	/* -a: the chain the next layer goes onto ("" and NULL: none, a
+	 * base layer), the chains made, the chains the images have */
+	bool ahead;
+	char top[DL_DIGEST_LEN + 1];
+	char *top_root;
+	struct dl_ahead *cur; /* the layer being applied */
+	struct made *made;
+	size_t nmade;
+	char (*want)[DL_DIGEST_LEN + 1];
+	size_t nwant;
 } s = { .dir = -1 };
 
 static const char *const docs[3] = { "index.json", "manifest.json",
@@ -190,6 +210,146 @@ static void read_doc(struct archive *a, const char *name, int k)
 	s.len[k] = got;
 }
 
+/* -a: no more layers applied ahead in this archive */
+static void stop_ahead(void)
+{
+	dl_ahead_drop(s.cur);
+	s.cur = NULL;
+	s.ahead = false;
+}
+
+/* The digest a member's name gives ("HEX.tar", "blobs/sha256/HEX"),
+ * into @out; "" when none */
+static void name_hint(const char *path, char out[DL_DIGEST_LEN + 1])
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strspn(base, "0123456789abcdef");
+	*out = '\0';
+	if (n == DL_DIGEST_HEX_LEN && (!base[n] || !strcmp(base + n, ".tar")))
+		snprintf(out, DL_DIGEST_LEN + 1, "sha256:%.*s", (int)n, base);
+}
+
+/*
+ * -a: a member whose first bytes @buf say it is a layer (a tar, gzip or
+ * zstd) is applied ahead onto the chain before it.  A plain tar whose name
+ * gives its diff_id, whose chain is an image already, is not applied
+ * again: @hint receives that diff_id, checked at the end.
+ */
+static void begin_ahead(const char *path, const void *buf, size_t len,
+			bool *plain, char hint[DL_DIGEST_LEN + 1])
+{
+	_cleanup_free_ char *why = NULL, *img = NULL;
+	const unsigned char *b = buf;
+	char chain[DL_DIGEST_LEN + 1];
+	struct stat st;
+
+	*plain = len > 262 && !memcmp(b + 257, "ustar", 5);
+	if (!*plain && !(len >= 4 && ((b[0] == 0x1f && b[1] == 0x8b) ||
+				     !memcmp(b, "\x28\xb5\x2f\xfd", 4))))
+		return;
+	if (*plain) {
+		name_hint(path, hint);
+		if (*hint) {
+			dl_chain_id(*s.top ? s.top : NULL, hint, chain);
+			img = dl_path("images/%s", dl_digest_hex(chain));
+			if (stat(img, &st) == 0)
+				return;
+			*hint = '\0';
+		}
+	}
+	if (dl_ahead_begin(*s.top ? s.top : NULL, s.top_root, *plain, &s.cur,
+			   &why))
+		stop_ahead();
+}
+
+/* -a: the member stored as @digest: its chain made ahead, or found */
+static void end_ahead(const char *digest, bool plain, const char *hint)
+{
+	_cleanup_free_ char *why = NULL;
+	char chain[DL_DIGEST_LEN + 1];
+
+	if (*hint) {
+		/* not applied: its chain is an image, if its name said true */
+		if (strcmp(hint, digest)) {
+			stop_ahead();
+			return;
+		}
+		dl_chain_id(*s.top ? s.top : NULL, hint, chain);
+		memcpy(s.top, chain, sizeof(chain));
+		free(s.top_root);
+		s.top_root = dl_path("images/%s/rootfs", dl_digest_hex(chain));
+		return;
+	}
+	if (!s.cur)
+		return; /* not a layer */
+	if (dl_ahead_finish(s.cur, plain ? digest : NULL, chain, &why)) {
+		stop_ahead();
+		return;
+	}
+	s.made = dl_xrealloc(s.made, (s.nmade + 1) * sizeof(*s.made));
+	s.made[s.nmade].a = s.cur;
+	memcpy(s.made[s.nmade++].chain, chain, sizeof(chain));
+	memcpy(s.top, chain, sizeof(chain));
+	free(s.top_root);
+	s.top_root = dl_xstrdup(dl_ahead_root(s.cur));
+	s.cur = NULL;
+}
+
+/* -a: the chains of an image of config @cfg are wanted */
+static void want_chains(json_t *cfg)
+{
+	json_t *ids = json_object_get(json_object_get(cfg, "rootfs"),
+				      "diff_ids");
+	char chain[DL_DIGEST_LEN + 1] = "";
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(ids, i, d) {
+		const char *id = json_string_value(d);
+
+		if (!id || !dl_digest_valid(id))
+			return;
+		dl_chain_id(i ? chain : NULL, id, chain);
+		s.want = dl_xrealloc(s.want, (s.nwant + 1) * sizeof(*s.want));
+		memcpy(s.want[s.nwant++], chain, sizeof(chain));
+	}
+}
+
+/* -a, all checked: the chains made that an image has, and that are not
+ * images already, are left for dl-image-unpack; the others go */
+static void settle_ahead(void)
+{
+	for (size_t i = 0; i < s.nmade; i++) {
+		_cleanup_free_ char *img = dl_path(
+			"images/%s", dl_digest_hex(s.made[i].chain));
+		struct stat st;
+		bool keep = stat(img, &st) < 0 && errno == ENOENT;
+		size_t k;
+
+		for (k = 0; keep && k < s.nwant; k++)
+			if (!strcmp(s.want[k], s.made[i].chain))
+				break;
+		if (keep && k < s.nwant)
+			dl_ahead_release(s.made[i].a);
+		else
+			dl_ahead_drop(s.made[i].a);
+	}
+	s.nmade = 0;
+}
+
+/* On a failure: every chain made ahead goes. */
+static void drop_ahead(void)
+{
+	dl_ahead_drop(s.cur);
+	s.cur = NULL;
+	for (size_t i = 0; i < s.nmade; i++)
+		dl_ahead_drop(s.made[i].a);
+	s.nmade = 0;
+}
+
 /* Store the data of the current member as a blob (its digest checked when
  * its name is one), into @m */
 static void store(struct archive *a, struct archive_entry *e,
@@ -203,13 +363,17 @@ static void store(struct archive *a, struct archive_entry *e,
 						    : -1;
 	int r;
 
+	bool first = true, plain = false;
+	char hint[DL_DIGEST_LEN + 1] = "";
+
 	r = dl_blob_begin(is_blob ? named : NULL, size, &w, &why);
 	if (r)
 		dl_die(r, "unable to import '%s': member '%s': %s", s.source,
 		       m->path, why);
 	if (!w) {
-		/* present already: nothing to read */
+		/* present already: nothing to read, nor to apply on */
 		memcpy(m->digest, named, sizeof(named));
+		stop_ahead();
 		return;
 	}
 	for (;;) {
@@ -224,6 +388,9 @@ static void store(struct archive *a, struct archive_entry *e,
 			dl_blob_abort(w);
 			reject("malformed archive: %s", archive_error_string(a));
 		}
+		if (first && s.ahead)
+			begin_ahead(m->path, buf, len, &plain, hint);
+		first = false;
 		/* a sparse member: its holes are zeros of the blob */
 		while ((uint64_t)off > dl_blob_bytes(w)) {
 			static const char zero[4096];
@@ -233,9 +400,13 @@ static void store(struct archive *a, struct archive_entry *e,
 
 			if ((r = dl_blob_write(w, zero, k, &why)))
 				break;
+			if (s.cur)
+				dl_ahead_write(s.cur, zero, k);
 		}
 		if (!r)
 			r = dl_blob_write(w, buf, len, &why);
+		if (!r && s.cur)
+			dl_ahead_write(s.cur, buf, len);
 		if (r) {
 			dl_blob_abort(w);
 			dl_die(r, "unable to import '%s': member '%s': %s",
@@ -246,6 +417,8 @@ static void store(struct archive *a, struct archive_entry *e,
 	if (r)
 		dl_die(r, "unable to import '%s': member '%s': %s", s.source,
 		       m->path, why);
+	if (s.ahead)
+		end_ahead(m->digest, plain, hint);
 }
 
 /* One pass over the archive: every blob stored, the documents kept. */
@@ -417,6 +590,7 @@ static void check_manifest(json_t *m, const char *digest)
 	cfg = load_doc(&d, DL_OCIDOC_CONFIG);
 	if (dl_ocidoc_pair(m, cfg, &why))
 		reject("manifest '%s': %s", digest, why);
+	want_chains(cfg);
 	json_decref(cfg);
 	json_array_foreach(json_object_get(m, "layers"), i, l) {
 		free(why);
@@ -577,6 +751,7 @@ static void docker_image(json_t *e, size_t n)
 	cfg = load_doc(&d, DL_OCIDOC_CONFIG);
 	if (dl_ocidoc_pair(m, cfg, &why))
 		reject("manifest.json [%zu]: %s", n, why);
+	want_chains(cfg);
 	json_decref(cfg);
 	json_decref(m);
 	r = dl_blob_begin(NULL, (int64_t)strlen(text), &w, &why);
@@ -633,16 +808,28 @@ int main(int argc, char **argv)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;
+	int opt;
 
 	dl_set_prog(argv[0]);
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
 	opterr = 0;
-	if (getopt(argc, argv, "+") != -1 || argc - optind != 1 ||
-	    !*argv[optind])
+	while ((opt = getopt(argc, argv, "+ah")) != -1) {
+		switch (opt) {
+		case 'a':
+			s.ahead = true;
+			break;
+		case 'h':
+			dl_help(USAGE, OPTIONS);
+		default:
+			dl_usage(USAGE);
+		}
+	}
+	if (argc - optind != 1 || !*argv[optind])
 		dl_usage(USAGE);
 	s.source = argv[optind];
 	dl_store_need();
+	atexit(drop_ahead);
 
 	fd = strcmp(s.source, "-") ? open(s.source, O_RDONLY | O_CLOEXEC)
 				   : dup(STDIN_FILENO);
@@ -662,6 +849,9 @@ int main(int argc, char **argv)
 	else
 		reject("neither an OCI layout (index.json, oci-layout) nor a "
 		       "docker-archive (manifest.json)");
+	dl_ahead_drop(s.cur);
+	s.cur = NULL;
+	settle_ahead();
 
 	for (size_t i = 0; i < s.nimg; i++) {
 		printf("%s", s.img[i].digest);

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/ahead.h"
 #include "dl/blob.h"
 #include "dl/btrfs.h"
 #include "dl/digest.h"
@@ -271,19 +272,32 @@ static int make_chain(struct job *j, size_t i, const char *parent,
 {
 	struct chain *c = &j->c[i];
 	_cleanup_free_ char *rootfs = dl_xasprintf("%s/rootfs", c->tmp);
+	bool ahead = false;
 	int r;
 
-	r = make_entry(c->id, &c->lock, c->tmp, reason);
-	if (r)
-		return r;
+	/* applied already as it was read (dl-archive-import -a), on the
+	 * chain below it: the chain ID says its layers */
+	if (!dl_ahead_claim(c->chain_id, &c->lock, reason)) {
+		ahead = true;
+	} else {
+		free(*reason);
+		*reason = NULL;
+		r = make_entry(c->id, &c->lock, c->tmp, reason);
+		if (r)
+			return r;
+	}
 	c->made = true;
-	r = parent ? dl_subvol_snapshot(parent, rootfs, false, reason)
-		   : dl_subvol_create(rootfs, reason);
-	if (r)
-		return *reason = wrap(*reason, "create", rootfs), r;
-	r = apply(c, rootfs, reason);
-	if (r)
-		return *reason = wrap(*reason, "apply layer", c->desc.digest), r;
+	if (!ahead) {
+		r = parent ? dl_subvol_snapshot(parent, rootfs, false, reason)
+			   : dl_subvol_create(rootfs, reason);
+		if (r)
+			return *reason = wrap(*reason, "create", rootfs), r;
+		r = apply(c, rootfs, reason);
+		if (r)
+			return *reason = wrap(*reason, "apply layer",
+					      c->desc.digest),
+			       r;
+	}
 	r = chain_docs(j, i, cfg, now, reason);
 	if (!r && (r = dl_subvol_set_ro(rootfs, true, reason)))
 		*reason = wrap(*reason, "set read-only", rootfs);
@@ -440,14 +454,8 @@ static void chain_ids(struct job *j)
 	for (size_t i = 0; i < j->nc; i++) {
 		struct chain *c = &j->c[i];
 
-		if (i == 0) {
-			memcpy(c->chain_id, c->diff_id, DL_DIGEST_LEN + 1);
-		} else {
-			_cleanup_free_ char *s = dl_xasprintf(
-				"%s %s", j->c[i - 1].chain_id, c->diff_id);
-
-			dl_sha256_buf(s, strlen(s), c->chain_id);
-		}
+		dl_chain_id(i ? j->c[i - 1].chain_id : NULL, c->diff_id,
+			    c->chain_id);
 		memcpy(c->id, dl_digest_hex(c->chain_id), DL_ID_LEN + 1);
 		c->tmp = dl_path("tmp/%s", c->id);
 		c->image = dl_path("images/%s", c->id);

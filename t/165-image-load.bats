@@ -284,3 +284,93 @@ damaged() {
 	run -2 --separate-stderr dl-image-unpack sha256:../..
 	[[ "$stderr" == *"not a valid digest"* ]]
 }
+
+# docker_archive LAYER OUT [DIFF_ID]: a docker-archive of one image, one
+# layer (the file LAYER, given before the config and manifest.json, as
+# podman does), named dock:1; its config says DIFF_ID (default: the
+# layer's own)
+docker_archive() {
+	python3 - "$@" <<-'EOF'
+		import hashlib, io, json, sys, tarfile
+		layer = open(sys.argv[1], 'rb').read()
+		diff = sys.argv[3] if len(sys.argv) > 3 else \
+		    'sha256:' + hashlib.sha256(layer).hexdigest()
+		cfg = json.dumps({'architecture': 'amd64', 'os': 'linux',
+		    'config': {}, 'rootfs': {'type': 'layers',
+		    'diff_ids': [diff]}}).encode()
+		man = json.dumps([{'Config': 'c.json', 'RepoTags': ['dock:1'],
+		    'Layers': ['l.tar']}]).encode()
+		with tarfile.open(sys.argv[2], 'w') as t:
+		    for name, data in (('l.tar', layer), ('c.json', cfg),
+		                       ('manifest.json', man)):
+		        i = tarfile.TarInfo(name)
+		        i.size = len(data)
+		        t.addfile(i, io.BytesIO(data))
+	EOF
+}
+
+@test "dl-archive-import -a: a layer is applied as it is stored, and dl-image-unpack takes its chain" {
+	require_btrfs
+	dl_test_store
+	local base list bin=$BATS_TEST_TMPDIR/bin
+	base=$(sha256sum <"$BATS_FILE_TMPDIR/r1.tar" | cut -c1-64)
+	run -0 --separate-stderr dl-archive-import -a \
+		"$BATS_FILE_TMPDIR/one.docker.tar"
+	list=$output
+	assert_equal "$(cat "$DL_ROOT/tmp/$base/ahead")" "sha256:$base"
+	assert_file_exists "$DL_ROOT/tmp/$base/rootfs/etc/hello"
+	# an applier that fails: the layer is not applied again
+	mkdir -p "$bin"
+	printf '#!/bin/sh\nexit 125\n' >"$bin/dl-layer-apply"
+	chmod +x "$bin/dl-layer-apply"
+	run -0 env DL_EXEC_PATH="$bin" dl-image-unpack -t one:1 "${list%% *}"
+	assert_equal "$(cat "$DL_ROOT/images/$base/rootfs/etc/hello")" one
+	assert_equal "$(ls -A "$DL_ROOT/tmp")" ''
+	run -0 dl image inspect one:1
+	assert_equal "$(jq -r '.[0].RootFS.Layers[0]' <<<"$output")" \
+		"sha256:$base"
+}
+
+@test "dl-archive-import -a: a chain no image has is not left, nor one that is an image already" {
+	require_btrfs
+	dl_test_store
+	# two images of one base layer each: the second layer was applied
+	# onto the first, a chain neither image has
+	run -0 dl-archive-import -a "$BATS_FILE_TMPDIR/multi.tar"
+	assert_equal "$(find "$DL_ROOT/tmp" -name ahead | wc -l)" 1
+	rm -rf "${DL_ROOT:?}"/tmp/*
+	dl load -i "$BATS_FILE_TMPDIR/one.docker.tar" >/dev/null
+	run -0 dl-archive-import -a "$BATS_FILE_TMPDIR/one.docker.tar"
+	assert_equal "$(ls -A "$DL_ROOT/tmp")" ''
+}
+
+@test "dl image load: a layer applied as it streams still refuses a wrong diff_id, an unsafe entry and a cut, with 4 and no trace" {
+	require_btrfs
+	dl_test_store
+	local t=$BATS_TEST_TMPDIR
+	docker_archive "$BATS_FILE_TMPDIR/r1.tar" "$t/good.tar"
+	run -0 dl load -q -i "$t/good.tar"
+	dl rmi dock:1 >/dev/null
+	docker_archive "$BATS_FILE_TMPDIR/r1.tar" "$t/diff.tar" \
+		"sha256:$(printf '%064d' 0)"
+	refused "$t/diff.tar"
+	[[ "$stderr" == *"unable to apply layer"* ]]
+	python3 - "$t/evil-layer.tar" <<-'EOF'
+		import io, sys, tarfile
+		with tarfile.open(sys.argv[1], 'w') as t:
+		    i = tarfile.TarInfo('etc')
+		    i.type = tarfile.SYMTYPE
+		    i.linkname = '/etc'
+		    t.addfile(i)
+		    i = tarfile.TarInfo('etc/dl-victim')
+		    i.size = 1
+		    t.addfile(i, io.BytesIO(b'x'))
+	EOF
+	docker_archive "$t/evil-layer.tar" "$t/evil.tar"
+	refused "$t/evil.tar"
+	assert_file_not_exists /etc/dl-victim
+	# cut inside the layer, while it is applied
+	head -c 300000 "$t/good.tar" >"$t/cut.tar"
+	refused "$t/cut.tar"
+	[[ "$stderr" == *"malformed archive"* ]]
+}

@@ -7,8 +7,8 @@
 # removed at the end, whatever happens.  No network traffic.  Exit status
 # 0 even when a target is missed: the numbers are for people, not CI.
 #
-# BENCH_PARTS="1 2 3 4 5" picks the parts (1 image create, 2 clone, 3 run,
-# 4 layers: dl-layer-diff, 5 image load, 7 network).
+# BENCH_PARTS="1 2 3 4 5 6 7" picks the parts (1 image create, 2 clone, 3 run,
+# 4 layers: dl-layer-diff, 5 image load, 6 image save, 7 network).
 
 # cleanup and part1..3 are called through trap and "part$p":
 # shellcheck disable=SC2317
@@ -25,7 +25,7 @@ REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
 # shellcheck source=t/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 
-: "${BENCH_PARTS:=1 2 3 4 5 7}"
+: "${BENCH_PARTS:=1 2 3 4 5 6 7}"
 RUNS_CREATE=10
 RUNS_CLONE=50
 RUNS_RUN=20
@@ -758,6 +758,70 @@ part5() {
 	rm -rf -- "$MNT/load.docker.tar" "$MNT/load.oci" "$MNT/big.tgz"
 }
 
+# --- part 6: dl image save of a one-file child, of a whole image ----------
+
+# child_image PARENT NAME: image NAME, a commit of PARENT with one file
+# changed (no container is run: the file is changed in its root)
+child_image() {
+	local cid
+
+	image_id "$2" >/dev/null 2>&1 && return 0
+	cid=$("$HELPERS/dl-container-new" --network none "$1" true)
+	echo 'bench:x:1000:1000::/home/bench:/bin/sh' \
+		>>"$DL_ROOT/containers/$cid/rootfs/etc/passwd"
+	dl commit "$cid" "$2" >/dev/null
+	dl rm "$cid" >/dev/null
+}
+
+part6() {
+	local ssize bsize broot drop
+
+	printf '\n== 6. image save ==\n'
+	big_and_small
+	ssize=$SSIZE bsize=$BSIZE
+	broot=$DL_ROOT/images/$BIG/rootfs
+	child_image bench-small bench-child-small:1
+	child_image bench-big bench-child-big:1
+	# drop.sh ID...: the layer cache of each image (layer.json and the
+	# blobs it names), so that the timed save computes the layer
+	cat >"$BENCH_TMP/drop.sh" <<-EOF
+		for id
+		do
+		    f=$DL_ROOT/images/\$id/layer.json
+		    test -f "\$f" || continue
+		    for d in \$(jq -r '.[].digest' "\$f")
+		    do
+		        rm -f "$DL_ROOT/blobs/sha256/\${d#sha256:}"
+		    done
+		    rm -f "\$f"
+		done
+	EOF
+	drop="sh $BENCH_TMP/drop.sh"
+
+	# 6a. a child of one changed file: its parent's layer is computed
+	# once (the warm-up) and kept, the child's is computed every time
+	hf_set "$RUNS_LAYER" 1 \
+		save-child-small \
+		"$drop $(image_id bench-child-small:1)" \
+		"dl save --format oci-archive -o $MNT/save-small.tar bench-child-small:1" \
+		save-child-big \
+		"$drop $(image_id bench-child-big:1)" \
+		"dl save --format oci-archive -o $MNT/save-big.tar bench-child-big:1"
+	compare "save (oci-archive) of a one-file child, over a $bsize parent" \
+		save-child-big save-child-small "over a $ssize parent:" 1.5
+
+	# 6b. a whole image of one layer, computed, vs tar -c | gzip, warm
+	hf_set "$RUNS_FULL" 1 \
+		save-full "$drop $BIG" \
+		"dl save --format oci-archive -o $MNT/save-full.tar bench-big" \
+		save-tar-gzip "" \
+		"tar -C $broot -cf - . | gzip >$MNT/save-ref.tgz"
+	compare "save (oci-archive) of a $bsize single-layer image" save-full \
+		save-tar-gzip "tar -c | gzip:" 1.0
+	log "sizes: dl save $(bytes_h "$(stat -c %s "$MNT/save-full.tar")"), tar | gzip $(bytes_h "$(stat -c %s "$MNT/save-ref.tgz")")"
+	rm -f -- "$MNT"/save-*.tar "$MNT/save-ref.tgz"
+}
+
 # --- part 7: dl run on the bridge network vs --network none ---------------
 
 part7() {
@@ -786,10 +850,10 @@ part7() {
 for p in $BENCH_PARTS
 do
 	case "$p" in
-	1|2|3|4|5|7)
+	1|2|3|4|5|6|7)
 		;;
 	*)
-		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 7)"
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 6 7)"
 		;;
 	esac
 	# A subshell resets the traps: set them again, so that Ctrl-C
