@@ -7,6 +7,7 @@
 # rules and leases back to what they were.  Traffic goes only to
 # addresses the test made: its bridge, its containers, its namespace.
 # shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
+# dl-test: serial
 
 load helpers
 load lib-btrfs

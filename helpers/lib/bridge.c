@@ -80,6 +80,16 @@ static void check_addr(struct nl_object *o, void *arg)
 		}
 		return;
 	}
+	/* the gateway on a bridge of that name: another dl made it between
+	 * the look-up of the link and this walk of the addresses */
+	if (v == c->net->gateway.s_addr &&
+	    (unsigned)rtnl_addr_get_prefixlen(a) == c->net->prefix) {
+		char name[IF_NAMESIZE];
+
+		if (if_indextoname((unsigned)rtnl_addr_get_ifindex(a), name) &&
+		    !strcmp(name, c->net->bridge))
+			return;
+	}
 	if (!c->other && overlap(ntohl(v), (unsigned)rtnl_addr_get_prefixlen(a),
 				 ntohl(c->net->subnet.s_addr),
 				 c->net->prefix)) {
