@@ -61,6 +61,9 @@ PKGS_dl-ref-resolve = jansson
 PKGS_dl-spawn = lxc jansson libbtrfsutil libseccomp zlib
 PKGS_dl-attach = lxc jansson libseccomp zlib
 PKGS_dl-kill = lxc jansson
+PKGS_dl-pause = lxc jansson
+PKGS_dl-unpause = lxc jansson
+PKGS_dl-stats = lxc jansson
 PKGS_dl-stop = lxc jansson
 PKGS_dl-state = lxc jansson
 PKGS_dl-cp = jansson
@@ -68,7 +71,7 @@ PKGS_dl-diff = jansson libbtrfsutil
 PKGS_dl-container-new = libbtrfsutil jansson
 PKGS_dl-commit = libbtrfsutil jansson lxc
 PKGS_dl-container-rm = libbtrfsutil jansson lxc
-PKGS_dl-container-inspect = jansson
+PKGS_dl-container-inspect = jansson lxc
 PKGS_dl-store-sweep = libbtrfsutil jansson
 PKGS_dl-image-rm = libbtrfsutil jansson
 PKGS_dl-store-check = libbtrfsutil jansson
@@ -163,7 +166,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
 	libnl-route-3-dev libnftables-dev nftables \
-	podman skopeo umoci oci-image-tool crun runc parallel
+	podman skopeo umoci oci-image-tool crun runc parallel procps
 
 deps:
 	apt-get update -qq

@@ -244,6 +244,9 @@ int main(int argc, char **argv)
 	if (!running)
 		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': not running",
 		       id);
+	if (c->state(c) && !strcmp(c->state(c), "FROZEN"))
+		dl_die(DL_EXIT_FAIL, "unable to exec in container '%s': paused "
+		       "(dl unpause it first)", id);
 	/* The filter of the start (not in the LXC config: dl's init loads
 	 * it), from the profile the start wrote, compiled once per profile */
 	p.bpf = (struct dl_bpf){ NULL, 0 };

@@ -11,11 +11,12 @@
 
 #include "dl.h"
 #include "dl/json.h"
+#include "dl/lxc.h"
 #include "dl/state.h"
 
 #define USAGE "dl-container-inspect [-r] [-o FIELDS] [ID...]"
 #define OPTIONS                                                                \
-	"  -r         only running (and starting) containers\n"               \
+	"  -r         only running (paused, starting) containers\n"               \
 	"  -o FIELDS  tab-separated fields instead of JSON, one line a\n"     \
 	"             container: id,name,image,image_id,command,created,\n"   \
 	"             status,exit_code,pid,started,finished\n"
@@ -27,6 +28,7 @@ struct ctr {
 	struct dl_state st;
 	const char *created;
 	bool unknown; /* its state could not be read or was never recorded */
+	bool paused;  /* running, and frozen by dl pause */
 };
 
 static const char *annotation(const struct ctr *c, const char *key)
@@ -94,11 +96,15 @@ static int load(const char *id, struct ctr *c, char **reason)
 		dl_state_init(&c->st);
 		c->st.exit_code = -1;
 	}
+	c->paused = !c->unknown && c->st.status == DL_STATUS_RUNNING &&
+		    dl_lxc_frozen(id);
 	return 0;
 }
 
 static const char *status(const struct ctr *c)
 {
+	if (c->paused)
+		return "paused";
 	return c->unknown ? "unknown" : dl_status_name(c->st.status);
 }
 
@@ -141,7 +147,7 @@ static json_t *docker_shape(const struct ctr *c)
 		"Id", c->id, "Created", c->created,
 		"Path", json_array_get(args, 0), "Args", rest,
 		"State", "Status", status(c),
-		"Running", !strcmp(status(c), "running"),
+		"Running", !c->unknown && c->st.status == DL_STATUS_RUNNING,
 		"OOMKilled", c->st.exit_code == 137,
 		"Pid", (json_int_t)c->st.pid, "ExitCode",
 		c->unknown ? json_null() : json_integer(c->st.exit_code),
@@ -289,6 +295,7 @@ int main(int argc, char **argv)
 			       "unable to inspect container '%s': " DL_ID_INVALID,
 			       argv[i]);
 	dl_store_need();
+	dl_lxc_log(NULL, false);
 
 	if (optind == argc) {
 		v = load_all(&n);
@@ -309,8 +316,9 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (running_only && strcmp(status(&v[i]), "running") &&
-		    strcmp(status(&v[i]), "starting"))
+		if (running_only && (v[i].unknown ||
+				     (v[i].st.status != DL_STATUS_RUNNING &&
+				      v[i].st.status != DL_STATUS_STARTING)))
 			continue;
 		if (fields)
 			print_tokens(&v[i], fields);

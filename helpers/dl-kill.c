@@ -51,5 +51,9 @@ int main(int argc, char **argv)
 		dl_die(r, "unable to kill container '%s': not running", id);
 	if (r)
 		dl_die_sys(r, "unable to kill container '%s'", id);
+	/* a paused container gets the signal once it is thawed */
+	if (dl_lxc_frozen(id) && (r = dl_lxc_freeze(id, false, &reason)) &&
+	    r != DL_EXIT_NO && r != DL_EXIT_CONFLICT)
+		dl_die(r, "unable to kill container '%s': %s", id, reason);
 	return dl_finish_stdout();
 }

@@ -98,6 +98,10 @@ int main(int argc, char **argv)
 	r = dl_lxc_kill(id, stop_signal(id));
 	if (r && r != DL_EXIT_NO)
 		dl_die_sys(r, "unable to stop container '%s'", id);
+	/* a paused container gets the signal once it is thawed */
+	if (dl_lxc_frozen(id) && (r = dl_lxc_freeze(id, false, &reason)) &&
+	    r != DL_EXIT_NO && r != DL_EXIT_CONFLICT)
+		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	if (!wait_stopped(id, secs < 0 ? -1 : secs * 1000)) {
 		r = dl_lxc_kill(id, SIGKILL);
 		if (r && r != DL_EXIT_NO)

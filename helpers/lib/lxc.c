@@ -146,6 +146,40 @@ int dl_lxc_kill(const char *id, int sig)
 	return pid > 0 && errno != ESRCH ? DL_EXIT_FAIL : DL_EXIT_NO;
 }
 
+bool dl_lxc_frozen(const char *id)
+{
+	_cleanup_free_ char *dir = dl_path("containers");
+	_cleanup_lxc_ struct lxc_container *c = lxc_container_new(id, dir);
+	const char *s;
+
+	if (!c || !c->is_running(c))
+		return false;
+	s = c->state(c);
+	return s && !strcmp(s, "FROZEN");
+}
+
+int dl_lxc_freeze(const char *id, bool on, char **reason)
+{
+	_cleanup_free_ char *dir = dl_path("containers");
+	_cleanup_lxc_ struct lxc_container *c = lxc_container_new(id, dir);
+	const char *s;
+	bool ok;
+
+	if (!c)
+		return dl_fail(reason, DL_EXIT_FAIL, "liblxc failed");
+	if (!c->is_running(c) || !(s = c->state(c)) || !strcmp(s, "STOPPED"))
+		return dl_fail(reason, DL_EXIT_NO, "not running");
+	if (!strcmp(s, "FROZEN") ? on : !on)
+		return dl_fail(reason, DL_EXIT_CONFLICT,
+			       on ? "paused already" : "not paused");
+	ok = on ? c->freeze(c) : c->unfreeze(c);
+	if (!ok)
+		return dl_fail(reason, DL_EXIT_FAIL, "%s",
+			       c->error_string && *c->error_string ?
+				       c->error_string : "liblxc failed");
+	return 0;
+}
+
 int dl_lxc_state(const char *id, struct dl_state *st, char **reason)
 {
 	_cleanup_close_ int lock = -1;

@@ -62,6 +62,24 @@ extern pid_t dl_lxc_init_pid(const char *id);
  */
 extern int dl_lxc_kill(const char *id, int sig);
 
+/**
+ * dl_lxc_frozen() - whether a running container is frozen (dl pause)
+ * @id: the full container ID
+ * Return: true when it runs and its cgroup is frozen.  Needs root.
+ */
+extern bool dl_lxc_frozen(const char *id);
+
+/**
+ * dl_lxc_freeze() - freeze (@on) or thaw a running container's processes,
+ * all of them, through its cgroup freezer
+ * @id: the full container ID
+ * @on: true to freeze, false to thaw
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_NO when it does not run, DL_EXIT_CONFLICT when it is
+ * frozen already (@on) or not frozen (!@on), or DL_EXIT_FAIL.  Needs root.
+ */
+extern int dl_lxc_freeze(const char *id, bool on, char **reason);
+
 struct dl_state;
 
 /**
