@@ -14,9 +14,11 @@
 #include "dl/ref.h"
 #include "dl/tmp.h"
 
-#define USAGE "dl-image-rm [-f] [-n NAME] IMAGE_ID"
+#define USAGE "dl-image-rm [-f|-u] [-n NAME] IMAGE_ID"
 #define OPTIONS                                                                \
 	"  -f          untag an image in use; by ID, remove all its names\n"  \
+	"  -u          by ID, remove all its names, but only when no\n"       \
+	"              container uses it (what prune needs)\n"                \
 	"  -n NAME     remove this name only (the image goes with its last)\n" \
 	"\nThe check of the users and the removal happen under the refs\n"     \
 	"lock that dl-container-new holds while it references an image.\n"
@@ -89,7 +91,7 @@ int main(int argc, char **argv)
 	const char *only = NULL, *id, *what;
 	char user[DL_ID_LEN + 1];
 	size_t n = 0, i, left;
-	bool force = false, used, drop, hidden;
+	bool force = false, unused = false, used, drop, hidden;
 	char *parent = NULL;
 	struct stat st;
 	int opt, ret;
@@ -98,15 +100,17 @@ int main(int argc, char **argv)
 	opterr = 0; /* dl_usage() says it, in the one format */
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((opt = getopt(argc, argv, "+fn:")) != -1) {
+	while ((opt = getopt(argc, argv, "+fun:")) != -1) {
 		if (opt == 'f')
 			force = true;
+		else if (opt == 'u')
+			unused = true;
 		else if (opt == 'n')
 			only = optarg;
 		else
 			dl_usage(USAGE);
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1 || (force && unused) || (unused && only))
 		dl_usage(USAGE);
 	if (!dl_is_id(argv[optind]))
 		dl_die(DL_EXIT_USAGE, "unable to remove image '%s': " DL_ID_INVALID,
@@ -144,7 +148,7 @@ int main(int argc, char **argv)
 		if (used && !force)
 			dl_die(DL_EXIT_CONFLICT, "unable to remove image '%s': "
 			       "in use by container %.12s", what, user);
-		if (!used && n > 1 && !force)
+		if (!used && n > 1 && !force && !unused)
 			dl_die(DL_EXIT_CONFLICT, "unable to remove image '%s': "
 			       "referenced by several names (use -f)", what);
 		left = 0;

@@ -24,7 +24,9 @@ programs() {
 		noun=${f##*/dl-}
 		printf 'dl %s\n' "$noun"
 		for v in $(verbs "$f"); do
-			if [ "$noun" = container ]; then
+			# each container verb is also "dl VERB", as in
+			# Docker, but prune
+			if [ "$noun" = container ] && [ "$v" != prune ]; then
 				printf 'dl %s\n' "$v"
 			else
 				printf 'dl %s %s\n' "$noun" "$v"
