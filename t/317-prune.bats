@@ -57,7 +57,7 @@ unique_image() {
 }
 
 @test "dl image prune: dangling images go; named ones and those a container uses stay; -a takes unused named ones" {
-	local keep used dang named
+	local used dang named
 	unique_image named:1 400
 	named=$(dl image inspect named:1 | jq -r '.[0].Id | ltrimstr("sha256:")')
 	dl run --name c1 busybox true
