@@ -153,10 +153,36 @@ install: all
 		test -e "$$f" || continue; \
 		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/dockerlite/ || exit 1; \
 	done
+	$(MAKE) man
+	for f in share/man/*.1 share/man/*.7; do \
+		test -e "$$f" || continue; \
+		s=$${f##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+
+# Man pages from MANUAL.md, one a program, when go-md2man is there: a
+# missing converter leaves them out and never fails the build.
+MD2MAN ?= go-md2man
+man:
+	@if command -v $(MD2MAN) >/dev/null 2>&1; then \
+		rm -rf share/man && mkdir -p share/man && \
+		awk -v out=share/man -v version=$(VERSION) -f share/man.awk \
+			MANUAL.md && \
+		for f in share/man/*.md; do \
+			$(MD2MAN) -in "$$f" -out "$${f%.md}" && rm -f "$$f" || \
+				exit 1; \
+		done; \
+	else \
+		rm -rf share/man; \
+		echo "make man: no $(MD2MAN): no man pages"; \
+	fi
 
 uninstall:
 	for s in $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$${s#bin/}; done
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/dockerlite $(DESTDIR)$(DATADIR)/dockerlite
+	rm -f $(DESTDIR)$(MANDIR)/man1/dl.1 $(DESTDIR)$(MANDIR)/man1/dl-*.1 \
+		$(DESTDIR)$(MANDIR)/man7/dockerlite.7
 
 # Debian 12 packages that build, run and test dockerlite (INSTALL.md).
 DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
@@ -166,7 +192,8 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
 	libnl-route-3-dev libnftables-dev nftables \
-	podman skopeo umoci oci-image-tool crun runc parallel procps
+	podman skopeo umoci oci-image-tool crun runc parallel procps \
+	go-md2man
 
 deps:
 	apt-get update -qq
@@ -174,5 +201,6 @@ deps:
 
 clean:
 	rm -f $(HELPERS) $(LIB_OBJ) $(LIBDL) $(UNITS)
+	rm -rf share/man
 
-.PHONY: all check installcheck lint bench install uninstall deps clean
+.PHONY: all check installcheck lint bench install uninstall deps clean man

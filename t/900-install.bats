@@ -58,3 +58,28 @@ install_tree() {
 	run -0 find "$DEST" -type l
 	assert_output ''
 }
+
+@test "install: man pages from MANUAL.md, one a program, when go-md2man is there; none and no failure without it" {
+	command -v go-md2man >/dev/null || fail "go-md2man is not installed (make deps)"
+	install_tree
+	assert_file_exists "$DEST$PFX/share/man/man1/dl.1"
+	assert_file_exists "$DEST$PFX/share/man/man1/dl-run.1"
+	assert_file_exists "$DEST$PFX/share/man/man1/dl-extract.1"
+	assert_file_exists "$DEST$PFX/share/man/man7/dockerlite.7"
+	run -0 man -l "$DEST$PFX/share/man/man1/dl-run.1"
+	assert_line --index 0 --regexp '^DL-RUN\(1\) +dockerlite Manual +DL-RUN\(1\)$'
+	assert_line --regexp '^ +dl run - run a command in a new container$'
+	assert_line --regexp '^ +dl run \[options\] IMAGE'
+	# every "## dl..." section of MANUAL.md has its page
+	run -0 bash -c "grep -c '^## dl' '$DL_TOP/MANUAL.md'"
+	[ "$(find "$DEST$PFX/share/man/man1" -name '*.1' | wc -l)" -eq "$output" ]
+	make -s -C "$DL_TOP" uninstall DESTDIR="$DEST" PREFIX="$PFX"
+	[ ! -e "$DEST$PFX/share/man/man1/dl.1" ]
+	[ ! -e "$DEST$PFX/share/man/man7/dockerlite.7" ]
+	# no converter: the install goes on without pages
+	make -s -C "$DL_TOP" install DESTDIR="$DEST/b" PREFIX="$PFX" \
+		MD2MAN=no-such-converter >/dev/null
+	assert_file_executable "$DEST/b$PFX/bin/dl"
+	[ ! -e "$DEST/b$PFX/share/man/man1/dl.1" ]
+	make -s -C "$DL_TOP" man >/dev/null
+}
