@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # 316-pause-top-stats.bats: dl pause and unpause (the cgroup freezer), dl
 # restart, dl top (the host's ps over the container's processes) and dl
-# stats (its cgroup counters) on real containers.
+# stats (its cgroup counters) and dl update (its limits) on real containers.
 # shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
 load helpers
@@ -155,4 +155,35 @@ lines() {
 	run -0 dl stats --no-stream calm
 	assert_line --regexp '^[0-9a-f]{12} +calm +0\.00% +0B / [0-9.]+GiB +0\.00% +0B / 0B +0B / 0B +0$'
 	dl rm -f busy calm
+}
+
+@test "dl update: a running container's cgroup gets the limits at once, and the next start keeps them" {
+	local id
+	id=$(dl run -d --name up1 --memory 64m busybox sleep 1000)
+	run -0 dl update --memory 96m --cpus 0.5 --pids-limit 40 up1
+	assert_output up1
+	run -0 dl-stats -i 0 "$id"
+	run -0 jq -r '.[0].mem_limit' <<<"$output"
+	assert_output $((96 * 1024 * 1024))
+	# the cgroup refuses a 41st process
+	run dl exec up1 sh -c 'i=0; while [ $i -lt 60 ]; do sleep 5 & i=$((i + 1)); done; wait'
+	assert_failure
+	run -0 jq -c '.[0].HostConfig | [.Memory, .PidsLimit]' < <(dl inspect up1)
+	assert_output "[$((96 * 1024 * 1024)),40]"
+	run -0 jq -c '.linux.resources.cpu' "$DL_ROOT/containers/$id/spec.json"
+	assert_output '{"period":100000,"quota":50000}'
+	dl restart -t 0 up1 >/dev/null
+	run -0 dl-stats -i 0 "$id"
+	run -0 jq -r '.[0].mem_limit' <<<"$output"
+	assert_output $((96 * 1024 * 1024))
+	run -2 --separate-stderr dl update -m 3m up1
+	[[ "$stderr" == *"unable to set memory '3m': the minimum is 6MB" ]]
+	run -2 --separate-stderr dl update up1
+	assert_equal "$stderr" 'dl update: usage: dl update [-m SIZE] [--cpus N] [--pids-limit N] CONTAINER...'
+	run -1 dl update -m 64m no-such-container
+	dl stop -t 0 up1 >/dev/null
+	run -0 dl update -m 80m up1
+	run -0 jq -c '.linux.resources.memory' "$DL_ROOT/containers/$id/spec.json"
+	assert_output "{\"limit\":$((80 * 1024 * 1024))}"
+	dl rm up1
 }

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* dl-update: change the memory, CPU and process limits of a container */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <lxc/lxccontainer.h>
+
+#include "dl.h"
+#include "dl/json.h"
+#include "dl/live.h"
+#include "dl/lxc.h"
+#include "dl/spec.h"
+#include "dl/state.h"
+
+#define USAGE "dl-update [-m SIZE] [-c CPUS] [-p N] ID"
+#define OPTIONS                                                                \
+	"  -m SIZE   memory limit (as dl run --memory)\n"                    \
+	"  -c CPUS   CPU limit (as dl run --cpus)\n"                         \
+	"  -p N      process limit (as dl run --pids-limit; 0 or less: "     \
+	"none)\n"                                                              \
+	"\nThe spec changes for later starts; a running container gets the\n" \
+	"new limits in its cgroup at once.\n"
+
+#define PERIOD 100000
+
+static const char *id;
+
+static noreturn void fail(int code, const char *reason)
+{
+	dl_die(code, "unable to update container '%s': %s", id, reason);
+}
+
+/* Set cgroup file @key of the running container @c to @val. */
+static void set_item(struct lxc_container *c, const char *key, const char *val)
+{
+	if (!c->set_cgroup_item(c, key, val)) {
+		_cleanup_free_ char *r = dl_xasprintf(
+			"%s = %s refused%s", key, val,
+			!strncmp(key, "memory.", 7) ?
+				" (below what it uses?)" : "");
+		fail(DL_EXIT_FAIL, r);
+	}
+}
+
+/* Whether the container's cgroup has file @key. */
+static bool has_item(struct lxc_container *c, const char *key)
+{
+	char buf[64];
+
+	return c->get_cgroup_item(c, key, buf, sizeof(buf)) > 0;
+}
+
+static void apply_memory(struct lxc_container *c, long long bytes)
+{
+	_cleanup_free_ char *v = dl_xasprintf("%lld", bytes);
+	char cur[64];
+	long long old;
+
+	if (!has_item(c, "memory.limit_in_bytes")) {
+		set_item(c, "memory.max", v);
+		return;
+	}
+	/* v1: memory+swap may never be below memory: raise it first when
+	 * growing, lower it last when shrinking */
+	if (!has_item(c, "memory.memsw.limit_in_bytes")) {
+		set_item(c, "memory.limit_in_bytes", v);
+		return;
+	}
+	if (c->get_cgroup_item(c, "memory.limit_in_bytes", cur, sizeof(cur)) <= 0)
+		fail(DL_EXIT_FAIL, "memory.limit_in_bytes unreadable");
+	old = strtoll(cur, NULL, 10);
+	if (bytes > old) {
+		set_item(c, "memory.memsw.limit_in_bytes", v);
+		set_item(c, "memory.limit_in_bytes", v);
+	} else {
+		set_item(c, "memory.limit_in_bytes", v);
+		set_item(c, "memory.memsw.limit_in_bytes", v);
+	}
+}
+
+static void apply_cpu(struct lxc_container *c, long long quota)
+{
+	_cleanup_free_ char *q = dl_xasprintf("%lld", quota);
+	_cleanup_free_ char *max = dl_xasprintf("%lld %d", quota, PERIOD);
+
+	if (has_item(c, "cpu.cfs_quota_us")) {
+		set_item(c, "cpu.cfs_period_us", "100000");
+		set_item(c, "cpu.cfs_quota_us", q);
+	} else {
+		set_item(c, "cpu.max", max);
+	}
+}
+
+static void apply_pids(struct lxc_container *c, long long n)
+{
+	_cleanup_free_ char *v = n > 0 ? dl_xasprintf("%lld", n) :
+					 dl_xstrdup("max");
+
+	set_item(c, "pids.max", v);
+}
+
+/* res.KEY = {"limit": N}, or no KEY when N <= 0 */
+static void put_limit(json_t *res, const char *key, long long n)
+{
+	if (n <= 0) {
+		json_object_del(res, key);
+		return;
+	}
+	if (json_object_set_new(res, key, json_pack("{s:I}", "limit",
+						    (json_int_t)n)))
+		dl_oom();
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_free_ char *reason = NULL, *path = NULL, *dir = NULL;
+	struct dl_spec_opts o;
+	bool mem = false, cpu = false, pids = false;
+	struct lxc_container *c;
+	struct dl_state st;
+	json_t *spec, *lx, *res;
+	int opt, r;
+
+	dl_set_prog(argv[0]);
+	opterr = 0;
+	if (dl_want_help(argc, argv))
+		dl_help(USAGE, OPTIONS);
+	if (dl_spec_opts_init(&o) < 0)
+		dl_oom();
+	while ((opt = getopt(argc, argv, "+m:c:p:")) != -1) {
+		const char *key = opt == 'm' ? "memory" :
+				  opt == 'c' ? "cpus" :
+				  opt == 'p' ? "pids-limit" : NULL;
+
+		if (!key)
+			dl_usage(USAGE);
+		if ((r = dl_spec_opt(&o, key, optarg, &reason)))
+			dl_die(r, "%s", reason);
+		mem |= opt == 'm';
+		cpu |= opt == 'c';
+		pids |= opt == 'p';
+	}
+	if (!(id = dl_live_operand(argc, argv)) || !(mem || cpu || pids))
+		dl_usage(USAGE);
+	if (!dl_is_id(id))
+		dl_die(DL_EXIT_USAGE, "unable to update container '%s': "
+		       DL_ID_INVALID, id);
+	dl_store_need();
+	if ((r = dl_live_state(id, &st, &reason)))
+		fail(r, reason);
+	if ((r = dl_live_wait_started(id, &st, &reason)))
+		fail(r, reason);
+
+	/* the spec first: the next start keeps what this one gets */
+	path = dl_path("containers/%s/spec.json", id);
+	if (!(spec = dl_json_load(path, &reason)))
+		fail(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_REJECT,
+		     errno == ENOENT ? "no such container" : reason);
+	lx = json_object_get(spec, "linux");
+	res = json_object_get(lx, "resources");
+	if (!json_is_object(res)) {
+		if (!json_is_object(lx))
+			fail(DL_EXIT_REJECT, "spec.json: no linux object");
+		res = json_object();
+		if (!res || json_object_set_new(lx, "resources", res))
+			dl_oom();
+	}
+	if (mem)
+		put_limit(res, "memory", o.memory);
+	if (pids)
+		put_limit(res, "pids", o.pids);
+	if (cpu && json_object_set_new(res, "cpu",
+				       json_pack("{s:I,s:I}", "quota",
+						 (json_int_t)o.cpu_quota,
+						 "period", (json_int_t)PERIOD)))
+		dl_oom();
+	if (dl_json_save(path, spec) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to update container '%s': %s",
+			   id, path);
+	json_decref(spec);
+
+	if (st.status == DL_STATUS_RUNNING) {
+		dir = dl_path("containers");
+		c = lxc_container_new(id, dir);
+		if (!c)
+			fail(DL_EXIT_FAIL, "liblxc failed");
+		if (c->is_running(c)) {
+			if (mem)
+				apply_memory(c, o.memory);
+			if (cpu)
+				apply_cpu(c, o.cpu_quota);
+			if (pids)
+				apply_pids(c, o.pids);
+		}
+		lxc_container_put(c);
+	}
+	dl_spec_opts_free(&o);
+	return dl_finish_stdout();
+}
