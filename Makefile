@@ -10,6 +10,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 DESTDIR ?=
 
 CC ?= cc
@@ -129,7 +131,7 @@ installcheck:
 lint:
 	$(SHELLCHECK) -s sh -x $(SCRIPTS) share/dl-sh-setup
 	$(SHELLCHECK) -s bash .ci/run t/run
-	$(SHELLCHECK) -s bash -x t/*.bash t/*.bats t/bench/*.sh
+	$(SHELLCHECK) -s bash -x t/*.bash t/*.bats t/bench/*.sh share/dl.bash
 
 bench: all
 	bash t/bench/run.sh
@@ -154,6 +156,11 @@ install: all
 		test -e "$$f" || continue; \
 		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/dockerlite/ || exit 1; \
 	done
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 share/dl.bash $(DESTDIR)$(BASHCOMPDIR)/dl
+	sed -e 's|@BASHCOMPDIR@|$(BASHCOMPDIR)|g' share/_dl \
+		>$(DESTDIR)$(ZSHCOMPDIR)/_dl
+	chmod 644 $(DESTDIR)$(ZSHCOMPDIR)/_dl
 	$(MAKE) man
 	for f in share/man/*.1 share/man/*.7; do \
 		test -e "$$f" || continue; \
@@ -184,6 +191,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/dockerlite $(DESTDIR)$(DATADIR)/dockerlite
 	rm -f $(DESTDIR)$(MANDIR)/man1/dl.1 $(DESTDIR)$(MANDIR)/man1/dl-*.1 \
 		$(DESTDIR)$(MANDIR)/man7/dockerlite.7
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/dl $(DESTDIR)$(ZSHCOMPDIR)/_dl
 
 # Debian 12 packages that build, run and test dockerlite (INSTALL.md).
 DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
@@ -194,7 +202,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
 	libnl-route-3-dev libnftables-dev nftables \
 	podman skopeo umoci oci-image-tool crun runc parallel procps \
-	go-md2man
+	go-md2man zsh
 
 deps:
 	apt-get update -qq
