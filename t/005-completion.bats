@@ -41,7 +41,7 @@ complete_words() {
 }
 
 @test "completion: every long option of dl run's table is offered, and each offered one is in the table" {
-	local table offered o
+	local table offered
 	# the option table of dl-container-new, which dl run and dl create parse
 	table=$(sed -n '/^static const struct option longopts/,/^};/s/^\t{ "\([a-z-]*\)".*/--\1/p' \
 		"$DL_TOP/helpers/dl-container-new.c" | grep -vx -e --help -e --net | sort)
