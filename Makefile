@@ -67,6 +67,7 @@ PKGS_dl-pause = lxc jansson
 PKGS_dl-unpause = lxc jansson
 PKGS_dl-stats = lxc jansson
 PKGS_dl-update = lxc jansson
+PKGS_dl-sysctl-set = jansson
 PKGS_dl-stop = lxc jansson
 PKGS_dl-state = lxc jansson
 PKGS_dl-cp = jansson

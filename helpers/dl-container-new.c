@@ -18,6 +18,7 @@
 #include "dl/rootpath.h"
 #include "dl/spec.h"
 #include "dl/state.h"
+#include "dl/status.h"
 #include "dl/time.h"
 #include "dl/tmp.h"
 
@@ -71,6 +72,25 @@
 	"      --add-host NAME:IP     a line of /etc/hosts (repeatable)\n"    \
 	"      --image-name NAME      the image name to show (default: "     \
 	"IMAGE)\n"                                                             \
+	"      --stop-signal SIGNAL   the signal of dl stop (default: the "   \
+	"image's, TERM)\n"                                                     \
+	"      --stop-timeout SECONDS the wait of dl stop before KILL "       \
+	"(default 10)\n"                                                       \
+	"      --ulimit NAME=SOFT[:HARD]\n"                                   \
+	"                             a resource limit (nofile, nproc, core, "  \
+	"...)\n"                                                               \
+	"      --sysctl KEY=VALUE     a namespaced kernel parameter\n"       \
+	"      --oom-score-adj N      the OOM killer's adjustment, "         \
+	"-1000..1000\n"                                                        \
+	"      --cpuset-cpus LIST     the CPUs it may use (e.g. 0-1,3)\n"    \
+	"      --cpu-shares N         the relative CPU weight (default "     \
+	"1024)\n"                                                              \
+	"      --memory-swap SIZE     memory and swap together (-1: "        \
+	"unlimited swap)\n"                                                    \
+	"      --group-add GROUP      a supplementary group, by name or "    \
+	"number\n"                                                             \
+	"      --cidfile FILE         write the container ID to FILE (which " \
+	"must not exist)\n"                                                    \
 	"      --sh                   print 'id=ID detach= interactive= "     \
 	"tty= rm='\n"                                                          \
 	"                             (each flag 1 or empty) for sh's eval\n"
@@ -78,9 +98,10 @@
 /* What exists so far, undone at exit unless published. */
 static struct {
 	char *tmpdir, *rootfs, *name;
-	const char *id;
+	const char *id, *cidfile;
+	int cidfd;
 	bool made_dir, published;
-} undo;
+} undo = { .cidfd = -1 };
 
 static void undo_all(void)
 {
@@ -88,6 +109,9 @@ static void undo_all(void)
 
 	if (undo.published)
 		return;
+	if (undo.cidfd >= 0 && unlink(undo.cidfile) < 0)
+		dl_warn("unable to remove '%s': %s", undo.cidfile,
+			strerror(errno));
 	if (undo.made_dir && dl_tmp_remove(undo.tmpdir, &why))
 		dl_warn("unable to remove '%s': %s", undo.tmpdir, why);
 	free(why);
@@ -128,6 +152,16 @@ static const struct option longopts[] = {
 	{ "image-name", required_argument, NULL, 0 },
 	{ "env-file", required_argument, NULL, 0 },
 	{ "detach", no_argument, NULL, 'd' },
+	{ "stop-signal", required_argument, NULL, 0 },
+	{ "stop-timeout", required_argument, NULL, 0 },
+	{ "ulimit", required_argument, NULL, 0 },
+	{ "sysctl", required_argument, NULL, 0 },
+	{ "oom-score-adj", required_argument, NULL, 0 },
+	{ "cpuset-cpus", required_argument, NULL, 0 },
+	{ "cpu-shares", required_argument, NULL, 0 },
+	{ "memory-swap", required_argument, NULL, 0 },
+	{ "group-add", required_argument, NULL, 0 },
+	{ "cidfile", required_argument, NULL, 0 },
 	{ "sh", no_argument, NULL, 0 },
 	{ "help", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
@@ -200,6 +234,33 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 			if (ret)
 				dl_die(ret, "%s", why);
 		}
+	}
+}
+
+/* --group-add: each group, a number or a name in the root's /etc/group,
+ * added to the user's supplementary groups */
+static void add_groups(int rootfd, const struct dl_spec_opts *o,
+		       struct dl_user *u)
+{
+	size_t i, n = json_array_size(o->group_add);
+
+	if (!n)
+		return;
+	u->gids = dl_xrealloc(u->gids, (u->ngids + n) * sizeof(gid_t));
+	for (i = 0; i < n; i++) {
+		_cleanup_free_ char *why = NULL, *spec = NULL;
+		const char *g = json_string_value(json_array_get(o->group_add, i));
+		struct dl_user tmp = { 0 };
+		int ret;
+
+		/* "0:GROUP" resolves GROUP as Docker's USER:GROUP does */
+		spec = dl_xasprintf("0:%s", g);
+		ret = dl_root_user(rootfd, spec, &tmp, &why);
+		if (ret)
+			dl_die(ret, "unable to add group '%s': no such group in "
+			       "the image", g);
+		u->gids[u->ngids++] = tmp.gid;
+		dl_user_free(&tmp);
 	}
 }
 
@@ -283,6 +344,21 @@ int main(int argc, char **argv)
 	ret = dl_spec_opts_check(&o, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
+	/* made first and once, as Docker: a second dl run with the same
+	 * file fails before it makes anything */
+	if (o.cidfile) {
+		undo.cidfd = open(o.cidfile, O_WRONLY | O_CREAT | O_EXCL |
+						     O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (undo.cidfd < 0 && errno == EEXIST)
+			dl_die(DL_EXIT_FAIL, "unable to write container ID file "
+			       "'%s': it exists (make sure the container it names "
+			       "is gone, and remove it)", o.cidfile);
+		if (undo.cidfd < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to write container ID "
+				   "file '%s'", o.cidfile);
+		undo.cidfile = o.cidfile;
+		atexit(undo_all);
+	}
 	if (!o.image_name)
 		o.image_name = argv[optind];
 	dl_store_need();
@@ -311,6 +387,8 @@ int main(int argc, char **argv)
 	workdir = dl_clean_path(o.workdir ? o.workdir
 					  : image_string(cfg, "WorkingDir"));
 	uspec = o.user ? o.user : image_string(cfg, "User");
+	if (!o.stop_signal && dl_signal_parse(image_string(cfg, "StopSignal")) > 0)
+		o.stop_signal = image_string(cfg, "StopSignal");
 
 	if (dl_new_id(id) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to make 'container ID'");
@@ -320,7 +398,8 @@ int main(int argc, char **argv)
 	/* side effects from here on: undone at exit unless published */
 	undo.tmpdir = dl_path("tmp/%s", id);
 	undo.rootfs = dl_path("tmp/%s/rootfs", id);
-	atexit(undo_all);
+	if (!undo.cidfile)	/* else registered with it */
+		atexit(undo_all);
 	/* tmp/ID is ours while locked; a sweep takes it once we are gone */
 	ret = dl_tmp_make(id, &lock, &why);
 	if (ret)
@@ -356,6 +435,7 @@ int main(int argc, char **argv)
 	ret = dl_root_user(rootfd, uspec, &user, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
+	add_groups(rootfd, &o, &user);
 	if (dl_root_mkdir_p(rootfd, workdir, 0755) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to create working directory "
 			   "'%s'", workdir);
@@ -393,6 +473,10 @@ int main(int argc, char **argv)
 	if (rename(undo.tmpdir, pub) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to publish '%s'", pub);
 	undo.published = true;
+	if (undo.cidfd >= 0 &&
+	    (dprintf(undo.cidfd, "%s", id) < 0 || close(undo.cidfd) < 0))
+		dl_warn("unable to write container ID file '%s': %s",
+			undo.cidfile, strerror(errno));
 	dl_closep(&lock);
 	dl_ref_unlock();
 	dl_fault("dl-container-new:publish");

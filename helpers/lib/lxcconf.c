@@ -124,18 +124,38 @@ static void put_devices(FILE *f, bool privileged)
 static void put_limits(FILE *f, const struct dl_spec *sp)
 {
 	if (sp->mem_limit > 0) {
+		/* memory and swap together: as much as memory (no swap)
+		 * unless --memory-swap says more, or -1 for unlimited */
+		long long both = sp->mem_swap ? (long long)sp->mem_swap :
+						(long long)sp->mem_limit;
+
 		if (cg_v1("memory")) {
 			fprintf(f, "lxc.cgroup.memory.limit_in_bytes = %lld\n",
 				(long long)sp->mem_limit);
-			if (access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes",
+			if (both > 0 &&
+			    access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes",
 				   F_OK) == 0)
 				fprintf(f, "lxc.cgroup.memory.memsw.limit_in_bytes = %lld\n",
-					(long long)sp->mem_limit);
+					both);
 		} else {
 			fprintf(f, "lxc.cgroup2.memory.max = %lld\n",
 				(long long)sp->mem_limit);
-			fputs("lxc.cgroup2.memory.swap.max = 0\n", f);
+			if (both > 0)
+				fprintf(f, "lxc.cgroup2.memory.swap.max = %lld\n",
+					both - (long long)sp->mem_limit);
 		}
+	}
+	if (sp->cpuset_cpus)
+		fprintf(f, "%s = %s\n", cg_v1("cpuset") ? "lxc.cgroup.cpuset.cpus" :
+						       "lxc.cgroup2.cpuset.cpus",
+			sp->cpuset_cpus);
+	if (sp->cpu_shares > 0) {
+		if (cg_v1("cpu"))
+			fprintf(f, "lxc.cgroup.cpu.shares = %lld\n",
+				(long long)sp->cpu_shares);
+		else	/* runc's conversion of shares to a v2 weight */
+			fprintf(f, "lxc.cgroup2.cpu.weight = %lld\n",
+				1 + ((long long)sp->cpu_shares - 2) * 9999 / 262142);
 	}
 	if (sp->pids_limit > 0)
 		fprintf(f, "%s = %lld\n", cg_v1("pids") ? "lxc.cgroup.pids.max" :
@@ -153,6 +173,42 @@ static void put_limits(FILE *f, const struct dl_spec *sp)
 			fprintf(f, "lxc.cgroup2.cpu.max = %lld %llu\n",
 				(long long)sp->cpu_quota, period);
 		}
+	}
+}
+
+/* --ulimit, --oom-score-adj and --sysctl, as LXC sets them */
+static void put_process(FILE *f, const struct dl_spec *sp, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nrlimits; i++) {
+		const struct dl_rlimit *l = &sp->rlimits[i];
+
+		fprintf(f, "lxc.prlimit.%s = ", l->name);
+		if (l->soft < 0)
+			fputs("unlimited", f);
+		else
+			fprintf(f, "%lld", (long long)l->soft);
+		if (l->hard < 0)
+			fputs(":unlimited\n", f);
+		else
+			fprintf(f, ":%lld\n", (long long)l->hard);
+	}
+	if (sp->oom_set)
+		fprintf(f, "lxc.proc.oom_score_adj = %d\n", sp->oom_score_adj);
+	/* LXC's lxc.sysctl comes after /proc/sys is read-only: dl-sysctl-set
+	 * writes them from the host, in the container's namespaces, once
+	 * they are made and before the command runs */
+	if (sp->nsysctl) {
+		const char *dir = getenv("DL_EXEC_PATH");
+
+		if (dir && !strpbrk(dir, " \t\n"))
+			fprintf(f, "lxc.hook.start-host = %s/dl-sysctl-set %s\n",
+				dir, id);
+		else
+			for (i = 0; i < sp->nsysctl; i++)
+				fprintf(f, "lxc.sysctl.%s = %s\n",
+					sp->sysctl_keys[i], sp->sysctl_vals[i]);
 	}
 }
 
@@ -231,6 +287,7 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	 * liblxc for the commands it runs */
 	put_devices(f, sp->privileged);
 	put_limits(f, sp);
+	put_process(f, sp, id);
 	if (sp->netns) {
 		fprintf(f, "lxc.namespace.share.net = %s\n", sp->netns);
 	} else if (net) {

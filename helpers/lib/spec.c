@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "dl/ref.h"
 #include "dl/size.h"
 #include "dl/spec.h"
+#include "dl/status.h"
 
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
 #define OOM "unable to build 'spec.json': out of memory"
@@ -419,10 +421,27 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 	return add_tmpfs(o, dst, extra, spec, reason);
 }
 
+static bool sysctl_namespaced(const char *k, const char *network);
+
 int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 {
+	const char *k;
 	size_t i, j;
 	json_t *a, *b;
+
+	json_object_foreach(o->sysctl, k, a)
+		if (!sysctl_namespaced(k, o->network))
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to set "
+				    "sysctl '%s': not one of the container's "
+				    "namespaces (kernel.msg*, kernel.sem, "
+				    "kernel.shm*, fs.mqueue.*, net.* but with "
+				    "--network host)", k);
+	if (o->memory_swap && !o->memory)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory "
+			    "swap: --memory-swap needs --memory");
+	if (o->memory_swap > 0 && o->memory_swap < o->memory)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory "
+			    "swap: --memory-swap must be at least --memory");
 
 	json_array_foreach(o->mounts, i, a)
 		json_array_foreach(o->mounts, j, b)
@@ -580,6 +599,229 @@ static int opt_add_host(struct dl_spec_opts *o, const char *s, char **reason)
 	return 0;
 }
 
+/* ---- the process and the kernel ------------------------------------ */
+
+static int opt_stop_signal(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (dl_signal_parse(s) <= 0)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set stop signal "
+			    "'%s': no such signal", s);
+	o->stop_signal = s;
+	return 0;
+}
+
+static int opt_stop_timeout(struct dl_spec_opts *o, const char *s,
+			    char **reason)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < -1 || v > 86400 * 365)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set stop timeout "
+			    "'%s': not a number of seconds (-1: for ever)", s);
+	o->stop_timeout = s;
+	return 0;
+}
+
+/* The rlimits Docker's --ulimit takes, as OCI and LXC name them. */
+static const char *const rlimit_names[] = {
+	"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue",
+	"nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending",
+	"stack",
+};
+
+static int ulimit_value(const char *s, const char *end, long long *v)
+{
+	char *e;
+
+	if (end - s == 9 && !strncmp(s, "unlimited", 9)) {
+		*v = -1;
+		return 0;
+	}
+	errno = 0;
+	*v = strtoll(s, &e, 10);
+	return e == end && e != s && !errno && *v >= -1 ? 0 : -1;
+}
+
+/* --ulimit NAME=SOFT[:HARD] (-1 or "unlimited": no limit) */
+static int opt_ulimit(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	const char *eq = strchr(s, '='), *colon;
+	_cleanup_free_ char *type = NULL;
+	long long soft, hard;
+	size_t i, n = eq ? (size_t)(eq - s) : 0;
+	json_t *r;
+
+	for (i = 0; eq && i < ARRAY_SIZE(rlimit_names); i++)
+		if (strlen(rlimit_names[i]) == n && !strncmp(s, rlimit_names[i], n))
+			break;
+	if (!eq || i == ARRAY_SIZE(rlimit_names))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set ulimit '%s': "
+			    "not NAME=SOFT[:HARD] with NAME one of core, cpu, "
+			    "data, fsize, locks, memlock, msgqueue, nice, nofile, "
+			    "nproc, rss, rtprio, rttime, sigpending, stack", s);
+	colon = strchr(eq + 1, ':');
+	if (ulimit_value(eq + 1, colon ? colon : eq + 1 + strlen(eq + 1),
+			 &soft) < 0 ||
+	    (colon && ulimit_value(colon + 1, colon + 1 + strlen(colon + 1),
+				   &hard) < 0))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set ulimit '%s': "
+			    "not a number", s);
+	if (!colon)
+		hard = soft;
+	if (hard != -1 && (soft == -1 || soft > hard))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set ulimit '%s': "
+			    "the soft limit is above the hard one", s);
+	type = dl_xasprintf("RLIMIT_%.*s", (int)n, s);
+	for (char *p = type + 7; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	/* OCI's rlimits are unsigned: "unlimited" is all ones */
+	r = json_pack("{s:s,s:I,s:I}", "type", type, "soft",
+		      (json_int_t)soft, "hard", (json_int_t)hard);
+	/* a later one for the same limit replaces the earlier */
+	for (i = 0; i < json_array_size(o->rlimits); i++)
+		if (!strcmp(json_string_value(json_object_get(
+				    json_array_get(o->rlimits, i), "type")),
+			    type))
+			json_array_remove(o->rlimits, i--);
+	if (append(o->rlimits, r) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+/* The sysctls a container may set, as Docker allows them: those of the
+ * namespaces it has of its own (IPC, and network unless --network host) */
+static bool sysctl_namespaced(const char *k, const char *network)
+{
+	static const char *const ipc[] = {
+		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+		"kernel.sem", "kernel.shmall", "kernel.shmmax",
+		"kernel.shmmni", "kernel.shm_rmid_forced",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ipc); i++)
+		if (!strcmp(k, ipc[i]))
+			return true;
+	if (!strncmp(k, "fs.mqueue.", 10))
+		return true;
+	return !strncmp(k, "net.", 4) && strcmp(network, "host");
+}
+
+/* --sysctl K=V; checked against the network in dl_spec_opts_check() */
+static int opt_sysctl(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	const char *eq = strchr(s, '=');
+	_cleanup_free_ char *k = NULL;
+
+	if (!eq || eq == s || !eq[1] || strchr(s, '\n'))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set sysctl "
+			    "'%s': not KEY=VALUE", s);
+	k = dl_xasprintf("%.*s", (int)(eq - s), s);
+	if (strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(k))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set sysctl "
+			    "'%s': not KEY=VALUE", s);
+	if (json_object_set_new(o->sysctl, k, json_string(eq + 1)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+static int opt_oom_score_adj(struct dl_spec_opts *o, const char *s,
+			     char **reason)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < -1000 || v > 1000)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set oom score "
+			    "adjustment '%s': not in -1000..1000", s);
+	o->oom_score_adj = (int)v;
+	o->oom_set = true;
+	return 0;
+}
+
+/* --cpuset-cpus 0-2,4: CPU numbers and ranges */
+static int opt_cpuset(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	const char *p = s;
+
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p || a < 0)
+			goto bad;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a)
+				goto bad;
+		}
+		if (ncpu > 0 && b >= ncpu)
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpuset "
+				    "'%s': this host has CPUs 0 to %ld", s,
+				    ncpu - 1);
+		if (*end && *end != ',')
+			goto bad;
+		p = *end ? end + 1 : end;
+		if (*end && !*p)
+			goto bad;
+	}
+	if (!*s)
+		goto bad;
+	o->cpuset_cpus = s;
+	return 0;
+bad:
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpuset '%s': not "
+		    "a list of CPUs such as 0-2,4", s);
+}
+
+static int opt_cpu_shares(struct dl_spec_opts *o, const char *s,
+			  char **reason)
+{
+	char *end;
+
+	errno = 0;
+	o->cpu_shares = strtoll(s, &end, 10);
+	if (end == s || *end || errno || o->cpu_shares < 0 ||
+	    o->cpu_shares > 262144)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpu shares "
+			    "'%s': not in 0..262144", s);
+	if (o->cpu_shares > 0 && o->cpu_shares < 2)
+		o->cpu_shares = 2;
+	return 0;
+}
+
+/* --memory-swap SIZE: memory and swap together; -1: swap unlimited */
+static int opt_memory_swap(struct dl_spec_opts *o, const char *s,
+			   char **reason)
+{
+	if (!strcmp(s, "-1")) {
+		o->memory_swap = -1;
+		return 0;
+	}
+	o->memory_swap = dl_parse_bytes(s);
+	if (o->memory_swap <= 0)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory swap "
+			    "'%s': invalid size", s);
+	return 0;
+}
+
+static int opt_group_add(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (!*s || strchr(s, ':'))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to add group '%s': "
+			    "not a group name or number", s);
+	if (append(o->group_add, json_string(s)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
 #define FIELD(f) offsetof(struct dl_spec_opts, f)
 
 /* An option: a parser, or a string field to keep, or a flag to set. */
@@ -616,6 +858,16 @@ static const struct {
 	{ "interactive", NULL, FIELD(interactive), true },
 	{ "rm", NULL, FIELD(rm), true },
 	{ "init", NULL, FIELD(init), true },
+	{ "stop-signal", opt_stop_signal, 0, false },
+	{ "stop-timeout", opt_stop_timeout, 0, false },
+	{ "ulimit", opt_ulimit, 0, false },
+	{ "sysctl", opt_sysctl, 0, false },
+	{ "oom-score-adj", opt_oom_score_adj, 0, false },
+	{ "cpuset-cpus", opt_cpuset, 0, false },
+	{ "cpu-shares", opt_cpu_shares, 0, false },
+	{ "memory-swap", opt_memory_swap, 0, false },
+	{ "group-add", opt_group_add, 0, false },
+	{ "cidfile", NULL, FIELD(cidfile), false },
 };
 
 int dl_spec_opts_init(struct dl_spec_opts *o)
@@ -627,7 +879,11 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 	o->dns = json_array();
 	o->dns_search = json_array();
 	o->hosts = json_array();
-	return o->env && o->mounts && o->dns && o->dns_search && o->hosts
+	o->rlimits = json_array();
+	o->sysctl = json_object();
+	o->group_add = json_array();
+	return o->env && o->mounts && o->dns && o->dns_search && o->hosts &&
+			       o->rlimits && o->sysctl && o->group_add
 		       ? 0
 		       : -1;
 }
@@ -639,7 +895,11 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	json_decref(o->dns);
 	json_decref(o->dns_search);
 	json_decref(o->hosts);
+	json_decref(o->rlimits);
+	json_decref(o->sysctl);
+	json_decref(o->group_add);
 	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
+	o->rlimits = o->sysctl = o->group_add = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -835,13 +1095,31 @@ static json_t *make_linux(const struct dl_spec_opts *o)
 {
 	json_t *res = json_object(), *ns, *lx;
 
-	if (!res || set_limit(res, "memory", o->memory) < 0 ||
+	json_t *cpu = json_object(), *mem;
+
+	if (!res || !cpu || set_limit(res, "memory", o->memory) < 0 ||
 	    set_limit(res, "pids", o->pids) < 0 ||
 	    (o->cpu_quota > 0 &&
-	     json_object_set_new(res, "cpu",
-				 json_pack("{s:I,s:I}", "quota",
-					   (json_int_t)o->cpu_quota, "period",
-					   (json_int_t)100000)) < 0)) {
+	     (json_object_set_new(cpu, "quota",
+				  json_integer(o->cpu_quota)) < 0 ||
+	      json_object_set_new(cpu, "period", json_integer(100000)) < 0)) ||
+	    (o->cpu_shares > 0 &&
+	     json_object_set_new(cpu, "shares",
+				 json_integer(o->cpu_shares)) < 0) ||
+	    (o->cpuset_cpus &&
+	     json_object_set_new(cpu, "cpus",
+				 json_string(o->cpuset_cpus)) < 0) ||
+	    (json_object_size(cpu) &&
+	     json_object_set(res, "cpu", cpu) < 0)) {
+		json_decref(cpu);
+		json_decref(res);
+		return NULL;
+	}
+	json_decref(cpu);
+	/* memory.swap is memory and swap together, as OCI and Docker say */
+	mem = json_object_get(res, "memory");
+	if (mem && o->memory_swap &&
+	    json_object_set_new(mem, "swap", json_integer(o->memory_swap)) < 0) {
 		json_decref(res);
 		return NULL;
 	}
@@ -851,6 +1129,9 @@ static json_t *make_linux(const struct dl_spec_opts *o)
 	    append(ns, json_pack("{s:s}", "type", "network")) < 0)
 		json_decref(dl_steal_pointer(&ns));
 	lx = json_pack("{s:o,s:o}", "resources", res, "namespaces", ns);
+	if (lx && json_object_size(o->sysctl) &&
+	    json_object_set(lx, "sysctl", o->sysctl) < 0)
+		json_decref(dl_steal_pointer(&lx));
 	if (!lx || o->privileged)
 		return lx;
 	if (json_object_set_new(lx, "maskedPaths",
@@ -920,6 +1201,15 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 		json_decref(a);
 		return NULL;
 	}
+	if (a && ((o->stop_signal &&
+		   json_object_set_new(a, "org.dockerlite.stop-signal",
+				       json_string(o->stop_signal)) < 0) ||
+		  (o->stop_timeout &&
+		   json_object_set_new(a, "org.dockerlite.stop-timeout",
+				       json_string(o->stop_timeout)) < 0))) {
+		json_decref(a);
+		return NULL;
+	}
 	/* lists of IPs and names, which hold no comma */
 	if (a && (set_joined(a, "org.dockerlite.dns", o->dns) < 0 ||
 		  set_joined(a, "org.dockerlite.dns-search", o->dns_search) < 0 ||
@@ -948,9 +1238,10 @@ json_t *dl_spec_build(const struct dl_spec_opts *o, json_t *args,
 		      char *const *ids, size_t nids, const char *created)
 {
 	uint64_t caps = effective_caps(o);
+	json_t *spec, *proc;
 
 	/* json_pack() fails on any NULL part: out of memory, or not UTF-8 */
-	return json_pack(
+	spec = json_pack(
 		"{s:s,s:{s:b,s:o,s:O,s:O,s:s,s:{s:o,s:o,s:o,s:[],s:[]},s:b},"
 		"s:{s:s,s:b},s:s,s:O,s:o,s:o}",
 		"ociVersion", "1.0.2", "process", "terminal", o->tty, "user",
@@ -961,4 +1252,12 @@ json_t *dl_spec_build(const struct dl_spec_opts *o, json_t *args,
 		"readonly", o->readonly, "hostname", hostname, "mounts",
 		o->mounts, "linux", make_linux(o), "annotations",
 		make_annotations(o, ids, nids, created));
+	proc = json_object_get(spec, "process");
+	if (proc && ((json_array_size(o->rlimits) &&
+		      json_object_set(proc, "rlimits", o->rlimits) < 0) ||
+		     (o->oom_set &&
+		      json_object_set_new(proc, "oomScoreAdj",
+					  json_integer(o->oom_score_adj)) < 0)))
+		json_decref(dl_steal_pointer(&spec));
+	return spec;
 }

@@ -110,6 +110,36 @@ static int load_process(json_t *p, struct dl_spec *sp, char **reason)
 			}
 		}
 	}
+	if ((v = member(p, "oomScoreAdj", JSON_INTEGER, &err))) {
+		if (json_integer_value(v) < -1000 || json_integer_value(v) > 1000)
+			return dl_fail(reason, DL_EXIT_REJECT, "process.oomScoreAdj: not in -1000..1000");
+		sp->oom_set = true;
+		sp->oom_score_adj = (int)json_integer_value(v);
+	}
+	if ((v = member(p, "rlimits", JSON_ARRAY, &err))) {
+		json_t *r;
+
+		sp->rlimits = dl_xcalloc(json_array_size(v) + 1,
+					 sizeof(*sp->rlimits));
+		json_array_foreach(v, i, r) {
+			const char *t = json_string_value(json_object_get(r, "type"));
+			json_t *so = json_object_get(r, "soft");
+			json_t *ha = json_object_get(r, "hard");
+			struct dl_rlimit *l = &sp->rlimits[sp->nrlimits++];
+			size_t k;
+
+			if (!t || strncmp(t, "RLIMIT_", 7) || strlen(t + 7) == 0 ||
+			    strlen(t + 7) >= sizeof(l->name) ||
+			    strspn(t + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(t + 7) ||
+			    !json_is_integer(so) || !json_is_integer(ha) ||
+			    json_integer_value(so) < -1 || json_integer_value(ha) < -1)
+				return dl_fail(reason, DL_EXIT_REJECT, "process.rlimits[%zu]: invalid", i);
+			for (k = 0; t[7 + k]; k++)
+				l->name[k] = (char)tolower((unsigned char)t[7 + k]);
+			l->soft = json_integer_value(so);
+			l->hard = json_integer_value(ha);
+		}
+	}
 	if (caps) {
 		json_t *set = member(caps, "bounding", JSON_ARRAY, &err);
 
@@ -195,6 +225,35 @@ static int load_linux(json_t *lx, struct dl_spec *sp, char **reason)
 			sp->cpu_quota = json_integer_value(v);
 		if ((v = member(o, "period", JSON_INTEGER, &err)))
 			sp->cpu_period = (uint64_t)json_integer_value(v);
+		if ((v = member(o, "shares", JSON_INTEGER, &err)))
+			sp->cpu_shares = json_integer_value(v);
+		if ((v = member(o, "cpus", JSON_STRING, &err)))
+			sp->cpuset_cpus = json_string_value(v);
+	}
+	if ((o = member(res, "memory", JSON_OBJECT, &err)) &&
+	    (v = member(o, "swap", JSON_INTEGER, &err)))
+		sp->mem_swap = json_integer_value(v);
+	if (sp->cpuset_cpus && (!*sp->cpuset_cpus ||
+				strspn(sp->cpuset_cpus, "0123456789,-") !=
+					strlen(sp->cpuset_cpus)))
+		return dl_fail(reason, DL_EXIT_REJECT, "linux.resources.cpu.cpus: invalid");
+	if (sp->cpu_shares < 0 || sp->mem_swap < -1)
+		return dl_fail(reason, DL_EXIT_REJECT, "linux.resources: negative limit");
+	if ((o = member(lx, "sysctl", JSON_OBJECT, &err))) {
+		const char *k;
+		size_t n = 0;
+
+		sp->sysctl_keys = dl_xcalloc(json_object_size(o) + 1, sizeof(char *));
+		sp->sysctl_vals = dl_xcalloc(json_object_size(o) + 1, sizeof(char *));
+		json_object_foreach(o, k, v) {
+			if (!json_is_string(v) || !*k ||
+			    strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(k) ||
+			    strchr(json_string_value(v), '\n'))
+				return dl_fail(reason, DL_EXIT_REJECT, "linux.sysctl: invalid '%s'", k);
+			sp->sysctl_keys[n] = k;
+			sp->sysctl_vals[n++] = json_string_value(v);
+		}
+		sp->nsysctl = n;
 	}
 	if (err)
 		return dl_fail(reason, DL_EXIT_REJECT, "linux.resources: a member has the wrong type");
@@ -296,6 +355,7 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	s = annotation(ann, "org.dockerlite.rm");
 	sp->rm = s && !strcmp(s, "true");
 	sp->stop_signal = annotation(ann, "org.dockerlite.stop-signal");
+	sp->stop_timeout = annotation(ann, "org.dockerlite.stop-timeout");
 	sp->dns = split(annotation(ann, "org.dockerlite.dns"), &sp->ndns);
 	sp->dns_search = split(annotation(ann, "org.dockerlite.dns-search"),
 			       &sp->ndns_search);
@@ -320,6 +380,9 @@ void dl_spec_free(struct dl_spec *sp)
 	free(sp->args);
 	free(sp->env);
 	free(sp->gids);
+	free(sp->rlimits);
+	free(sp->sysctl_keys);
+	free(sp->sysctl_vals);
 	free(sp->caps);
 	free(sp->masked);
 	free(sp->ro_paths);

@@ -46,6 +46,14 @@ struct dl_spec_opts {
 	json_t *env;	/* the -e values, in order */
 	json_t *mounts; /* spec mounts, in order */
 	json_t *dns, *dns_search, *hosts; /* strings, in order */
+	const char *stop_signal, *stop_timeout, *cpuset_cpus, *cidfile;
+	long long memory_swap;	/* 0: as memory (no swap), -1: unlimited */
+	long long cpu_shares;	/* 0: the default */
+	int oom_score_adj;
+	bool oom_set;
+	json_t *rlimits;	/* OCI process.rlimits, in order */
+	json_t *sysctl;		/* OCI linux.sysctl */
+	json_t *group_add;	/* --group-add values (names or numbers) */
 };
 
 /**
@@ -70,7 +78,10 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       (type=bind|tmpfs,...), tmpfs (DST[:OPTS]), memory (N[bkmg]), cpus
  *       (DECIMAL), pids-limit, cap-add, cap-drop (CAP or ALL), security-opt
  *       (no-new-privileges[=BOOL]), network or net (bridge|none|host),
- *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name;
+ *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name,
+ *       stop-signal, stop-timeout, ulimit (NAME=SOFT[:HARD]), sysctl
+ *       (K=V), oom-score-adj, cpuset-cpus, cpu-shares, memory-swap,
+ *       group-add, cidfile;
  *       the flags read-only, privileged, tty, interactive, rm and init
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)

@@ -24,6 +24,13 @@ struct dl_mount {
  * The parts of an OCI runtime spec (containers/ID/spec.json) dockerlite
  * uses.  Strings point into @doc.  Limits are 0 when unset.
  */
+/* One of process.rlimits: name as LXC's lxc.prlimit takes it ("nofile"),
+ * -1 for unlimited. */
+struct dl_rlimit {
+	char name[16];
+	int64_t soft, hard;
+};
+
 struct dl_spec {
 	json_t *doc;
 	const char **args;
@@ -59,6 +66,17 @@ struct dl_spec {
 	bool privileged;
 	bool rm;
 	const char *stop_signal; /* annotation org.dockerlite.stop-signal */
+	const char *stop_timeout; /* annotation org.dockerlite.stop-timeout */
+	struct dl_rlimit *rlimits; /* process.rlimits */
+	size_t nrlimits;
+	bool oom_set;		/* process.oomScoreAdj given */
+	int oom_score_adj;
+	const char **sysctl_keys; /* linux.sysctl */
+	const char **sysctl_vals;
+	size_t nsysctl;
+	const char *cpuset_cpus; /* linux.resources.cpu.cpus, or NULL */
+	int64_t cpu_shares;	/* linux.resources.cpu.shares, 0: none */
+	int64_t mem_swap;	/* linux.resources.memory.swap, 0: none */
 	char **dns;		/* --dns, --dns-search, --add-host (NAME:IP) */
 	size_t ndns;
 	char **dns_search;
