@@ -161,7 +161,8 @@ static json_t *docker_shape(const struct ctr *c)
 		"Tty", json_is_true(json_object_get(proc, "terminal")),
 		"OpenStdin", !strcmp(annotation(c, "org.dockerlite.interactive"),
 				     "true"),
-		"StopSignal", "SIGTERM",
+		"StopSignal", *annotation(c, "org.dockerlite.stop-signal") ?
+				      annotation(c, "org.dockerlite.stop-signal") : "SIGTERM",
 		"HostConfig", "NetworkMode", annotation(c, "org.dockerlite.network"),
 		"Privileged", !strcmp(annotation(c, "org.dockerlite.privileged"),
 				      "true"),

@@ -17,7 +17,8 @@
 #define USAGE "dl-stop [-t SECONDS] ID"
 #define OPTIONS \
 	"  -t SECONDS  wait this long after the stop signal before SIGKILL\n" \
-	"              (default 10; -1 waits for ever)\n"
+	"              (default: the container's --stop-timeout, else 10;\n" \
+	"              -1 waits for ever)\n"
 
 /* Gone: no supervisor left to record the end, and nothing runs. */
 static bool stopped(const char *id)
@@ -47,17 +48,32 @@ static bool wait_stopped(const char *id, long ms)
 	return stopped(id);
 }
 
-/* The stop signal: annotation org.dockerlite.stop-signal, else SIGTERM. */
-static int stop_signal(const char *id)
+/* The stop signal: annotation org.dockerlite.stop-signal, else SIGTERM;
+ * and in *@secs, unless it is set (>= -1), the grace period: annotation
+ * org.dockerlite.stop-timeout, else 10 seconds. */
+static int stop_signal(const char *id, long *secs)
 {
 	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
 	_cleanup_free_ char *reason = NULL;
 	struct dl_spec spec;
 	int sig = SIGTERM;
+	char *end;
+	long t = 0;
 
-	if (dl_spec_load(path, &spec, &reason) == 0 && spec.stop_signal &&
-	    dl_signal_parse(spec.stop_signal) > 0)
-		sig = dl_signal_parse(spec.stop_signal);
+	if (*secs == -2)
+		*secs = 10;
+	else
+		t = -2;	/* given: kept */
+	if (dl_spec_load(path, &spec, &reason) == 0) {
+		if (spec.stop_signal && dl_signal_parse(spec.stop_signal) > 0)
+			sig = dl_signal_parse(spec.stop_signal);
+		if (spec.stop_timeout && t != -2) {
+			errno = 0;
+			t = strtol(spec.stop_timeout, &end, 10);
+			if (!errno && !*end && t >= -1)
+				*secs = t;
+		}
+	}
 	dl_spec_free(&spec);
 	return sig;
 }
@@ -66,7 +82,7 @@ int main(int argc, char **argv)
 {
 	const char *id;
 	struct dl_state st;
-	long secs = 10;
+	long secs = -2;	/* not given */
 	char *end;
 	_cleanup_free_ char *reason = NULL;
 	int c, r;
@@ -95,7 +111,7 @@ int main(int argc, char **argv)
 		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	if (st.status != DL_STATUS_RUNNING)
 		return dl_finish_stdout();	/* as Docker: already stopped */
-	r = dl_lxc_kill(id, stop_signal(id));
+	r = dl_lxc_kill(id, stop_signal(id, &secs));
 	if (r && r != DL_EXIT_NO)
 		dl_die_sys(r, "unable to stop container '%s'", id);
 	/* a paused container gets the signal once it is thawed */
