@@ -330,16 +330,29 @@ int dl_spec_add_volume(struct dl_spec_opts *o, const char *name,
 	return 0;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int dl_spec_image_volumes(struct dl_spec_opts *o, json_t *cfg, char **reason)
 {
 	json_t *vols = json_object_get(cfg, "Volumes"), *v, *m;
+	_cleanup_free_ const char **keys = NULL;
 	const char *dst;
-	size_t i;
+	size_t i, k, n = 0;
 
-	json_object_foreach(vols, dst, v) {
+	/* in path order, whatever the order of the config */
+	keys = dl_xcalloc(json_object_size(vols) + 1, sizeof(*keys));
+	json_object_foreach(vols, dst, v)
+		keys[n++] = dst;
+	qsort(keys, n, sizeof(*keys), str_cmp);
+	for (k = 0; k < n; k++) {
 		_cleanup_free_ char *d = NULL;
 		bool taken = false;
 		int ret;
+
+		dst = keys[k];
 
 		if (*dst != '/')
 			return dl_fail(reason, DL_EXIT_REJECT, "unable to use "
