@@ -79,6 +79,70 @@ vol_store_clean() {
 	vol_store_clean
 }
 
+# pm: podman, with its own storage and config under this test's temp dir
+pm() {
+	local d=$BATS_TEST_TMPDIR/podman
+	if [ ! -f "$d/containers.conf" ]; then
+		mkdir -p "$d"
+		printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n' \
+			>"$d/containers.conf"
+	fi
+	CONTAINERS_CONF="$d/containers.conf" podman --root "$d/root" \
+		--runroot "$d/run" --storage-driver vfs "$@"
+}
+
+@test "dl volume: inspect has podman's fields, and tars go both ways between dl and podman volumes" {
+	pm volume create --label a=1 pv >/dev/null
+	dl volume create -l a=1 dv >/dev/null
+	run -0 jq -c '.[0] | {Name, Driver, Labels, Scope, Options}' <<<"$(pm volume inspect pv)"
+	assert_output '{"Name":"pv","Driver":"local","Labels":{"a":"1"},"Scope":"local","Options":{}}'
+	run -0 jq -c '.[0] | {Name, Driver, Labels, Scope, Options}' <<<"$(dl volume inspect dv)"
+	assert_output '{"Name":"dv","Driver":"local","Labels":{"a":"1"},"Scope":"local","Options":{}}'
+	# every field dl shows, podman shows too, with the same type
+	run -0 jq -r --argjson p "$(pm volume inspect pv)" '.[0] | to_entries[] |
+		select((.value | type) != ($p[0][.key] | type)) | .key' <<<"$(dl volume inspect dv)"
+	assert_output ''
+	dl run --rm -v dv:/d busybox sh -c 'mkdir /d/sub; echo from-dl >/d/sub/f; chown -R 12:34 /d/sub; chmod 0751 /d/sub'
+	dl volume export -o "$BATS_TEST_TMPDIR/dv.tar" dv
+	pm volume import pv "$BATS_TEST_TMPDIR/dv.tar"
+	local pdata
+	pdata=$(pm volume inspect pv | jq -r '.[0].Mountpoint')
+	run -0 stat -c '%n %u:%g %a' "$pdata/sub" "$pdata/sub/f"
+	assert_output "$(printf '%s/sub 12:34 751\n%s/sub/f 12:34 644' "$pdata" "$pdata")"
+	echo from-podman >"$pdata/p"
+	chown 56:78 "$pdata/p"
+	pm volume export -o "$BATS_TEST_TMPDIR/pv.tar" pv
+	run -0 dl volume import back "$BATS_TEST_TMPDIR/pv.tar"
+	run -0 dl run --rm -v back:/b busybox sh -c 'cat /b/p /b/sub/f; stat -c "%u:%g" /b/p'
+	assert_output "$(printf 'from-podman\nfrom-dl\n56:78')"
+}
+
+@test "dl volume ls --filter: dangling, name and label, each filter applied" {
+	dl volume create -l env=prod -l tier db-a >/dev/null
+	dl volume create -l env=dev db-b >/dev/null
+	dl volume create cache >/dev/null
+	id=$(dl create -v db-a:/d busybox true)
+	run -0 dl volume ls -q -f dangling=true
+	assert_output "$(printf 'cache\ndb-b')"
+	run -0 dl volume ls -q --filter dangling=false
+	assert_output db-a
+	run -0 dl volume ls -q -f name=db
+	assert_output "$(printf 'db-a\ndb-b')"
+	run -0 dl volume ls -q -f label=env
+	assert_output "$(printf 'db-a\ndb-b')"
+	run -0 dl volume ls -q -f label=env=dev
+	assert_output db-b
+	run -0 dl volume ls -q -f label=tier -f dangling=false
+	assert_output db-a
+	run -0 dl volume ls -f name=cache
+	assert_output "$(printf 'DRIVER    VOLUME NAME\nlocal     cache')"
+	run -0 dl volume ls -q -f name=nothing
+	assert_output ''
+	run -2 --separate-stderr dl volume ls -f size=1
+	assert_equal "$stderr" "dl volume ls: fatal: unable to filter volumes by 'size=1': not dangling=BOOL, name=TEXT or label=KEY[=VALUE]"
+	dl rm "$id" >/dev/null
+}
+
 @test "dl volume: a bad name exits 2 with the format error, and makes nothing" {
 	local n
 	for n in 'a!' a -x. '.hidden' '_u' 'a/b' "$(printf 'x%.0s' {1..256})"; do

@@ -256,9 +256,7 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 	_cleanup_free_ char *copy = dl_xstrdup(spec);
 	char *src = copy, *dst, *mode, *save = NULL, *m;
 	const char *prop = NULL;
-	bool ro = false;
-
-	bool nocopy = false;
+	bool ro = false, nocopy = false;
 
 	dst = strchr(src, ':');
 	/* -v /PATH: an anonymous volume */
@@ -353,7 +351,6 @@ int dl_spec_image_volumes(struct dl_spec_opts *o, json_t *cfg, char **reason)
 		int ret;
 
 		dst = keys[k];
-
 		if (*dst != '/')
 			return dl_fail(reason, DL_EXIT_REJECT, "unable to use "
 				    "image volume '%s': not an absolute path",
