@@ -25,6 +25,7 @@ img() {
 	chmod 0640 "$r/srv/app/seed"
 	chown 42:43 "$r/srv/app"
 	chmod 0750 "$r/srv/app"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.k", b"v")' "$r/srv/app/seed"
 	set -- "$@"
 	for c; do
 		set -- "$@" -c "$c"
@@ -196,6 +197,8 @@ pm() {
 	assert_output "$(printf 'seed\ndeep\n1234:5678 640\n42:43 750')"
 	run -0 stat -c '%u:%g %a' "$DL_ROOT/volumes/app/_data" "$DL_ROOT/volumes/app/_data/seed"
 	assert_output "$(printf '42:43 750\n1234:5678 640')"
+	run -0 python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.k").decode())' "$DL_ROOT/volumes/app/_data/seed"
+	assert_output v
 	# once: what the first container changed stays, nothing copied again
 	run -0 dl run --rm -v app:/srv/app appimg sh -c 'rm /srv/app/seed; echo mine >/srv/app/own'
 	run -0 dl run --rm -v app:/srv/app appimg ls /srv/app
@@ -301,6 +304,11 @@ pm() {
 	dl volume create -l k=v labelled >/dev/null
 	run -0 --separate-stderr dl volume clone src copy
 	assert_output copy
+	# a snapshot: its parent is the source's subvolume
+	local uuid
+	uuid=$(btrfs subvolume show "$DL_ROOT/volumes/src/_data" | awk '$1 == "UUID:" {print $2}')
+	run -0 btrfs subvolume show "$DL_ROOT/volumes/copy/_data"
+	assert_line --regexp "^[[:space:]]*Parent UUID:[[:space:]]+$uuid\$"
 	run -0 dl run --rm -v copy:/d busybox sh -c 'cat /d/f; echo two >/d/f'
 	assert_output one
 	run -0 cat "$DL_ROOT/volumes/src/_data/f"
