@@ -44,6 +44,8 @@ int main(int argc, char **argv)
 		free(dl_steal_pointer(&reason));
 	}
 	ret = dl_volume_make(name, labels, src, NULL, NULL, 0, NULL, &reason);
+	if (ret == DL_EXIT_CONFLICT)
+		dl_die(ret, "unable to create volume '%s': %s", name, reason);
 	if (ret)
 		dl_die(ret, "unable to clone volume '%s': %s", src, reason);
 	json_decref(labels);

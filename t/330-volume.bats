@@ -320,7 +320,8 @@ pm() {
 	assert_output '{"k":"v"}'
 	run -1 --separate-stderr dl volume clone nosuch x2
 	assert_equal "$stderr" "dl volume clone: fatal: unable to clone volume 'nosuch': no such volume 'nosuch'"
-	run -3 dl volume clone src copy
+	run -3 --separate-stderr dl volume clone src copy
+	assert_equal "$stderr" "dl volume clone: fatal: unable to create volume 'copy': volume already exists"
 	vol_store_clean
 }
 
