@@ -182,6 +182,21 @@ pm() {
 	assert_output "$(printf 'data\nm2')"
 }
 
+@test "dl create -v NAME:/PATH: containers made at once share the one volume they make" {
+	local i
+	for i in 1 2 3 4; do
+		dl create -v shared:/s busybox true >"$BATS_TEST_TMPDIR/c$i" 3>&- &
+		dl volume create shared >/dev/null 3>&- &
+	done
+	wait
+	run -0 dl volume ls -q
+	assert_output shared
+	run -0 dl ps -aq
+	assert_equal "${#lines[@]}" 4
+	run -3 dl volume rm shared
+	vol_store_clean
+}
+
 @test "dl run -v NAME:/PATH:ro and --mount ...,readonly refuse writes" {
 	dl volume create rov >/dev/null
 	run -1 dl run --rm -v rov:/d:ro busybox touch /d/x
