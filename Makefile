@@ -66,8 +66,8 @@ PKGS_dl-kill = lxc jansson
 PKGS_dl-pause = lxc jansson
 PKGS_dl-unpause = lxc jansson
 PKGS_dl-stats = lxc jansson
-PKGS_dl-update = lxc jansson
-PKGS_dl-sysctl-set = jansson
+PKGS_dl-update = lxc jansson libbtrfsutil
+PKGS_dl-sysctl-set = jansson libbtrfsutil
 PKGS_dl-stop = lxc jansson
 PKGS_dl-state = lxc jansson
 PKGS_dl-cp = jansson
@@ -92,6 +92,12 @@ LIBS_dl-image-unpack = -pthread
 PKGS_dl-image-layers = libbtrfsutil jansson libarchive zlib libzstd libcrypto
 LIBS_dl-image-layers = -lbtrfs -pthread
 PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
+PKGS_dl-volume-new = libbtrfsutil jansson
+PKGS_dl-volume-rm = libbtrfsutil jansson
+PKGS_dl-volume-ls = libbtrfsutil jansson
+PKGS_dl-volume-inspect = libbtrfsutil jansson
+PKGS_dl-volume-clone = libbtrfsutil jansson
+PKGS_dl-volume-import = libbtrfsutil jansson libarchive zlib
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

@@ -21,6 +21,7 @@
 #include "dl/status.h"
 #include "dl/time.h"
 #include "dl/tmp.h"
+#include "dl/volume.h"
 
 /* The synopsis, after the program name: "dl run" and "dl create" show this
  * one, and this option table, as theirs. */
@@ -49,9 +50,14 @@
 	"  -h, --hostname NAME        container host name (default: the "    \
 	"short ID)\n"                                                          \
 	"  -v, --volume SRC:DST[:ro|rw]\n"                                    \
-	"                             bind mount a host path (it must exist)\n" \
-	"      --mount type=bind|tmpfs,...\n"                                 \
-	"                             bind or tmpfs mount, Docker's syntax\n" \
+	"                             bind mount a host path (it must "      \
+	"exist), or\n"                                                         \
+	"                             mount volume SRC (made if missing); "  \
+	"-v DST: an\n"                                                         \
+	"                             anonymous volume\n"                     \
+	"      --mount type=bind|volume|tmpfs,...\n"                          \
+	"                             bind, volume or tmpfs mount, Docker's " \
+	"syntax\n"                                                             \
 	"      --tmpfs DST[:OPTS]     mount a tmpfs\n"                        \
 	"      --read-only            mount the root filesystem read-only\n"  \
 	"  -m, --memory SIZE          memory limit (e.g. 64m)\n"              \
@@ -101,11 +107,14 @@ static struct {
 	const char *id, *cidfile;
 	int cidfd;
 	bool made_dir, published;
+	char **volumes; /* the volumes made here */
+	size_t nvolumes;
 } undo = { .cidfd = -1 };
 
 static void undo_all(void)
 {
 	char *why = NULL;
+	size_t i;
 
 	if (undo.published)
 		return;
@@ -119,6 +128,16 @@ static void undo_all(void)
 	if (undo.name && dl_ref_container_rm_if(undo.name, undo.id, &why))
 		dl_warn("unable to release name '%s': %s", undo.name, why);
 	free(why);
+	why = NULL;
+	/* dl_volume_remove() takes the refs lock, and lets it go */
+	dl_ref_unlock();
+	for (i = 0; i < undo.nvolumes; i++) {
+		if (dl_volume_remove(undo.volumes[i], &why))
+			dl_warn("unable to remove volume '%s': %s",
+				undo.volumes[i], why);
+		free(why);
+		why = NULL;
+	}
 }
 
 /* Each option as dl_spec_opt() names it; short ones have their letter. */
@@ -279,6 +298,48 @@ static json_t *jcheck(json_t *j)
 	return j;
 }
 
+/* Make the volumes of the mounts that do not exist yet (under the refs
+ * lock, held until the container that names them is published), and fill
+ * each empty one with the image's files at its target, unless nocopy. */
+static void make_volumes(struct dl_spec_opts *o, int rootfd)
+{
+	json_auto_t *anon = json_pack("{s:s}", DL_VOLUME_ANON_LABEL, "");
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(o->volumes, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *dst = json_string_value(
+			json_object_get(v, "destination"));
+		_cleanup_free_ char *why = NULL;
+		bool made = false;
+		int ret;
+
+		ret = dl_volume_make(name, json_is_true(json_object_get(
+						   v, "anonymous"))
+					   ? anon
+					   : NULL,
+				     NULL, NULL, NULL, DL_VOLUME_EXIST_OK,
+				     &made, &why);
+		if (ret)
+			dl_die(ret, "unable to create volume '%s': %s", name,
+			       why);
+		if (made) {
+			undo.volumes = dl_xrealloc(undo.volumes,
+						   (undo.nvolumes + 1) *
+							   sizeof(char *));
+			undo.volumes[undo.nvolumes++] = dl_xstrdup(name);
+		}
+		dl_fault("dl-container-new:volume");
+		if (json_is_true(json_object_get(v, "nocopy")))
+			continue;
+		ret = dl_volume_copy_up(name, rootfd, dst, &why);
+		if (ret)
+			dl_die(ret, "unable to fill volume '%s': %s", name,
+			       why);
+	}
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 /* Resolve "IMAGE+IMAGE..." into full @ids (names, IDs or unique
@@ -379,6 +440,9 @@ int main(int argc, char **argv)
 	if (!image)
 		dl_die(DL_EXIT_FAIL, "unable to load '%s': %s", cfgpath, why);
 	cfg = json_object_get(image, "config");
+	ret = dl_spec_image_volumes(&o, cfg, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
 	args = jcheck(dl_spec_args(&o, cfg, argv + optind + 1,
 				   argc - optind - 1));
 	if (json_array_size(args) == 0)
@@ -439,6 +503,7 @@ int main(int argc, char **argv)
 	if (dl_root_mkdir_p(rootfd, workdir, 0755) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to create working directory "
 			   "'%s'", workdir);
+	make_volumes(&o, rootfd);
 	if (dl_spec_env_find(env, "HOME") < 0 &&
 	    json_array_append_new(env, json_sprintf("HOME=%s", user.home)) < 0)
 		jcheck(NULL);

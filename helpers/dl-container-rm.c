@@ -6,14 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "dl.h"
 #include "dl/container.h"
 #include "dl/lease.h"
 #include "dl/netconf.h"
 #include "dl/lxc.h"
 #include "dl/state.h"
+#include "dl/json.h"
+#include "dl/volume.h"
 
-#define USAGE "dl-container-rm CONTAINER_ID"
+#define USAGE "dl-container-rm [-v] CONTAINER_ID"
+#define OPTIONS                                                                \
+	"  -v           remove its anonymous volumes too (those no other "     \
+	"container uses)\n"                                                    \
+	"  -h, --help   show this help\n"
 
 /* An address its supervisor, killed, did not give back goes now. */
 static void drop_lease(const char *id)
@@ -29,18 +37,39 @@ static void drop_lease(const char *id)
 			id, why);
 }
 
+/* The volumes the container's spec names (none when it cannot be read:
+ * the container still goes). */
+static char **spec_volumes(const char *id, size_t *n)
+{
+	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
+	_cleanup_free_ char *why = NULL;
+	json_t *spec = dl_json_load(path, &why);
+	char **v = dl_volume_of_spec(spec, n);
+
+	json_decref(spec);
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	_cleanup_free_ char *why = NULL;
 	_cleanup_close_ int lock = -1;
+	char **volumes = NULL;
+	bool vols = false;
+	size_t nvolumes = 0;
 	const char *id;
-	int ret;
+	int opt, ret;
 
 	dl_set_prog(argv[0]);
 	opterr = 0;
 	if (dl_want_help(argc, argv))
-		dl_help(USAGE, NULL);
-	if (getopt(argc, argv, "+") != -1 || argc - optind != 1)
+		dl_help(USAGE, OPTIONS);
+	while ((opt = getopt(argc, argv, "+v")) != -1) {
+		if (opt != 'v')
+			dl_usage(USAGE);
+		vols = true;
+	}
+	if (argc - optind != 1)
 		dl_usage(USAGE);
 	id = argv[optind];
 	if (!dl_is_id(id))
@@ -62,8 +91,16 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_CONFLICT, "unable to remove container '%s': "
 		       "container is running", id);
 	drop_lease(id);
+	if (vols)
+		volumes = spec_volumes(id, &nvolumes);
 	ret = dl_container_remove_held(id, lock, &why);
 	if (ret)
 		dl_die(ret, "unable to remove container '%s': %s", id, why);
+	free(dl_steal_pointer(&why));
+	ret = dl_volume_drop_anonymous(volumes, nvolumes, &why);
+	if (ret)
+		dl_die(ret, "unable to remove the anonymous volumes of "
+		       "container '%s': %s", id, why);
+	dl_volume_names_free(volumes);
 	return dl_finish_stdout();
 }

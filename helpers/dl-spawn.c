@@ -34,6 +34,7 @@
 #include "dl/specload.h"
 #include "dl/state.h"
 #include "dl/status.h"
+#include "dl/volume.h"
 
 #define USAGE "dl-spawn [-d] [-i] ID"
 #define OPTIONS \
@@ -116,8 +117,16 @@ static void remove_container(struct spawn *sp)
 
 	rm_armed = NULL;
 	start_armed = NULL;
-	if (dl_container_remove_held(sp->id, sp->lock, &reason))
+	if (dl_container_remove_held(sp->id, sp->lock, &reason)) {
 		dl_warn("unable to remove container '%s': %s", sp->id, reason);
+		return;
+	}
+	/* --rm takes the container's anonymous volumes with it */
+	free(dl_steal_pointer(&reason));
+	if (dl_volume_drop_anonymous(sp->spec.volumes, sp->spec.nvolumes,
+				     &reason))
+		dl_warn("unable to remove the anonymous volumes of container "
+			"'%s': %s", sp->id, reason);
 }
 
 static noreturn void die_start(const char *id, int code, const char *why)

@@ -13,12 +13,14 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/btrfs.h"
 #include "dl/container.h"
 #include "dl/image.h"
 #include "dl/json.h"
 #include "dl/publish.h"
 #include "dl/ref.h"
 #include "dl/tmp.h"
+#include "dl/volume.h"
 
 #define USAGE "dl-store-check [-r] [-j]"
 #define OPTIONS                                                                \
@@ -272,6 +274,58 @@ static void check_images(void)
 	closedir(d);
 }
 
+/* volumes/: each entry a valid name holding the subvolume _data and a
+ * readable volume.json, and no other subvolume */
+static void check_volumes(void)
+{
+	struct dirent *e;
+	DIR *d = open_dir("volumes");
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *rel = NULL, *data = NULL, *why = NULL;
+		json_t *info = NULL;
+		char **users = NULL;
+		size_t n = 0;
+		int ret = 0;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		rel = dl_xasprintf("volumes/%s", e->d_name);
+		if (dl_volume_name_check(e->d_name, NULL)) {
+			if (e->d_type == DT_DIR)
+				stray("stray-entry", rel, "not a volume name");
+			continue;
+		}
+		data = dl_volume_data(e->d_name);
+		if (dl_subvol_is(data) == 1 &&
+		    dl_volume_inspect(e->d_name, &info, &why) == 0) {
+			json_decref(info);
+			check_subvols(rel, "_data");
+			continue;
+		}
+		free(dl_steal_pointer(&why));
+		if (repair) {
+			ret = dl_volume_users(e->d_name, &users, &n, &why);
+			if (!ret && n) {
+				why = dl_xasprintf("in use by container %.12s",
+						   users[0]);
+				ret = DL_EXIT_CONFLICT;
+			}
+			dl_volume_names_free(users);
+		}
+		if (ret) {
+			report("broken-volume", rel, "_data or volume.json is "
+			       "missing or unreadable", ret, why);
+			continue;
+		}
+		stray("broken-volume", rel,
+		      "_data or volume.json is missing or unreadable");
+	}
+	closedir(d);
+}
+
 /* The container's spec.json when it is there and loads (a power loss can
  * leave it empty), else NULL */
 static json_t *load_spec(const char *id)
@@ -461,6 +515,7 @@ int main(int argc, char **argv)
 	check_subvols("", NULL);
 	check_images();
 	check_containers();
+	check_volumes();
 	check_refs();
 	check_locks();
 	dl_ref_unlock();

@@ -366,11 +366,13 @@ plant_passwd_link() {
 	store_is_clean
 }
 
-@test "dl-container-new: named volumes and duplicate mount points are refused" {
+@test "dl-container-new: bad volume names and duplicate mount points are refused" {
 	mk_store
 	img=$(mk_image)
-	run -2 --separate-stderr dl-container-new -v myvol:/data "$img"
-	[[ "$stderr" == "dl-container-new: fatal: unable to mount 'myvol': named volumes are not supported" ]]
+	run -2 --separate-stderr dl-container-new -v 'my vol:/data' "$img"
+	[[ "$stderr" == "dl-container-new: fatal: unable to mount 'my vol': invalid volume name: "* ]]
+	run -2 --separate-stderr dl-container-new -v myvol:/data --tmpfs /data "$img"
+	[[ "$stderr" == "dl-container-new: fatal: unable to mount '/data': duplicate mount point" ]]
 	run -2 --separate-stderr dl-container-new --tmpfs /a --tmpfs /a/ "$img"
 	[[ "$stderr" == "dl-container-new: fatal: unable to mount '/a': duplicate mount point" ]]
 	store_is_clean

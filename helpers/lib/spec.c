@@ -23,6 +23,7 @@
 #include "dl/size.h"
 #include "dl/spec.h"
 #include "dl/status.h"
+#include "dl/volume.h"
 
 #define MIN_MEMORY (6 << 20) /* Docker's minimum memory limit */
 #define OOM "unable to build 'spec.json': out of memory"
@@ -257,12 +258,13 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 	_cleanup_free_ char *copy = dl_xstrdup(spec);
 	char *src = copy, *dst, *mode, *save = NULL, *m;
 	const char *prop = NULL;
-	bool ro = false;
+	bool ro = false, nocopy = false;
 
 	dst = strchr(src, ':');
+	/* -v /PATH: an anonymous volume */
 	if (!dst)
-		return dl_fail(reason, DL_EXIT_USAGE, "unable to mount '%s': "
-			    "anonymous volumes are not supported", spec);
+		return dl_spec_add_volume(o, NULL, src, false, false, spec,
+					  reason);
 	*dst++ = '\0';
 	mode = strchr(dst, ':');
 	if (mode)
@@ -273,13 +275,102 @@ static int opt_volume(struct dl_spec_opts *o, const char *spec,
 			ro = !strcmp(m, "ro");
 		else if (is_propagation(m))
 			prop = m;
+		else if (!strcmp(m, "nocopy"))
+			nocopy = true;
 		else if (strcmp(m, "z") && strcmp(m, "Z") &&
-			 strcmp(m, "nocopy") && strcmp(m, "consistent") &&
+			 strcmp(m, "consistent") &&
 			 strcmp(m, "cached") && strcmp(m, "delegated"))
 			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': invalid mode '%s'", spec, m);
 	}
+	/* a source that is no absolute path names a volume */
+	if (*src && *src != '/') {
+		if (prop)
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
+				    "mount '%s': a volume has no propagation",
+				    spec);
+		return dl_spec_add_volume(o, src, dst, ro, nocopy, spec,
+					  reason);
+	}
 	return add_bind(o, src, dst, ro, prop, spec, reason);
+}
+
+int dl_spec_add_volume(struct dl_spec_opts *o, const char *name,
+		       const char *dst, bool ro, bool nocopy,
+		       const char *spec, char **reason)
+{
+	_cleanup_free_ char *d = NULL, *why = NULL, *data = NULL;
+	char id[DL_ID_LEN + 1];
+	json_t *opt;
+	int ret;
+
+	ret = target_path(spec, dst, &d, reason);
+	if (ret)
+		return ret;
+	if (!name) {
+		if (dl_new_id(id) < 0)
+			return dl_fail(reason, DL_EXIT_FAIL, "unable to mount "
+				    "'%s': %s", spec, strerror(errno));
+	} else if ((ret = dl_volume_name_check(name, &why))) {
+		return dl_fail(reason, ret, "unable to mount '%s': %s", name,
+			    why);
+	}
+	data = dl_volume_data(name ? name : id);
+	opt = json_pack("[ss]", "rbind", "rprivate");
+	if (opt && ro && append(opt, json_string("ro")) < 0)
+		opt = NULL;
+	if (append(o->mounts, json_pack("{s:s,s:s,s:s,s:o}", "destination",
+					d, "type", "bind", "source", data,
+					"options", opt)) < 0 ||
+	    append(o->volumes, json_pack("{s:s,s:s,s:b,s:b}", "name",
+					 name ? name : id, "destination", d,
+					 "nocopy", nocopy, "anonymous",
+					 !name)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int dl_spec_image_volumes(struct dl_spec_opts *o, json_t *cfg, char **reason)
+{
+	json_t *vols = json_object_get(cfg, "Volumes"), *v, *m;
+	_cleanup_free_ const char **keys = NULL;
+	const char *dst;
+	size_t i, k, n = 0;
+
+	/* in path order, whatever the order of the config */
+	keys = dl_xcalloc(json_object_size(vols) + 1, sizeof(*keys));
+	json_object_foreach(vols, dst, v)
+		keys[n++] = dst;
+	qsort(keys, n, sizeof(*keys), str_cmp);
+	for (k = 0; k < n; k++) {
+		_cleanup_free_ char *d = NULL;
+		bool taken = false;
+		int ret;
+
+		dst = keys[k];
+		if (*dst != '/')
+			return dl_fail(reason, DL_EXIT_REJECT, "unable to use "
+				    "image volume '%s': not an absolute path",
+				    dst);
+		d = dl_clean_path(dst);
+		if (!strcmp(d, "/"))
+			continue;
+		json_array_foreach(o->mounts, i, m)
+			taken |= !strcmp(d, json_string_value(json_object_get(
+						    m, "destination")));
+		if (taken)
+			continue;
+		ret = dl_spec_add_volume(o, NULL, d, false, false, dst,
+					 reason);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* A tmpfs at @dst with Docker's noexec,nosuid,nodev unless @extra (an
@@ -366,7 +457,7 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 	char *save = NULL, *kv;
 	long long size = -1;
 	long mode = -1;
-	bool ro = false;
+	bool ro = false, nocopy = false, volopt = false;
 	json_t *extra;
 
 	for (kv = strtok_r(copy, ",", &save); kv;
@@ -397,11 +488,24 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 			continue;
 		else if (!strcmp(kv, "consistency") && v)
 			continue;
+		else if (!strcmp(kv, "volume-nocopy") && is_true(v, &nocopy))
+			volopt = true;
 		else
 			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
 				    "mount '%s': unexpected key or value '%s'",
 				    spec, kv);
 	}
+	if (!strcmp(type, "volume")) {
+		if (size >= 0 || mode >= 0 || prop)
+			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
+				    "mount '%s': bind or tmpfs options on a "
+				    "volume", spec);
+		return dl_spec_add_volume(o, src && *src ? src : NULL, dst, ro,
+					  nocopy, spec, reason);
+	}
+	if (volopt)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to parse mount "
+			    "'%s': volume options on a %s mount", spec, type);
 	if (!strcmp(type, "bind")) {
 		if (size >= 0 || mode >= 0)
 			return dl_fail(reason, DL_EXIT_USAGE, "unable to parse "
@@ -882,8 +986,10 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 	o->rlimits = json_array();
 	o->sysctl = json_object();
 	o->group_add = json_array();
+	o->volumes = json_array();
 	return o->env && o->mounts && o->dns && o->dns_search && o->hosts &&
-			       o->rlimits && o->sysctl && o->group_add
+			       o->rlimits && o->sysctl && o->group_add &&
+			       o->volumes
 		       ? 0
 		       : -1;
 }
@@ -898,8 +1004,9 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	json_decref(o->rlimits);
 	json_decref(o->sysctl);
 	json_decref(o->group_add);
+	json_decref(o->volumes);
 	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
-	o->rlimits = o->sysctl = o->group_add = NULL;
+	o->rlimits = o->sysctl = o->group_add = o->volumes = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -1171,6 +1278,19 @@ static int set_joined(json_t *a, const char *key, json_t *arr)
 	return json_object_set_new(a, key, json_string(all));
 }
 
+/* org.dockerlite.volumes: the names of the volumes, which hold no comma */
+static int set_volumes(json_t *a, json_t *volumes)
+{
+	json_auto_t *names = json_array();
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(names ? volumes : NULL, i, v)
+		if (json_array_append(names, json_object_get(v, "name")) < 0)
+			return -1;
+	return names ? set_joined(a, "org.dockerlite.volumes", names) : -1;
+}
+
 static json_t *make_annotations(const struct dl_spec_opts *o,
 				char *const *ids, size_t n,
 				const char *created)
@@ -1213,7 +1333,8 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 	/* lists of IPs and names, which hold no comma */
 	if (a && (set_joined(a, "org.dockerlite.dns", o->dns) < 0 ||
 		  set_joined(a, "org.dockerlite.dns-search", o->dns_search) < 0 ||
-		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0)) {
+		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0 ||
+		  set_volumes(a, o->volumes) < 0)) {
 		json_decref(a);
 		return NULL;
 	}

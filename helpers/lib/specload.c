@@ -361,6 +361,8 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 			       &sp->ndns_search);
 	sp->add_hosts = split(annotation(ann, "org.dockerlite.add-host"),
 			      &sp->nadd_hosts);
+	sp->volumes = split(annotation(ann, "org.dockerlite.volumes"),
+			    &sp->nvolumes);
 	for (i = 0; i < sp->ncaps; i++)
 		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
@@ -395,6 +397,9 @@ void dl_spec_free(struct dl_spec *sp)
 	free(sp->dns);
 	free(sp->dns_search);
 	free(sp->add_hosts);
+	for (i = 0; i < sp->nvolumes; i++)
+		free(sp->volumes[i]);
+	free(sp->volumes);
 	if (sp->doc)
 		json_decref(sp->doc);
 	memset(sp, 0, sizeof(*sp));

@@ -756,12 +756,19 @@ static void build_opts(void)
 	opt_bad("hostname", "a b", DL_EXIT_USAGE);
 	opt_bad("name", "-x", DL_EXIT_USAGE);
 	opt_bad("env", "=x", DL_EXIT_USAGE);
-	opt_bad("volume", "rel:/x", DL_EXIT_USAGE);
+	opt_bad("volume", "r!l:/x", DL_EXIT_USAGE);
+	opt_bad("volume", "x:/x", DL_EXIT_USAGE);
+	opt_bad("volume", "db:/x:rshared", DL_EXIT_USAGE);
+	opt_bad("volume", "rel", DL_EXIT_USAGE);
 	opt_bad("volume", "/tmp:/", DL_EXIT_USAGE);
 	opt_bad("volume", "/tmp:rel", DL_EXIT_USAGE);
 	opt_bad("volume", missing, DL_EXIT_NO);
 	opt_bad("tmpfs", "rel", DL_EXIT_USAGE);
-	opt_bad("mount", "type=volume,target=/x", DL_EXIT_USAGE);
+	opt_bad("mount", "type=volume,src=/abs,target=/x", DL_EXIT_USAGE);
+	opt_bad("mount", "type=volume,target=/x,tmpfs-size=1m", DL_EXIT_USAGE);
+	opt_bad("mount", "type=bind,src=/tmp,target=/x,volume-nocopy",
+		DL_EXIT_USAGE);
+	opt_bad("mount", "type=volume,src=db", DL_EXIT_USAGE);
 	opt_bad("security-opt", "seccomp=unconfined", DL_EXIT_USAGE);
 	opts_check((const char *const[]){ "volume", twice, "tmpfs", "/data/",
 					  NULL },
@@ -771,6 +778,67 @@ static void build_opts(void)
 		   0, "two mounts on two destinations");
 	free(missing);
 	free(twice);
+}
+
+/* -v NAME:DST, -v DST, --mount type=volume and an image's VOLUME: bind
+ * mounts of volumes/NAME/_data, each named in the volumes list */
+static void volume_mounts(void)
+{
+	struct dl_spec_opts o;
+	json_t *cfg = json_pack("{s:{s:{},s:{}}}", "Volumes", "/img", "/a");
+	char *reason = NULL;
+	const char *src, *name;
+	json_t *m, *v;
+	int rc;
+
+	opts(&o, (const char *const[]){ "volume", "db:/data:ro,nocopy",
+					"volume", "/anon", "mount",
+					"type=volume,src=m.1,dst=/m,readonly",
+					"mount", "dst=/m2", NULL });
+	rc = dl_spec_image_volumes(&o, cfg, &reason);
+	ok(rc == 0, "image volumes added", "");
+	ok(json_array_size(o.mounts) == 6 && json_array_size(o.volumes) == 6,
+	   "a mount and a volume each", "");
+	m = json_array_get(o.mounts, 0);
+	v = json_array_get(o.volumes, 0);
+	src = json_string_value(json_object_get(m, "source"));
+	ok(src && strstr(src, "/volumes/db/_data") &&
+		   streq(json_string_value(json_object_get(m, "type")), "bind") &&
+		   json_array_size(json_object_get(m, "options")) == 3 &&
+		   json_is_true(json_object_get(v, "nocopy")) &&
+		   json_is_false(json_object_get(v, "anonymous")),
+	   "-v NAME:DST:ro,nocopy", "");
+	v = json_array_get(o.volumes, 1);
+	name = json_string_value(json_object_get(v, "name"));
+	ok(name && dl_is_id(name) &&
+		   json_is_true(json_object_get(v, "anonymous")),
+	   "-v DST is anonymous", "");
+	v = json_array_get(o.volumes, 2);
+	ok(streq(json_string_value(json_object_get(v, "name")), "m.1") &&
+		   json_array_size(json_object_get(
+			   json_array_get(o.mounts, 2), "options")) == 3,
+	   "--mount type=volume,readonly", "");
+	v = json_array_get(o.volumes, 3);
+	ok(json_is_true(json_object_get(v, "anonymous")),
+	   "--mount without type or source is anonymous", "");
+	ok(streq(json_string_value(json_object_get(json_array_get(o.volumes, 4),
+						    "destination")), "/a") &&
+		   streq(json_string_value(json_object_get(
+			   json_array_get(o.volumes, 5), "destination")),
+			 "/img"),
+	   "image VOLUME entries", "");
+	rc = dl_spec_image_volumes(&o, cfg, &reason);
+	ok(rc == 0 && json_array_size(o.volumes) == 6,
+	   "an image VOLUME already mounted is skipped", "");
+	dl_spec_opts_free(&o);
+	json_decref(cfg);
+	cfg = json_pack("{s:{s:{}}}", "Volumes", "rel");
+	opts(&o, (const char *const[]){ NULL });
+	rc = dl_spec_image_volumes(&o, cfg, &reason);
+	ok(rc == DL_EXIT_REJECT, "a relative image VOLUME is rejected", "");
+	free(reason);
+	dl_spec_opts_free(&o);
+	json_decref(cfg);
 }
 
 /* dl_spec_args() of options @kv, image config @cfg and command @cmd */
@@ -862,6 +930,7 @@ int main(void)
 	build_caps();
 	build_full();
 	build_opts();
+	volume_mounts();
 	build_args();
 	hostnames();
 

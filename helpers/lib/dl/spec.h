@@ -54,6 +54,9 @@ struct dl_spec_opts {
 	json_t *rlimits;	/* OCI process.rlimits, in order */
 	json_t *sysctl;		/* OCI linux.sysctl */
 	json_t *group_add;	/* --group-add values (names or numbers) */
+	/* the volumes of the mounts: {"name","destination","nocopy",
+	 * "anonymous"}, in order (dl/volume.h) */
+	json_t *volumes;
 };
 
 /**
@@ -102,6 +105,34 @@ extern int dl_spec_opt(struct dl_spec_opts *o, const char *key,
  * Return: 0 or DL_EXIT_USAGE.
  */
 extern int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason);
+
+/**
+ * dl_spec_add_volume() - mount volume @name (made when missing by
+ * dl-container-new) at @dst, as -v NAME:DST does
+ * @o: the options
+ * @name: the volume, or NULL for a new anonymous one (a fresh 64-hex name)
+ * @dst: the target, absolute
+ * @ro: mount it read-only
+ * @nocopy: never fill it with the image's files at @dst
+ * @spec: the option as given, for messages
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_USAGE (a bad name or target) or DL_EXIT_FAIL.
+ */
+extern int dl_spec_add_volume(struct dl_spec_opts *o, const char *name,
+			      const char *dst, bool ro, bool nocopy,
+			      const char *spec, char **reason);
+
+/**
+ * dl_spec_image_volumes() - an anonymous volume for each VOLUME of the
+ * image (config.Volumes) that no mount of @o covers already
+ * @o: the options
+ * @cfg: the "config" object of the image config (may be NULL)
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_REJECT (a VOLUME that is no absolute path) or
+ * DL_EXIT_FAIL.
+ */
+extern int dl_spec_image_volumes(struct dl_spec_opts *o, json_t *cfg,
+				 char **reason);
 
 /**
  * dl_spec_args() - the command line: the image Entrypoint and Cmd, with

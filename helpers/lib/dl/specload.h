@@ -83,6 +83,8 @@ struct dl_spec {
 	size_t ndns_search;
 	char **add_hosts;
 	size_t nadd_hosts;
+	char **volumes;		/* org.dockerlite.volumes: the volumes used */
+	size_t nvolumes;
 };
 
 /**
