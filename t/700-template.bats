@@ -3,6 +3,8 @@
 # 700-template.bats: dl-template renders Docker's --format over JSON on stdin
 # (no root, no btrfs needed).
 
+# shellcheck disable=SC2016 # templates hold $variables of their own
+
 load helpers
 
 ROWS='[{"ID":"4f1c2d3e","Names":"web","Image":"busybox","Labels":{"app":"web","tier":"front"},"Ports":""},
