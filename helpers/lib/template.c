@@ -1025,6 +1025,11 @@ static json_t *walk_fields(struct ctx *c, json_t *v, char **fields, size_t n,
 				json_decref(v);
 				return json_string("");
 			}
+			/* no labels at all: Docker's null map */
+			if (!strcmp(fields[i], "Labels")) {
+				json_decref(v);
+				return json_null();
+			}
 			fail_v(c, "at %s: no field '%s'", c->where,
 			       fields[i]);
 			json_decref(v);

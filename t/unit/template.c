@@ -89,6 +89,7 @@ static void fields(void)
 	r("id={{.ID}} name={{ .Names }}", C, 0, "id=abc name=web");
 	r("{{.Config.Labels.app}}", C, 0, "db");
 	r("{{.Config.Labels.none}}", C, 0, "");
+	r("{{json .Labels}} {{index .Labels \"x\"}}", "{}", 0, "null ");
 	r("{{.N}} {{.F}} {{.B}} {{.Z}} [{{.E}}]", C, 0, "3 2.5 true <nil> []");
 	r("{{.A}}", C, 0, "[x y]");
 	r("{{.Labels}}", C, 0, "map[a:1 k:v]");

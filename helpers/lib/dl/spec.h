@@ -46,6 +46,7 @@ struct dl_spec_opts {
 	json_t *env;	/* the -e values, in order */
 	json_t *mounts; /* spec mounts, in order */
 	json_t *dns, *dns_search, *hosts; /* strings, in order */
+	json_t *labels; /* --label K=V, an object */
 };
 
 /**
@@ -70,7 +71,8 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       (type=bind|tmpfs,...), tmpfs (DST[:OPTS]), memory (N[bkmg]), cpus
  *       (DECIMAL), pids-limit, cap-add, cap-drop (CAP or ALL), security-opt
  *       (no-new-privileges[=BOOL]), network or net (bridge|none|host),
- *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name;
+ *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name,
+ *       label (K=V, or K for an empty value; the last one of K wins);
  *       the flags read-only, privileged, tty, interactive, rm and init
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)
@@ -82,6 +84,15 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  */
 extern int dl_spec_opt(struct dl_spec_opts *o, const char *key,
 		       const char *val, char **reason);
+
+/**
+ * dl_spec_labels_merge() - add to the --label values those of the image
+ * config's Labels they do not name (as Docker: the container's own win)
+ * @o: the options
+ * @image_labels: the image config's Labels object (may be NULL)
+ * Return: 0, or -1 when jansson is out of memory.
+ */
+extern int dl_spec_labels_merge(struct dl_spec_opts *o, json_t *image_labels);
 
 /**
  * dl_spec_opts_check() - check what depends on several options: no two

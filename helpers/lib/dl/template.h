@@ -19,7 +19,8 @@
  * Truth is Go's: false, 0, null, "" and an empty array or object are
  * false.  A field missing from an object is an error naming the field,
  * except in an object reached through a key "Labels" (there, and from
- * index, a missing key is "", as Go does for map[string]string).
+ * index, a missing key is "", as Go does for map[string]string), and a
+ * missing "Labels" itself is null (Docker's nil map).
  */
 #ifndef DL_TEMPLATE_H
 #define DL_TEMPLATE_H
