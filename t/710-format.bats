@@ -14,12 +14,12 @@ setup() {
 @test "dl ps --format: Docker's fields, one line a container" {
 	local id
 	id=$(dl create --name web -l app=web -l tier=front busybox sleep 1000)
-	dl run --name done busybox sh -c 'exit 3' || true
+	dl run --name exited3 busybox sh -c 'exit 3' || true
 	run -0 --separate-stderr dl ps -a --format '{{.Names}}|{{.State}}|{{.Image}}|{{.Command}}|{{.Labels}}|{{.Networks}}'
 	assert_line 'web|created|busybox|"sleep 1000"|app=web,tier=front|bridge'
-	assert_line 'done|exited|busybox|"sh -c exit 3"||bridge'
+	assert_line 'exited3|exited|busybox|"sh -c exit 3"||bridge'
 	[ -z "$stderr" ]
-	run -0 dl ps -a --format '{{.ID}} {{.Status}}' --filter name=done
+	run -0 dl ps -a --format '{{.ID}} {{.Status}}' --filter name=exited3
 	assert_output --regexp '^[0-9a-f]{12} Exited \(3\) (Less than a second|[0-9]+ seconds?) ago$'
 	run -0 dl ps -a --no-trunc --format '{{.ID}}' --filter name=web
 	assert_output "$id"
