@@ -86,6 +86,7 @@ PKGS_dl-image-layers = libbtrfsutil jansson libarchive zlib libzstd libcrypto
 LIBS_dl-image-layers = -lbtrfs -pthread
 PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
 PKGS_dl-template = jansson
+PKGS_dl-container-rename = jansson
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

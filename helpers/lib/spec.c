@@ -489,6 +489,9 @@ static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
 
 static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
 {
+	/* "/web" is web, as Docker's names are shown (inspect's Name) */
+	if (*s == '/')
+		s++;
 	if (!dl_is_container_name(s))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
 			    "invalid container name, must match "
