@@ -179,6 +179,9 @@ setup() {
 	assert_output 'null'
 	run -2 --separate-stderr dl inspect -f '{{.State.Health}}' hs
 	assert_equal "$stderr" "dl inspect: fatal: unable to render '{{.State.Health}}': at {{.State.Health}}: no field 'Health'"
+	# options after the operands, as Docker's
+	run -0 dl inspect hs -f '{{.Name}}' --type container
+	assert_output /hs
 	run -0 dl inspect -f json hs
 	run -0 jq -r '.[0].Config.Labels.app' <<<"$output"
 	assert_output web
