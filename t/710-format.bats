@@ -25,6 +25,8 @@ setup() {
 	assert_output "$id"
 	run -0 dl ps -a --format '{{.CreatedAt}}|{{.RunningFor}}' --filter name=web
 	assert_output --regexp '^20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+0000 UTC\|.* ago$'
+	run -0 dl ps -a --format '{{.Label "tier"}}|{{.Label "none"}}' --filter name=web
+	assert_output 'front|'
 	run -0 dl ps -a --format '{{json .}}' --filter name=web
 	run -0 jq -r '.Names + " " + .Labels + " " + .State' <<<"$output"
 	assert_output 'web app=web,tier=front created'

@@ -1080,6 +1080,48 @@ static json_t *eval_operand(struct ctx *c, struct operand *o, json_t *dot)
 		      o->name);
 }
 
+/* Docker's method .Label KEY of a row (ps): the value of KEY in the row's
+ * Labels, an object or Docker's "k=v,k2=v2" string; "" when not there */
+static json_t *label_method(struct ctx *c, struct operand *f,
+			    struct operand *karg, json_t *dot, json_t *last)
+{
+	json_t *base, *labels, *key, *r = NULL;
+	const char *k, *s;
+	size_t kl;
+
+	if (c->header)
+		return json_string("LABEL");
+	base = walk_fields(c, dot, f->fields, f->nfields - 1, NULL);
+	if (!base)
+		return NULL;
+	key = karg ? eval_operand(c, karg, dot) : json_incref(last);
+	if (!key || !json_is_string(key)) {
+		json_decref(base);
+		json_decref(key);
+		return key ? fail_v(c, "at %s: Label wants a string", c->where)
+			   : NULL;
+	}
+	labels = json_object_get(base, "Labels");
+	k = json_string_value(key);
+	kl = strlen(k);
+	if (json_is_object(labels)) {
+		json_t *v = json_object_get(labels, k);
+
+		r = v ? json_incref(v) : NULL;
+	} else if (json_is_string(labels)) {
+		for (s = json_string_value(labels); *s && !r;) {
+			size_t n = strcspn(s, ",");
+
+			if (n > kl && !strncmp(s, k, kl) && s[kl] == '=')
+				r = json_stringn(s + kl + 1, n - kl - 1);
+			s += n + (s[n] == ',');
+		}
+	}
+	json_decref(base);
+	json_decref(key);
+	return r ? r : json_string("");
+}
+
 /* One command: a function call, or one operand; @last, when not NULL, is
  * the value piped in: the function's last argument */
 static json_t *eval_cmd(struct ctx *c, struct cmd *cmd, json_t *dot,
@@ -1090,6 +1132,10 @@ static json_t *eval_cmd(struct ctx *c, struct cmd *cmd, json_t *dot,
 	size_t n = 0, i;
 	int want;
 
+	if (f->kind == OP_FIELD && !strcmp(f->fields[f->nfields - 1], "Label") &&
+	    cmd->n + (last ? 1 : 0) == 2)
+		return label_method(c, f, cmd->n == 2 ? cmd->args[1] : NULL,
+				    dot, last);
 	if (f->kind != OP_FUNC) {
 		if (cmd->n > 1 || last)
 			return fail_v(c, "at %s: can't give argument to "

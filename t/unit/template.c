@@ -112,6 +112,9 @@ static void functions(void)
 	r("{{json .ID}}", C, 0, "\"abc\"");
 	r("{{index .Labels \"k\"}}|{{index .Labels \"none\"}}", C, 0, "v|");
 	r("{{index .A 1}}", C, 0, "y");
+	r("{{.Label \"k\"}}|{{.Label \"none\"}}|{{\"a\" | .Config.Label}}",
+	  C, 0, "v||");
+	r("{{.Label \"b\"}}", "{\"Labels\":\"a=1,b=x=y,c=\"}", 0, "x=y");
 	r("{{index .A 5}}", C, DL_EXIT_USAGE, "index out of range");
 	r("{{index . \"Config\" \"Labels\" \"app\"}}", C, 0, "db");
 	r("{{len .A}} {{len .Names}} {{len .Labels}}", C, 0, "2 3 2");

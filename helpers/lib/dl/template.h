@@ -11,7 +11,8 @@
  * Control: if/else if/else/end, range (with $i, $e := or $e :=, and an
  * else for nothing to iterate), with/else/end.  Functions: json, index,
  * len, printf, print, println, join, split, lower, upper, title,
- * truncate, pad, eq, ne, lt, le, gt, ge, not, and, or.
+ * truncate, pad, eq, ne, lt, le, gt, ge, not, and, or; and Docker's method
+ * .Label KEY (KEY in the object's Labels, an object or "k=v,..." string).
  *
  * Values print as Go prints them: a string as is, an integer in decimal,
  * a real in the shortest form that reads back (%g), true/false, null as
