@@ -98,6 +98,8 @@ PKGS_dl-volume-ls = libbtrfsutil jansson
 PKGS_dl-volume-inspect = libbtrfsutil jansson
 PKGS_dl-volume-clone = libbtrfsutil jansson
 PKGS_dl-volume-import = libbtrfsutil jansson libarchive zlib
+PKGS_dl-template = jansson
+PKGS_dl-container-rename = jansson
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

@@ -131,7 +131,7 @@ static json_t *docker_shape(const struct ctr *c)
 	_cleanup_free_ char *slashname = dl_xasprintf("/%s", name);
 	_cleanup_free_ char *image = dl_xasprintf(
 		"sha256:%s", annotation(c, "org.dockerlite.image"));
-	json_t *j, *v;
+	json_t *j, *v, *labels;
 	size_t i;
 
 	json_array_foreach(args, i, v)
@@ -180,6 +180,16 @@ static json_t *docker_shape(const struct ctr *c)
 	if (!j)
 		dl_die(DL_EXIT_FAIL, "unable to describe container '%s': json_pack failed",
 		       c->id);
+	/* the labels, kept as one JSON annotation; {} when none */
+	labels = json_loads(annotation(c, "org.dockerlite.labels"), 0, NULL);
+	if (!json_is_object(labels)) {
+		json_decref(labels);
+		labels = json_object();
+	}
+	if (json_object_set_new(json_object_get(j, "Config"), "Labels",
+				labels) < 0)
+		dl_die(DL_EXIT_FAIL, "unable to describe container '%s': out "
+		       "of memory", c->id);
 	return j;
 }
 

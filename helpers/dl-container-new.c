@@ -42,6 +42,8 @@
 	"  -e, --env K=V | K          set a variable (K alone: from this "    \
 	"environment)\n"                                                       \
 	"      --env-file FILE        read K=V lines from FILE\n"             \
+	"  -l, --label K=V | K        set a label (K alone: empty value)\n"  \
+	"      --label-file FILE      read K=V label lines from FILE\n"      \
 	"  -w, --workdir DIR          working directory inside the container\n" \
 	"  -u, --user USER[:GROUP]    user, by name (resolved in the image) "  \
 	"or number\n"                                                          \
@@ -170,6 +172,8 @@ static const struct option longopts[] = {
 	{ "init", no_argument, NULL, 0 },
 	{ "image-name", required_argument, NULL, 0 },
 	{ "env-file", required_argument, NULL, 0 },
+	{ "label", required_argument, NULL, 'l' },
+	{ "label-file", required_argument, NULL, 0 },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "stop-signal", required_argument, NULL, 0 },
 	{ "stop-timeout", required_argument, NULL, 0 },
@@ -189,9 +193,11 @@ static const struct option longopts[] = {
 static char *usage_line;
 static bool detach, sh_out;
 
-/* --env-file FILE: each K=V (or K) line an -e, '#' lines and blank ones
- * skipped, as Docker reads it; the lines are kept (o holds pointers) */
-static void env_file(struct dl_spec_opts *o, const char *file)
+/* --env-file FILE (--label-file with @key "label"): each K=V (or K) line
+ * an -e (an -l), '#' lines and blank ones skipped, as Docker reads it; the
+ * lines are kept (o holds pointers) */
+static void opt_file(struct dl_spec_opts *o, const char *key,
+		     const char *file)
 {
 	_cleanup_fclose_ FILE *f = fopen(file, "re");
 	char *line = NULL;
@@ -199,7 +205,8 @@ static void env_file(struct dl_spec_opts *o, const char *file)
 	ssize_t n;
 
 	if (!f)
-		dl_die_sys(DL_EXIT_NO, "unable to read env file '%s'", file);
+		dl_die_sys(DL_EXIT_NO, "unable to read %s file '%s'",
+			   key, file);
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		_cleanup_free_ char *why = NULL;
 		int ret;
@@ -208,7 +215,7 @@ static void env_file(struct dl_spec_opts *o, const char *file)
 			line[--n] = '\0';
 		if (n == 0 || line[0] == '#')
 			continue;
-		ret = dl_spec_opt(o, "env", line, &why);
+		ret = dl_spec_opt(o, key, line, &why);
 		if (ret)
 			dl_die(ret, "%s", why);
 		/* o keeps the pointer: this line is its own */
@@ -216,7 +223,8 @@ static void env_file(struct dl_spec_opts *o, const char *file)
 		cap = 0;
 	}
 	if (ferror(f))
-		dl_die_sys(DL_EXIT_FAIL, "unable to read env file '%s'", file);
+		dl_die_sys(DL_EXIT_FAIL, "unable to read %s file '%s'",
+			   key, file);
 	free(line);
 }
 
@@ -227,7 +235,7 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 	int c, li, ret;
 
 	opterr = 0;
-	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:tid",
+	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:l:tid",
 					 longopts, &li)) != -1) {
 		_cleanup_free_ char *why = NULL;
 
@@ -247,7 +255,9 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 		} else if (!strcmp(name, "sh")) {
 			sh_out = true;
 		} else if (!strcmp(name, "env-file")) {
-			env_file(o, optarg);
+			opt_file(o, "env", optarg);
+		} else if (!strcmp(name, "label-file")) {
+			opt_file(o, "label", optarg);
 		} else {
 			ret = dl_spec_opt(o, name, optarg, &why);
 			if (ret)
@@ -443,6 +453,8 @@ int main(int argc, char **argv)
 	ret = dl_spec_image_volumes(&o, cfg, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
+	if (dl_spec_labels_merge(&o, json_object_get(cfg, "Labels")) < 0)
+		jcheck(NULL);
 	args = jcheck(dl_spec_args(&o, cfg, argv + optind + 1,
 				   argc - optind - 1));
 	if (json_array_size(args) == 0)

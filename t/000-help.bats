@@ -207,7 +207,7 @@ check_synopsis() {
 	run -2 --separate-stderr dl image nosuch
 	assert_equal "$stderr" "dl image: fatal: unable to run 'image nosuch': not a 'dl image' command (see 'dl image --help')"
 	run -2 --separate-stderr dl images --no-such-option
-	assert_equal "$stderr" 'dl images: usage: dl image ls [-a] [-q] [--no-trunc] [--format json]'
+	assert_equal "$stderr" 'dl images: usage: dl image ls [-a] [-q] [--no-trunc] [-f FILTER]... [--format FORMAT] [REPOSITORY[:TAG]]'
 	run -2 --separate-stderr dl image bootstrap --no-such-option
 	assert_equal "$stderr" 'dl image bootstrap: usage: dl image bootstrap busybox|debian[:SUITE] [NAME[:TAG]]'
 }

@@ -51,3 +51,7 @@ run_unit() {
 @test "unit: OCI manifests, indexes, configs and docker-archive manifests (ocidoc.c)" {
 	run_unit ocidoc
 }
+
+@test "unit: Go templates of --format, Docker's header line and tabwriter (template.c)" {
+	run_unit template
+}

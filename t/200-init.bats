@@ -367,12 +367,13 @@ tree() {
 
 @test "dl info: a bad --format or option is a usage error" {
 	dl_test_store
-	run -2 --separate-stderr dl info --format yaml
+	# any other format is a template: one that does not fit is refused
+	run -2 --separate-stderr dl info --format '{{.Yaml}}'
 	assert_fatal "dl info"
-	assert_equal "$stderr" "dl info: fatal: unable to use format 'yaml': only 'json' is known"
+	assert_equal "$stderr" "dl info: fatal: unable to render '{{.Yaml}}': at {{.Yaml}}: no field 'Yaml'"
 	run -2 --separate-stderr dl info --bogus
 	assert_output ''
-	assert_equal "$stderr" 'dl info: usage: dl info [--format json]'
+	assert_equal "$stderr" 'dl info: usage: dl info [-f FORMAT]'
 	run -2 --separate-stderr dl info --format
 	assert_output ''
 }

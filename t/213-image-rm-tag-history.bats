@@ -368,7 +368,7 @@ assert_image_kept() {
 	assert_equal "$stderr" "dl image history: fatal: unable to resolve 'nosuch': no such image"
 	run -2 --separate-stderr dl image history
 	assert_output ''
-	assert_equal "$stderr" 'dl image history: usage: dl image history [-q] [--no-trunc] NAME|ID'
+	assert_equal "$stderr" 'dl image history: usage: dl image history [-q] [--no-trunc] [--format FORMAT] NAME|ID'
 	run -2 --separate-stderr dl image history a b
 	assert_output ''
 	run -2 --separate-stderr dl image history --bogus a

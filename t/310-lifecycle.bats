@@ -75,13 +75,13 @@ start_sleeper() {
 	start_sleeper polite >/dev/null
 	run -0 dl stop -t 5 polite
 	assert_output polite
-	run -143 dl wait polite
+	run -0 dl wait polite
 	assert_output 143
 	dl run -d --name stubborn busybox sh -c 'trap "" TERM; while :; do sleep 0.1; done' >/dev/null
 	SECONDS=0
 	run -0 dl stop -t 1 stubborn
 	[ "$SECONDS" -lt 10 ]
-	run -137 dl wait stubborn
+	run -0 dl wait stubborn
 	assert_output 137
 	dl rm polite stubborn
 }
@@ -90,14 +90,17 @@ start_sleeper() {
 	dl run -d --name k busybox sh -c 'trap "exit 10" HUP; trap "exit 12" USR2; while :; do sleep 0.1; done' >/dev/null
 	sleep 0.5
 	run -0 dl kill -s HUP k
-	run -10 dl wait k
+	run -0 dl wait k
+	assert_output 10
 	dl start k >/dev/null
 	sleep 0.5
 	run -0 dl kill -s 12 k
-	run -12 dl wait k
+	run -0 dl wait k
+	assert_output 12
 	dl start k >/dev/null
 	run -0 dl kill k
-	run -137 dl wait k
+	run -0 dl wait k
+	assert_output 137
 	run -1 dl kill k
 	run -2 dl kill -s NOSUCHSIG k
 	dl rm k

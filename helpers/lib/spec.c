@@ -612,6 +612,9 @@ static int opt_pids(struct dl_spec_opts *o, const char *s, char **reason)
 
 static int opt_name(struct dl_spec_opts *o, const char *s, char **reason)
 {
+	/* "/web" is web, as Docker's names are shown (inspect's Name) */
+	if (*s == '/')
+		s++;
 	if (!dl_is_container_name(s))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to use name '%s': "
 			    "invalid container name, must match "
@@ -926,6 +929,39 @@ static int opt_group_add(struct dl_spec_opts *o, const char *s, char **reason)
 	return 0;
 }
 
+static int opt_label(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	size_t n = strcspn(s, "=");
+	_cleanup_free_ char *key = dl_xasprintf("%.*s", (int)n, s);
+	json_t *v = json_string(s[n] ? s + n + 1 : "");
+
+	if (!n) {
+		json_decref(v);
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set label "
+			    "'%s': empty key", s);
+	}
+	if (!v)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set label "
+			    "'%s': not UTF-8", s);
+	if (json_object_set_new(o->labels, key, v) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+int dl_spec_labels_merge(struct dl_spec_opts *o, json_t *image_labels)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(image_labels))
+		return 0;
+	json_object_foreach(image_labels, k, v)
+		if (json_is_string(v) && !json_object_get(o->labels, k) &&
+		    json_object_set(o->labels, k, v) < 0)
+			return -1;
+	return 0;
+}
+
 #define FIELD(f) offsetof(struct dl_spec_opts, f)
 
 /* An option: a parser, or a string field to keep, or a flag to set. */
@@ -955,6 +991,7 @@ static const struct {
 	{ "dns", opt_dns, 0, false },
 	{ "dns-search", opt_dns_search, 0, false },
 	{ "add-host", opt_add_host, 0, false },
+	{ "label", opt_label, 0, false },
 	{ "image-name", NULL, FIELD(image_name), false },
 	{ "read-only", NULL, FIELD(readonly), true },
 	{ "privileged", NULL, FIELD(privileged), true },
@@ -987,9 +1024,10 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 	o->sysctl = json_object();
 	o->group_add = json_array();
 	o->volumes = json_array();
+	o->labels = json_object();
 	return o->env && o->mounts && o->dns && o->dns_search && o->hosts &&
 			       o->rlimits && o->sysctl && o->group_add &&
-			       o->volumes
+			       o->volumes && o->labels
 		       ? 0
 		       : -1;
 }
@@ -1005,8 +1043,9 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	json_decref(o->sysctl);
 	json_decref(o->group_add);
 	json_decref(o->volumes);
+	json_decref(o->labels);
 	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
-	o->rlimits = o->sysctl = o->group_add = o->volumes = NULL;
+	o->rlimits = o->sysctl = o->group_add = o->volumes = o->labels = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -1337,6 +1376,18 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 		  set_volumes(a, o->volumes) < 0)) {
 		json_decref(a);
 		return NULL;
+	}
+	/* the labels, one JSON object (an annotation is a string) */
+	if (a && json_object_size(o->labels)) {
+		char *l = json_dumps(o->labels, JSON_COMPACT | JSON_SORT_KEYS);
+
+		if (!l || json_object_set_new(a, "org.dockerlite.labels",
+					      json_string(l)) < 0) {
+			free(l);
+			json_decref(a);
+			return NULL;
+		}
+		free(l);
 	}
 	return a;
 }

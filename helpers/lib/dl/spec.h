@@ -57,6 +57,7 @@ struct dl_spec_opts {
 	/* the volumes of the mounts: {"name","destination","nocopy",
 	 * "anonymous"}, in order (dl/volume.h) */
 	json_t *volumes;
+	json_t *labels; /* --label K=V, an object */
 };
 
 /**
@@ -85,6 +86,7 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       stop-signal, stop-timeout, ulimit (NAME=SOFT[:HARD]), sysctl
  *       (K=V), oom-score-adj, cpuset-cpus, cpu-shares, memory-swap,
  *       group-add, cidfile;
+ *       label (K=V, or K for an empty value; the last one of K wins);
  *       the flags read-only, privileged, tty, interactive, rm and init
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)
@@ -96,6 +98,15 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  */
 extern int dl_spec_opt(struct dl_spec_opts *o, const char *key,
 		       const char *val, char **reason);
+
+/**
+ * dl_spec_labels_merge() - add to the --label values those of the image
+ * config's Labels they do not name (as Docker: the container's own win)
+ * @o: the options
+ * @image_labels: the image config's Labels object (may be NULL)
+ * Return: 0, or -1 when jansson is out of memory.
+ */
+extern int dl_spec_labels_merge(struct dl_spec_opts *o, json_t *image_labels);
 
 /**
  * dl_spec_opts_check() - check what depends on several options: no two
