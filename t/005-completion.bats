@@ -32,7 +32,7 @@ complete_words() {
 	assert_line --all
 	assert_line --no-trunc
 	assert_line --format
-	run -0 complete_words dl ps --format ""
+	run -0 complete_words dl system check --format ""
 	assert_output json
 	run -0 complete_words dl run --network ""
 	assert_output $'bridge\nnone\nhost'

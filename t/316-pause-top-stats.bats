@@ -76,7 +76,8 @@ lines() {
 	dl run -d --name ps1 busybox sh -c 'trap "exit 7" TERM; while :; do sleep 0.05; done' >/dev/null
 	sleep 0.3
 	dl pause ps1
-	run -0 dl stop -t 5 ps1
+	run --separate-stderr dl stop -t 5 ps1
+	[ "$status" -eq 0 ] || fail "dl stop: $status: $stderr"
 	run -0 dl inspect ps1
 	run -0 jq -r '.[0].State | "\(.Status) \(.ExitCode)"' <<<"$output"
 	assert_output 'exited 7'

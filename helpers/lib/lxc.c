@@ -172,7 +172,14 @@ int dl_lxc_freeze(const char *id, bool on, char **reason)
 	if (!strcmp(s, "FROZEN") ? on : !on)
 		return dl_fail(reason, DL_EXIT_CONFLICT,
 			       on ? "paused already" : "not paused");
-	ok = on ? c->freeze(c) : c->unfreeze(c);
+	/* the freezer can be slow to settle on a loaded host: try again,
+	 * as the guard of dl_freeze_start() does */
+	for (int i = 0; !(ok = on ? c->freeze(c) : c->unfreeze(c)) && i < 10; i++) {
+		usleep(100 * 1000);
+		s = c->state(c);
+		if (s && !strcmp(s, on ? "FROZEN" : "RUNNING"))
+			return 0;
+	}
 	if (!ok)
 		return dl_fail(reason, DL_EXIT_FAIL, "%s",
 			       c->error_string && *c->error_string ?
