@@ -155,7 +155,7 @@ bool dl_lxc_frozen(const char *id)
 	if (!c || !c->is_running(c))
 		return false;
 	s = c->state(c);
-	return s && !strcmp(s, "FROZEN");
+	return s && (!strcmp(s, "FROZEN") || !strcmp(s, "FREEZING"));
 }
 
 int dl_lxc_freeze(const char *id, bool on, char **reason)
