@@ -69,6 +69,12 @@
 	"      --dns IP               a name server (repeatable)\n"           \
 	"      --dns-search DOMAIN    a search domain (repeatable)\n"         \
 	"      --add-host NAME:IP     a line of /etc/hosts (repeatable)\n"    \
+	"  -p, --publish [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|udp]\n"           \
+	"                             publish a port (no HOSTPORT: a free "  \
+	"one;\n"                                                              \
+	"                             repeatable)\n"                         \
+	"  -P, --publish-all          publish the image's EXPOSE ports on "  \
+	"free ones\n"                                                         \
 	"      --image-name NAME      the image name to show (default: "     \
 	"IMAGE)\n"                                                             \
 	"      --sh                   print 'id=ID detach= interactive= "     \
@@ -121,6 +127,8 @@ static const struct option longopts[] = {
 	{ "dns", required_argument, NULL, 0 },
 	{ "dns-search", required_argument, NULL, 0 },
 	{ "add-host", required_argument, NULL, 0 },
+	{ "publish", required_argument, NULL, 'p' },
+	{ "publish-all", no_argument, NULL, 'P' },
 	{ "tty", no_argument, NULL, 't' },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "rm", no_argument, NULL, 0 },
@@ -174,7 +182,7 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 	int c, li, ret;
 
 	opterr = 0;
-	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:tid",
+	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:tidp:P",
 					 longopts, &li)) != -1) {
 		_cleanup_free_ char *why = NULL;
 
@@ -303,6 +311,9 @@ int main(int argc, char **argv)
 	if (!image)
 		dl_die(DL_EXIT_FAIL, "unable to load '%s': %s", cfgpath, why);
 	cfg = json_object_get(image, "config");
+	ret = dl_spec_publish_exposed(&o, cfg, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
 	args = jcheck(dl_spec_args(&o, cfg, argv + optind + 1,
 				   argc - optind - 1));
 	if (json_array_size(args) == 0)

@@ -11,17 +11,23 @@
 #include "dl/lease.h"
 #include "dl/netconf.h"
 #include "dl/lxc.h"
+#include "dl/portmap.h"
 #include "dl/state.h"
 
 #define USAGE "dl-container-rm CONTAINER_ID"
 
-/* An address its supervisor, killed, did not give back goes now. */
+/* An address and ports its supervisor, killed, did not give back go now. */
 static void drop_lease(const char *id)
 {
 	_cleanup_free_ char *dir = dl_path("containers/%s", id);
 	_cleanup_free_ char *real = realpath(dir, NULL), *why = NULL;
 	struct dl_net net;
 
+	if (real && dl_port_unpublish(real, &why))
+		dl_warn("unable to unpublish the ports of container '%s': %s",
+			id, why);
+	free(why);
+	why = NULL;
 	if (!real || dl_net_load(&net, &why))
 		return;
 	if (dl_lease_drop(&net, real, &why))

@@ -27,6 +27,7 @@
 #include "dl/lxcconf.h"
 #include "dl/netconf.h"
 #include "dl/netfiles.h"
+#include "dl/ports.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
 #include "dl/seccomp.h"
@@ -35,11 +36,13 @@
 #include "dl/state.h"
 #include "dl/status.h"
 
-#define USAGE "dl-spawn [-d] [-i] ID"
+#define USAGE "dl-spawn [-d] [-i] [-n] ID"
 #define OPTIONS \
 	"  -d  detach: return once the command runs; its output goes to\n" \
 	"      containers/ID/container.log\n" \
-	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n"
+	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n" \
+	"  -n  the container was made for this start: a host port in use\n" \
+	"      removes it\n"
 
 /* What the monitor (the liblxc caller) tells us, in shared memory. */
 struct result {
@@ -67,6 +70,10 @@ struct spawn {
 	struct dl_net net;		/* network bridge: the store's */
 	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 	struct dl_lxc_net lnet;
+	bool fresh;			/* -n */
+	struct dl_port *ports;		/* published, with their host ports */
+	size_t nports;
+	int *portfds;			/* held while the container lives */
 };
 
 /* Set once we hold the container and its spec asks for --rm: whatever
@@ -78,12 +85,34 @@ static struct spawn *start_armed;
 /* Set while we hold an address of the bridge: the end of the run, or a
  * failed start, gives it back. */
 static struct spawn *lease_armed;
+/* Set while ports are (or may be) published for us. */
+static struct spawn *ports_armed;
+
+static int run_helper(const char *name, const char *arg);
+
+static void drop_ports(void)
+{
+	_cleanup_free_ char *path = NULL;
+	struct spawn *sp = ports_armed;
+
+	ports_armed = NULL;
+	if (!sp)
+		return;
+	if (run_helper("dl-net-unpublish", sp->id))
+		dl_warn("unable to unpublish the ports of container '%s'",
+			sp->id);
+	path = dl_xasprintf("%s/ports.json", sp->dir);
+	(void)unlink(path);
+	for (size_t i = 0; i < sp->nports; i++)
+		dl_closep(&sp->portfds[i]);
+}
 
 static void drop_lease(void)
 {
 	_cleanup_free_ char *reason = NULL;
 	struct spawn *sp = lease_armed;
 
+	drop_ports();
 	lease_armed = NULL;
 	if (sp && dl_lease_drop(&sp->net, sp->dir, &reason))
 		dl_warn("unable to release the address of container '%s': %s",
@@ -362,6 +391,7 @@ static int detach(struct spawn *sp)
 	rm_armed = NULL;
 	start_armed = NULL;
 	lease_armed = NULL;
+	ports_armed = NULL;
 	close(p[1]);
 	for (;;) {
 		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
@@ -380,39 +410,88 @@ static int detach(struct spawn *sp)
 	die_start(sp->id, DL_EXIT_FAIL, "the supervisor died");
 }
 
-/* Run dl-net-up, beside us ($DL_EXEC_PATH), to make the bridge. */
-static void net_up(struct spawn *sp)
+/* Run helper @name (with @arg, if any) beside us ($DL_EXEC_PATH); its
+ * messages are ours.  Return: its exit code, or DL_EXIT_FAIL. */
+static int run_helper(const char *name, const char *arg)
 {
 	const char *dir = getenv("DL_EXEC_PATH");
 	_cleanup_free_ char *prog = NULL;
 	int status;
 	pid_t pid;
 
-	if (!dir || !*dir)
-		die_start(sp->id, DL_EXIT_FAIL, "no dl-net-up found: set "
-			  "DL_EXEC_PATH");
-	prog = dl_xasprintf("%s/dl-net-up", dir);
+	if (!dir || !*dir) {
+		dl_warn("no %s found: set DL_EXEC_PATH", name);
+		return DL_EXIT_FAIL;
+	}
+	prog = dl_xasprintf("%s/%s", dir, name);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+		return DL_EXIT_FAIL;
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-		/* its message is ours: stderr stays */
 		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
-		execl(prog, prog, (char *)NULL);
+		execl(prog, prog, arg, (char *)NULL);
 		dl_warn("unable to run '%s': %s", prog, strerror(errno));
 		_exit(DL_EXIT_FAIL);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		die_start(sp->id, WIFEXITED(status) && WEXITSTATUS(status) == 3
-				 ? DL_EXIT_CONFLICT : DL_EXIT_FAIL,
+			return DL_EXIT_FAIL;
+	if (!WIFEXITED(status))
+		return DL_EXIT_FAIL;
+	return WEXITSTATUS(status);
+}
+
+/* Make the store's bridge with dl-net-up. */
+static void net_up(struct spawn *sp)
+{
+	int r = run_helper("dl-net-up", NULL);
+
+	if (r)
+		die_start(sp->id, r == DL_EXIT_CONFLICT ? DL_EXIT_CONFLICT
+							: DL_EXIT_FAIL,
 			  "the bridge network could not be set up");
+}
+
+/* A host port in use: a container made for this start goes. */
+static noreturn void die_port(struct spawn *sp, int code, const char *why)
+{
+	if (code == DL_EXIT_CONFLICT && sp->fresh)
+		rm_armed = sp;
+	die_start(sp->id, code, why);
+}
+
+/*
+ * Publish the spec's ports to address @a: each host port bound and held
+ * (a free one chosen for 0), containers/ID/ports.json written, and
+ * dl-net-publish redirects them.
+ */
+static void net_publish(struct spawn *sp, struct in_addr a)
+{
+	_cleanup_free_ char *reason = NULL, *path = NULL;
+	int r;
+
+	sp->ports = dl_xcalloc(sp->spec.npublish, sizeof(*sp->ports));
+	sp->portfds = dl_xcalloc(sp->spec.npublish, sizeof(int));
+	for (size_t i = 0; i < sp->spec.npublish; i++) {
+		struct dl_port *p = &sp->ports[i];
+
+		if ((r = dl_port_parse(sp->spec.publish[i], p, &reason)))
+			die_start(sp->id, DL_EXIT_FAIL, reason);
+		if ((r = dl_port_bind(p, &sp->portfds[i], &reason)))
+			die_port(sp, r, reason);
+		sp->nports++;
+	}
+	path = dl_xasprintf("%s/ports.json", sp->dir);
+	if (dl_ports_save(path, a, sp->ports, sp->nports) < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	ports_armed = sp;
+	if ((r = run_helper("dl-net-publish", sp->id)))
+		die_port(sp, r == DL_EXIT_CONFLICT ? r : DL_EXIT_FAIL,
+			 "the ports could not be published");
 }
 
 /* Write containers/ID/NAME, mounted on /etc/NAME in the container; what
@@ -477,6 +556,8 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	dl_fault("dl-spawn:leased");
 	inet_ntop(AF_INET, &a, sp->addr, sizeof(sp->addr));
 	inet_ntop(AF_INET, &sp->net.gateway, sp->gw, sizeof(sp->gw));
+	if (sp->spec.npublish)
+		net_publish(sp, a);
 	sp->lnet = (struct dl_lxc_net){ sp->net.bridge, sp->addr,
 					sp->net.prefix, sp->gw };
 	resolv = dl_resolv_conf(sp->spec.dns, sp->spec.ndns,
@@ -603,8 +684,11 @@ int main(int argc, char **argv)
 			return DL_EXIT_FAIL;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((c = getopt(argc, argv, "+di")) != -1) {
+	while ((c = getopt(argc, argv, "+din")) != -1) {
 		switch (c) {
+		case 'n':
+			sp.fresh = true;
+			break;
 		case 'd':
 			sp.detach = true;
 			break;

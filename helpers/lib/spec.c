@@ -18,6 +18,7 @@
 #include "dl.h"
 #include "dl/caps.h"
 #include "dl/exec.h"
+#include "dl/ports.h"
 #include "dl/ref.h"
 #include "dl/size.h"
 #include "dl/spec.h"
@@ -434,6 +435,10 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 					    "mount point",
 					    json_string_value(json_object_get(
 						    a, "destination")));
+	if ((json_array_size(o->publish) || o->publish_all) &&
+	    strcmp(o->network, "bridge"))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to publish ports: "
+			       "only with --network bridge");
 	return 0;
 }
 
@@ -580,6 +585,56 @@ static int opt_add_host(struct dl_spec_opts *o, const char *s, char **reason)
 	return 0;
 }
 
+static int opt_publish(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	char text[DL_PORT_STRLEN];
+	struct dl_port p;
+	int r;
+
+	if ((r = dl_port_parse(s, &p, reason)))
+		return r;
+	dl_port_string(&p, text);
+	if (append(o->publish, json_string(text)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+int dl_spec_publish_exposed(struct dl_spec_opts *o, json_t *cfg,
+			    char **reason)
+{
+	json_t *exposed = json_object_get(cfg, "ExposedPorts"), *v, *w;
+	const char *key;
+	size_t i;
+
+	*reason = NULL;
+	if (!o->publish_all || !json_is_object(exposed))
+		return 0;
+	json_object_foreach(exposed, key, v) {
+		char text[DL_PORT_STRLEN];
+		struct dl_port p, q;
+		bool have = false;
+
+		if (strchr(key, ':') || dl_port_parse(key, &p, reason)) {
+			free(*reason);
+			*reason = NULL;
+			return dl_fail(reason, DL_EXIT_REJECT, "unable to "
+				       "publish port '%s': the image's "
+				       "ExposedPorts has no such port", key);
+		}
+		json_array_foreach(o->publish, i, w) {
+			_cleanup_free_ char *why = NULL;
+
+			if (!dl_port_parse(json_string_value(w), &q, &why) &&
+			    q.ctr_port == p.ctr_port && q.udp == p.udp)
+				have = true;
+		}
+		dl_port_string(&p, text);
+		if (!have && append(o->publish, json_string(text)) < 0)
+			return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	}
+	return 0;
+}
+
 #define FIELD(f) offsetof(struct dl_spec_opts, f)
 
 /* An option: a parser, or a string field to keep, or a flag to set. */
@@ -609,6 +664,8 @@ static const struct {
 	{ "dns", opt_dns, 0, false },
 	{ "dns-search", opt_dns_search, 0, false },
 	{ "add-host", opt_add_host, 0, false },
+	{ "publish", opt_publish, 0, false },
+	{ "publish-all", NULL, FIELD(publish_all), true },
 	{ "image-name", NULL, FIELD(image_name), false },
 	{ "read-only", NULL, FIELD(readonly), true },
 	{ "privileged", NULL, FIELD(privileged), true },
@@ -627,7 +684,9 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 	o->dns = json_array();
 	o->dns_search = json_array();
 	o->hosts = json_array();
-	return o->env && o->mounts && o->dns && o->dns_search && o->hosts
+	o->publish = json_array();
+	return o->env && o->mounts && o->dns && o->dns_search && o->hosts &&
+			       o->publish
 		       ? 0
 		       : -1;
 }
@@ -639,7 +698,9 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	json_decref(o->dns);
 	json_decref(o->dns_search);
 	json_decref(o->hosts);
+	json_decref(o->publish);
 	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
+	o->publish = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -923,7 +984,8 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 	/* lists of IPs and names, which hold no comma */
 	if (a && (set_joined(a, "org.dockerlite.dns", o->dns) < 0 ||
 		  set_joined(a, "org.dockerlite.dns-search", o->dns_search) < 0 ||
-		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0)) {
+		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0 ||
+		  set_joined(a, "org.dockerlite.publish", o->publish) < 0)) {
 		json_decref(a);
 		return NULL;
 	}

@@ -301,6 +301,10 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 			       &sp->ndns_search);
 	sp->add_hosts = split(annotation(ann, "org.dockerlite.add-host"),
 			      &sp->nadd_hosts);
+	sp->publish = split(annotation(ann, "org.dockerlite.publish"),
+			    &sp->npublish);
+	if (sp->npublish && strcmp(sp->network, "bridge"))
+		return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.publish: only with network bridge");
 	for (i = 0; i < sp->ncaps; i++)
 		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
@@ -329,6 +333,9 @@ void dl_spec_free(struct dl_spec *sp)
 		free(sp->dns_search[i]);
 	for (i = 0; i < sp->nadd_hosts; i++)
 		free(sp->add_hosts[i]);
+	for (i = 0; i < sp->npublish; i++)
+		free(sp->publish[i]);
+	free(sp->publish);
 	free(sp->dns);
 	free(sp->dns_search);
 	free(sp->add_hosts);

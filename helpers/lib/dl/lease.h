@@ -73,4 +73,13 @@ struct dl_lease {
 extern int dl_lease_list(const struct dl_net *net, struct dl_lease **out,
 			 size_t *n, char **reason);
 
+/**
+ * dl_owner_supervised() - tell whether a dl-spawn supervises the
+ * container whose directory is @owner (it holds the directory's flock(2)
+ * while the container starts or runs)
+ * @owner: a containers/ID directory, an absolute path
+ * Return: true or false.
+ */
+extern bool dl_owner_supervised(const char *owner);
+
 #endif

@@ -46,6 +46,8 @@ struct dl_spec_opts {
 	json_t *env;	/* the -e values, in order */
 	json_t *mounts; /* spec mounts, in order */
 	json_t *dns, *dns_search, *hosts; /* strings, in order */
+	json_t *publish; /* -p, as dl_port_string() writes them */
+	bool publish_all; /* -P: what dl_spec_publish_exposed() adds */
 };
 
 /**
@@ -70,8 +72,9 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       (type=bind|tmpfs,...), tmpfs (DST[:OPTS]), memory (N[bkmg]), cpus
  *       (DECIMAL), pids-limit, cap-add, cap-drop (CAP or ALL), security-opt
  *       (no-new-privileges[=BOOL]), network or net (bridge|none|host),
- *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name;
- *       the flags read-only, privileged, tty, interactive, rm and init
+ *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name,
+ *       publish ([HOSTIP:][HOSTPORT:]CTRPORT[/PROTO]); the flags
+ *       read-only, privileged, tty, interactive, rm, init and publish-all
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)
  * @reason: receives the failure text
@@ -91,6 +94,18 @@ extern int dl_spec_opt(struct dl_spec_opts *o, const char *key,
  * Return: 0 or DL_EXIT_USAGE.
  */
 extern int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason);
+
+/**
+ * dl_spec_publish_exposed() - with -P, publish each port of the image's
+ * ExposedPorts ("80/tcp") on a free host port, unless -p publishes it
+ * @o: the options
+ * @cfg: the "config" object of the image config (may be NULL)
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_REJECT for an exposed port that is no port, or
+ * DL_EXIT_FAIL.
+ */
+extern int dl_spec_publish_exposed(struct dl_spec_opts *o, json_t *cfg,
+				   char **reason);
 
 /**
  * dl_spec_args() - the command line: the image Entrypoint and Cmd, with

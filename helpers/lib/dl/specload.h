@@ -65,6 +65,8 @@ struct dl_spec {
 	size_t ndns_search;
 	char **add_hosts;
 	size_t nadd_hosts;
+	char **publish;		/* -p, as dl_port_string() writes them */
+	size_t npublish;
 };
 
 /**
