@@ -52,9 +52,15 @@ C
 	mkdir -p "$BATS_FILE_TMPDIR/bin"
 	cc -static -O -o "$BATS_FILE_TMPDIR/bin/udpecho" "$BATS_FILE_TMPDIR/udpecho.c"
 	# the host before this file
-	BASE_LINKS=$(ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+	BASE_LINKS=$(links)
 	BASE_RULES=$(nft list ruleset)
 	export BASE_LINKS BASE_RULES
+}
+
+# links: the host's links, but the veths of containers (other stores' come
+# and go meanwhile; this file's are checked gone by their names)
+links() {
+	ip -o link | sed 's/^[0-9]*: //; s/[@:].*//' | grep -Ev '^dl[0-9a-f]{12}$' | sort
 }
 
 teardown_file() {
@@ -148,75 +154,75 @@ print(s.recv(512).decode())'
 
 @test "dl run -p: tcp reached from outside, from the host's address and from 127.0.0.1" {
 	outside
-	web w1 -p 18080:80
-	run -0 get "http://$HOSTOUT:18080/" "$OUT"
+	web w1 -p 24010:80
+	run -0 get "http://$HOSTOUT:24010/" "$OUT"
 	assert_output 'hello w1'
-	run -0 get "http://$HOSTOUT:18080/"
+	run -0 get "http://$HOSTOUT:24010/"
 	assert_output 'hello w1'
-	run -0 get http://127.0.0.1:18080/
+	run -0 get http://127.0.0.1:24010/
 	assert_output 'hello w1'
 	run -0 dl port w1
-	assert_output '80/tcp -> 0.0.0.0:18080'
+	assert_output '80/tcp -> 0.0.0.0:24010'
 	run -0 dl port w1 80
-	assert_output '0.0.0.0:18080'
+	assert_output '0.0.0.0:24010'
 	run -0 dl port w1 80/tcp
-	assert_output '0.0.0.0:18080'
+	assert_output '0.0.0.0:24010'
 	run -1 --separate-stderr dl port w1 81
 	[[ "$stderr" == *"no public port '81/tcp' published for 'w1'"* ]]
 	run -0 dl ps
 	assert_line --index 0 --regexp '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$'
-	assert_line --index 1 --regexp ' 0\.0\.0\.0:18080->80/tcp +w1$'
+	assert_line --index 1 --regexp ' 0\.0\.0\.0:24010->80/tcp +w1$'
 	run -0 dl inspect w1
 	assert_equal "$(jq -c '.[0].NetworkSettings.Ports' <<<"$output")" \
-		'{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18080"}]}'
+		'{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"24010"}]}'
 	assert_equal "$(jq -c '.[0].HostConfig.PortBindings' <<<"$output")" \
-		'{"80/tcp":[{"HostIp":"","HostPort":"18080"}]}'
+		'{"80/tcp":[{"HostIp":"","HostPort":"24010"}]}'
 	run -0 dl ps --format json
-	assert_equal "$(jq -r '.[0].Ports' <<<"$output")" '0.0.0.0:18080->80/tcp'
+	assert_equal "$(jq -r '.[0].Ports' <<<"$output")" '0.0.0.0:24010->80/tcp'
 }
 
 @test "dl run -p: udp reached from outside and from the host" {
 	outside
-	dl run -d --name u1 -v "$BATS_FILE_TMPDIR/bin:/x:ro" -p 15353:53/udp \
+	dl run -d --name u1 -v "$BATS_FILE_TMPDIR/bin:/x:ro" -p 24053:53/udp \
 		busybox sh -c 'exec /x/udpecho 53' >/dev/null
 	sleep 0.3
-	run -0 udp "$HOSTOUT" 15353 from-outside "$OUT"
+	run -0 udp "$HOSTOUT" 24053 from-outside "$OUT"
 	assert_output from-outside
-	run -0 udp 127.0.0.1 15353 from-host
+	run -0 udp 127.0.0.1 24053 from-host
 	assert_output from-host
-	run -0 udp "$HOSTOUT" 15353 from-host-address
+	run -0 udp "$HOSTOUT" 24053 from-host-address
 	assert_output from-host-address
 	run -0 dl logs u1
 	assert_line from-outside
 	assert_line from-host
 	run -0 dl port u1
-	assert_output '53/udp -> 0.0.0.0:15353'
+	assert_output '53/udp -> 0.0.0.0:24053'
 }
 
 @test "dl run -p 127.0.0.1:...: the host reaches it, the LAN does not; nor an unpublished port" {
 	lan
-	web lo1 -p 127.0.0.1:18081:80
-	run -0 get http://127.0.0.1:18081/
+	web lo1 -p 127.0.0.1:24011:80
+	run -0 get http://127.0.0.1:24011/
 	assert_output 'hello lo1'
 	# not on the host's other addresses
-	run get "http://$HOSTLAN:18081/"
+	run get "http://$HOSTLAN:24011/"
 	assert_failure
-	run get "http://$HOSTLAN:18081/" "$LAN"
+	run get "http://$HOSTLAN:24011/" "$LAN"
 	assert_failure
 	refute_output 'hello lo1'
 	# a LAN host sending to 127.0.0.1 through the host reaches nothing:
 	# its datagrams never arrive (a reply would not come back anyway)
-	dl run -d --name lo2 -v "$BATS_FILE_TMPDIR/bin:/x:ro" -p 127.0.0.1:15354:53/udp \
+	dl run -d --name lo2 -v "$BATS_FILE_TMPDIR/bin:/x:ro" -p 127.0.0.1:24054:53/udp \
 		busybox sh -c 'exec /x/udpecho 53' >/dev/null
 	ip -n "$LAN" link set lo down
 	ip -n "$LAN" route replace 127.0.0.1/32 via "$HOSTLAN"
-	run get http://127.0.0.1:18081/ "$LAN"
+	run get http://127.0.0.1:24011/ "$LAN"
 	assert_failure
 	refute_output 'hello lo1'
-	run udp 127.0.0.1 15354 from-lan "$LAN"
+	run udp 127.0.0.1 24054 from-lan "$LAN"
 	assert_failure
 	ip -n "$LAN" link set lo up
-	run -0 udp 127.0.0.1 15354 from-host
+	run -0 udp 127.0.0.1 24054 from-host
 	assert_output from-host
 	run -0 dl logs lo2
 	assert_output from-host
@@ -227,7 +233,7 @@ print(s.recv(512).decode())'
 	assert_failure
 	refute_output 'hello lo1'
 	run -0 dl port lo1
-	assert_output '80/tcp -> 127.0.0.1:18081'
+	assert_output '80/tcp -> 127.0.0.1:24011'
 }
 
 @test "dl run -p CTRPORT and -P: free host ports, the image's EXPOSE ports" {
@@ -252,16 +258,16 @@ print(s.recv(512).decode())'
 	run -0 get "http://$HOSTOUT:${port#*:}/" "$OUT"
 	assert_output 'hello p1'
 	# -p before -P keeps its host port
-	dl run -d --name p2 -P -p 18082:80 exposing sleep 60 >/dev/null
+	dl run -d --name p2 -P -p 24012:80 exposing sleep 60 >/dev/null
 	run -0 dl port p2 80
-	assert_output '0.0.0.0:18082'
+	assert_output '0.0.0.0:24012'
 	# dl create keeps them in the spec, published at each start
-	dl create --name c1 -p 18083:80 busybox httpd -f -p 80 -h / >/dev/null
+	dl create --name c1 -p 24013:80 busybox httpd -f -p 80 -h / >/dev/null
 	run -0 dl port c1
 	assert_output ''
 	dl start c1 >/dev/null
 	run -0 dl port c1
-	assert_output '80/tcp -> 0.0.0.0:18083'
+	assert_output '80/tcp -> 0.0.0.0:24013'
 }
 
 @test "dl run -p: bad values are usage errors; not with --network none or host" {
@@ -277,13 +283,13 @@ print(s.recv(512).decode())'
 }
 
 @test "dl run -p: a host port in use (by dl or another process) exits 3 and leaves nothing" {
-	web a1 -p 18084:80
+	web a1 -p 24014:80
 	local before
 	before=$(ports_of)
-	run -3 --separate-stderr dl run -d --name a2 -p 18084:80 busybox sleep 60
-	[[ "$stderr" == *"port 0.0.0.0:18084/tcp is already in use"* ]]
-	run -3 --separate-stderr dl run --name a3 -p 127.0.0.1:18084:80 busybox sleep 60
-	[[ "$stderr" == *"port 127.0.0.1:18084/tcp is already in use"* ]]
+	run -3 --separate-stderr dl run -d --name a2 -p 24014:80 busybox sleep 60
+	[[ "$stderr" == *"port 0.0.0.0:24014/tcp is already in use"* ]]
+	run -3 --separate-stderr dl run --name a3 -p 127.0.0.1:24014:80 busybox sleep 60
+	[[ "$stderr" == *"port 127.0.0.1:24014/tcp is already in use"* ]]
 	# no container, no address, no rule, no record left
 	run -0 dl ps -aq
 	assert_equal "$(wc -l <<<"$output")" 1
@@ -291,29 +297,38 @@ print(s.recv(512).decode())'
 	assert_equal "$(ports_of)" "$before"
 	assert_equal "$(records | wc -l)" 1
 	# a host process holds a port: the same
-	python3 -c 'import socket,time
-s=socket.socket(); s.bind(("127.0.0.1", 18085)); s.listen(1); time.sleep(30)' &
+	python3 -c 'import socket, time
+s = socket.socket()
+for _ in range(50):
+    try:
+        s.bind(("127.0.0.1", 24015)); break
+    except OSError:
+        time.sleep(0.1)
+s.listen(1); time.sleep(30)' &
 	local holder=$!
-	sleep 0.3
-	run -3 --separate-stderr dl run -d -p 18085:80 busybox sleep 60
-	[[ "$stderr" == *"port 0.0.0.0:18085/tcp is already in use"* ]]
+	for _ in $(seq 50); do
+		ss -Hltn 'sport = :24015' | grep -q . && break
+		sleep 0.1
+	done
+	run -3 --separate-stderr dl run -d -p 24015:80 busybox sleep 60
+	[[ "$stderr" == *"port 0.0.0.0:24015/tcp is already in use"* ]]
 	kill "$holder"
 	wait "$holder" || true
 	run -0 dl ps -aq
 	assert_equal "$(wc -l <<<"$output")" 1
 	assert_equal "$(ports_of)" "$before"
 	# udp is another port: free
-	dl run -d --name a4 -p 18084:80/udp busybox sleep 60 >/dev/null
+	dl run -d --name a4 -p 24014:80/udp busybox sleep 60 >/dev/null
 	# dl start of a container whose port went meanwhile: 3, the container kept
-	dl create --name a5 -p 18084:80 busybox sleep 60 >/dev/null
+	dl create --name a5 -p 24014:80 busybox sleep 60 >/dev/null
 	run -3 --separate-stderr dl start a5
-	[[ "$stderr" == *"port 0.0.0.0:18084/tcp is already in use"* ]]
+	[[ "$stderr" == *"port 0.0.0.0:24014/tcp is already in use"* ]]
 	run -0 dl ps -a --format json
 	[[ "$(jq -r '.[].Name' <<<"$output")" == *a5* ]]
 }
 
 @test "dl run -p: rules and records gone after stop, rm, --rm and a killed supervisor" {
-	web s1 -p 18086:80
+	web s1 -p 24016:80
 	[ -n "$(ports_of)" ]
 	dl stop -t 1 s1 >/dev/null
 	assert_equal "$(ports_of)" ''
@@ -322,15 +337,15 @@ s=socket.socket(); s.bind(("127.0.0.1", 18085)); s.listen(1); time.sleep(30)' &
 	assert_output ''
 	# started again: published again
 	dl start s1 >/dev/null
-	run -0 get http://127.0.0.1:18086/
+	run -0 get http://127.0.0.1:24016/
 	assert_output 'hello s1'
 	dl rm -f s1 >/dev/null
 	assert_equal "$(ports_of)" ''
-	run -0 dl run --rm -p 18086:80 busybox true
+	run -0 dl run --rm -p 24016:80 busybox true
 	assert_equal "$(ports_of)" ''
 	assert_equal "$(records)" ''
 	# the supervisor killed: dl rm takes them back
-	web k1 -p 18087:80
+	web k1 -p 24017:80
 	local id pid
 	id=$(dl ps -q --no-trunc)
 	pkill -9 -f "dl-spawn -d -n $id"
@@ -342,18 +357,18 @@ s=socket.socket(); s.bind(("127.0.0.1", 18085)); s.listen(1); time.sleep(30)' &
 	assert_equal "$(ports_of)" ''
 	assert_equal "$(records)" ''
 	# killed again: the next publication takes the stale port back
-	web k2 -p 18088:80
+	web k2 -p 24018:80
 	id=$(dl ps -q --no-trunc)
 	pkill -9 -f "dl-spawn -d -n $id"
 	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
 	kill -9 "$pid"
 	sleep 0.3
-	web k3 -p 18088:80
-	run -0 get http://127.0.0.1:18088/
+	web k3 -p 24018:80
+	run -0 get http://127.0.0.1:24018/
 	assert_output 'hello k3'
 	# and dl network prune too
 	dl rm -f k3 >/dev/null
-	web k4 -p 18089:80
+	web k4 -p 24019:80
 	id=$(dl ps -q --no-trunc)
 	pkill -9 -f "dl-spawn -d -n $id"
 	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
@@ -366,13 +381,17 @@ s=socket.socket(); s.bind(("127.0.0.1", 18085)); s.listen(1); time.sleep(30)' &
 }
 
 @test "dl rm: the host's links and nft rules are back to what they were before this file" {
-	web b1 -p 18090:80 -p 127.0.0.1:18091:80 -p 18092:53/udp
+	web b1 -p 24020:80 -p 127.0.0.1:24021:80 -p 24022:53/udp
+	local veth
+	veth=dl$(dl inspect b1 | jq -r '.[0].Id' | cut -c1-12)
+	ip link show "$veth" >/dev/null
 	dl rm -f b1 >/dev/null
+	run ! ip link show "$veth"
 	dl network prune
 	ip netns del "$OUT" 2>/dev/null || true
 	ip netns del "$LAN" 2>/dev/null || true
 	ip link del dlt401o0 2>/dev/null || true
 	ip link del dlt401l0 2>/dev/null || true
-	assert_equal "$(ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)" "$BASE_LINKS"
+	assert_equal "$(links)" "$BASE_LINKS"
 	assert_equal "$(nft list ruleset)" "$BASE_RULES"
 }
