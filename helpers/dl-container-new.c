@@ -14,6 +14,7 @@
 #include "dl.h"
 #include "dl/btrfs.h"
 #include "dl/json.h"
+#include "dl/netconf.h"
 #include "dl/ref.h"
 #include "dl/rootpath.h"
 #include "dl/spec.h"
@@ -294,6 +295,15 @@ int main(int argc, char **argv)
 	if (!o.image_name)
 		o.image_name = argv[optind];
 	dl_store_need();
+	if (strcmp(o.network, "bridge") && strcmp(o.network, "none") &&
+	    strcmp(o.network, "host")) {
+		struct dl_net net;
+
+		ret = dl_net_load_named(o.network, &net, NULL, &why);
+		if (ret)
+			dl_die(ret, "unable to use network '%s': %s",
+			       o.network, why);
+	}
 	/* the images stay while we reference them: dl-image-rm checks the
 	 * users under this same lock, held until the container is published */
 	nimg = parse_images(argv[optind], &ids, &roots);

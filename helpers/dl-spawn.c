@@ -71,6 +71,7 @@ struct spawn {
 	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 	struct dl_lxc_net lnet;
 	bool fresh;			/* -n */
+	bool named;			/* a user-defined network */
 	struct dl_port *ports;		/* published, with their host ports */
 	size_t nports;
 	int *portfds;			/* held while the container lives */
@@ -116,6 +117,12 @@ static void drop_lease(void)
 	lease_armed = NULL;
 	if (sp && dl_lease_drop(&sp->net, sp->dir, &reason))
 		dl_warn("unable to release the address of container '%s': %s",
+			sp->id, reason);
+	free(reason);
+	reason = NULL;
+	/* the others no longer find it by name */
+	if (sp && sp->named && dl_net_hosts_refresh(&sp->net, &reason))
+		dl_warn("unable to update the hosts of network of '%s': %s",
 			sp->id, reason);
 }
 
@@ -445,10 +452,10 @@ static int run_helper(const char *name, const char *arg)
 	return WEXITSTATUS(status);
 }
 
-/* Make the store's bridge with dl-net-up. */
+/* Make the bridge of the container's network with dl-net-up. */
 static void net_up(struct spawn *sp)
 {
-	int r = run_helper("dl-net-up", NULL);
+	int r = run_helper("dl-net-up", sp->named ? sp->spec.network : NULL);
 
 	if (r)
 		die_start(sp->id, r == DL_EXIT_CONFLICT ? DL_EXIT_CONFLICT
@@ -546,8 +553,10 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	struct in_addr a;
 	int r;
 
-	if ((r = dl_net_load(&sp->net, &reason)))
-		die_start(sp->id, DL_EXIT_FAIL, reason);
+	sp->named = strcmp(sp->spec.network, "bridge") != 0;
+	if ((r = dl_net_load_named(sp->spec.network, &sp->net, NULL, &reason)))
+		die_start(sp->id, r == DL_EXIT_NO ? DL_EXIT_NO : DL_EXIT_FAIL,
+			  reason);
 	if (!dl_bridge_exists(&sp->net))
 		net_up(sp);
 	if ((r = dl_lease_take(&sp->net, sp->dir, &a, &reason)))
@@ -568,6 +577,17 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	net_file(sp, rootfd, "resolv.conf", resolv);
 	net_file(sp, rootfd, "hosts", hosts);
 	net_file(sp, rootfd, "hostname", hostname);
+	if (sp->named) {
+		/* its own lines, to which each refresh adds the others' */
+		_cleanup_free_ char *base = dl_xasprintf("%s/hosts.base",
+							 sp->dir);
+
+		if (dl_write_file_atomic_flags(base, hosts, strlen(hosts), 0644,
+					       DL_WRITE_NOSYNC))
+			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+		if ((r = dl_net_hosts_refresh(&sp->net, &reason)))
+			die_start(sp->id, r, reason);
+	}
 }
 
 /* Check everything that can be checked, then make the container's stdio,
@@ -633,7 +653,8 @@ static void prepare(struct spawn *sp, char **argv)
 		seccomp = dl_seccomp_profile(share,
 					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
 	}
-	if (!strcmp(sp->spec.network, "bridge") && !sp->spec.netns)
+	if (strcmp(sp->spec.network, "none") && strcmp(sp->spec.network, "host") &&
+	    !sp->spec.netns)
 		net_prepare(sp, rootfd, host);
 	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);

@@ -205,3 +205,28 @@ int dl_nft_port_fini(void)
 		   "delete map " T " ports\n"
 		   "delete map " T " hostports\n", NULL);
 }
+
+int dl_nft_net_internal(const struct dl_net *net, bool add, char **reason)
+{
+	_cleanup_free_ char *cmds = NULL, *err = NULL;
+
+	*reason = NULL;
+	if (!add) {
+		cmds = dl_xasprintf("delete element " T " internal { \"%s\" }\n",
+				    net->bridge);
+		(void)run(cmds, NULL);
+		return 0;
+	}
+	cmds = dl_xasprintf(
+		"add table " T "\n"
+		"add set " T " internal { type ifname; }\n"
+		"add chain " T " internal { type filter hook forward "
+		"priority -1; policy accept; }\n"
+		"flush chain " T " internal\n"
+		"add rule " T " internal iifname @internal oifname != @internal "
+		"drop\n"
+		"add element " T " internal { \"%s\" }\n", net->bridge);
+	if (run(cmds, &err) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, "nftables: %s", err);
+	return 0;
+}

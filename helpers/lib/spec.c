@@ -18,6 +18,7 @@
 #include "dl.h"
 #include "dl/caps.h"
 #include "dl/exec.h"
+#include "dl/netconf.h"
 #include "dl/ports.h"
 #include "dl/ref.h"
 #include "dl/size.h"
@@ -533,10 +534,11 @@ static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 
 static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
 {
-	if (strcmp(s, "bridge") && strcmp(s, "none") && strcmp(s, "host"))
+	if (strcmp(s, "bridge") && strcmp(s, "none") && strcmp(s, "host") &&
+	    !dl_net_name_valid(s))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to use network "
-			    "'%s': only bridge, none and host are supported",
-			    s);
+			    "'%s': not bridge, none, host nor the name of a "
+			    "network", s);
 	o->network = s;
 	return 0;
 }

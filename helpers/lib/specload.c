@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/netconf.h"
 #include "dl/caps.h"
 #include "dl/exec.h"
 #include "dl/json.h"
@@ -288,7 +289,8 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	if (!sp->network || !*sp->network)
 		sp->network = "none";
 	if (strcmp(sp->network, "none") && strcmp(sp->network, "host") &&
-	    strcmp(sp->network, "bridge") && !sp->netns)
+	    strcmp(sp->network, "bridge") && !dl_net_name_valid(sp->network) &&
+	    !sp->netns)
 		return dl_fail(reason, DL_EXIT_REJECT, "network '%s' needs linux.namespaces network path",
 			   sp->network);
 	s = annotation(ann, "org.dockerlite.privileged");

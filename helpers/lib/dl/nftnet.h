@@ -81,4 +81,16 @@ extern int dl_nft_port_del(const struct dl_port *p, char **reason);
  */
 extern int dl_nft_port_fini(void);
 
+/**
+ * dl_nft_net_internal() - add @net to (or remove it from) the set
+ * @internal, whose chain (filter forward, before the others) drops what
+ * comes out of such a bridge to any other link: no way out, no NAT
+ * @net: the network
+ * @add: add, else remove (gone already is fine)
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_nft_net_internal(const struct dl_net *net, bool add,
+			       char **reason);
+
 #endif
