@@ -66,7 +66,9 @@
 	"seccomp or masks\n"                                                   \
 	"      --init                 accepted: LXC's init is always PID 1\n" \
 	"      --network bridge|none|host  network mode (default: bridge:\n" \
-	"                             the store's bridge, an address, NAT)\n" \
+	"                             the store's bridge, an address, NAT);\n" \
+	"                             or NETWORK (dl network create), or\n" \
+	"                             container:CONTAINER (share its own)\n" \
 	"      --dns IP               a name server (repeatable)\n"           \
 	"      --dns-search DOMAIN    a search domain (repeatable)\n"         \
 	"      --add-host NAME:IP     a line of /etc/hosts (repeatable)\n"    \
@@ -143,6 +145,7 @@ static const struct option longopts[] = {
 };
 
 static char *usage_line;
+static char *container_net; /* --network container:ID */
 static bool detach, sh_out;
 
 /* --env-file FILE: each K=V (or K) line an -e, '#' lines and blank ones
@@ -295,7 +298,16 @@ int main(int argc, char **argv)
 	if (!o.image_name)
 		o.image_name = argv[optind];
 	dl_store_need();
-	if (strcmp(o.network, "bridge") && strcmp(o.network, "none") &&
+	if (!strncmp(o.network, "container:", 10)) {
+		char other[DL_ID_LEN + 1];
+
+		/* by ID: the name may go to another container later */
+		ret = dl_container_resolve(o.network + 10, other, &why);
+		if (ret)
+			dl_die(ret, "unable to use network '%s': %s",
+			       o.network, why);
+		o.network = container_net = dl_xasprintf("container:%s", other);
+	} else if (strcmp(o.network, "bridge") && strcmp(o.network, "none") &&
 	    strcmp(o.network, "host")) {
 		struct dl_net net;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* dl-net-rm: remove a user-defined network: its bridge, its elements of
  * dl's nftables table, its definition */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,5 +51,8 @@ int main(int argc, char **argv)
 	    (r = dl_bridge_down(&net, &reason)) ||
 	    (r = dl_net_undefine(name, &reason)))
 		dl_die(r, "unable to remove network '%s': %s", name, reason);
+	if (dl_lease_forget(&net) < 0)
+		dl_warn("unable to remove '%s/%s': %s", DL_LEASE_DIR,
+			net.bridge, strerror(errno));
 	return 0;
 }

@@ -590,6 +590,31 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	}
 }
 
+/*
+ * Network "container:ID": the network namespace of container ID, which
+ * must run, and its resolv.conf and hosts (bound, as ours would be).
+ */
+static void net_join(struct spawn *sp, int rootfd, const char *other)
+{
+	static const char *const files[] = { "resolv.conf", "hosts" };
+	_cleanup_free_ char *reason = NULL;
+	struct dl_state st;
+
+	if (dl_state_read(other, &st, &reason) || st.pid <= 0 ||
+	    st.status != DL_STATUS_RUNNING || !dl_state_supervised(other))
+		die_start(sp->id, DL_EXIT_FAIL, "the container whose network "
+			  "it joins is not running");
+	sp->spec.netns = dl_xasprintf("/proc/%d/ns/net", (int)st.pid);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		_cleanup_free_ char *src = dl_path("containers/%s/%s", other,
+						   files[i]);
+		_cleanup_free_ char *text = NULL;
+
+		if (dl_read_file(src, &text, NULL) == 0)
+			net_file(sp, rootfd, files[i], text);
+	}
+}
+
 /* Check everything that can be checked, then make the container's stdio,
  * seccomp profile and LXC config; nothing runs yet. */
 static void prepare(struct spawn *sp, char **argv)
@@ -653,8 +678,10 @@ static void prepare(struct spawn *sp, char **argv)
 		seccomp = dl_seccomp_profile(share,
 					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
 	}
-	if (strcmp(sp->spec.network, "none") && strcmp(sp->spec.network, "host") &&
-	    !sp->spec.netns)
+	if (!strncmp(sp->spec.network, "container:", 10))
+		net_join(sp, rootfd, sp->spec.network + 10);
+	else if (strcmp(sp->spec.network, "none") &&
+		 strcmp(sp->spec.network, "host") && !sp->spec.netns)
 		net_prepare(sp, rootfd, host);
 	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # 402-networks.bats: user-defined networks: create, ls, inspect, rm (3
 # while in use), dl run --network NAME, names resolved between members and
-# gone with them, --internal with no way out, and the host's links and
-# rules back to what they were.  Traffic goes only to addresses the test
+# gone with them, --internal with no way out, --network container:NAME,
+# and the host's links and rules back to what they were.  Traffic goes only to addresses the test
 # made.
 # shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
@@ -23,7 +23,8 @@ setup_file() {
 	dl_btrfs_setup
 	BASE_LINKS=$(links)
 	BASE_RULES=$(nft list ruleset)
-	export BASE_LINKS BASE_RULES
+	BASE_LEASES=$(find /run/dockerlite/net -maxdepth 1 -name 'dlb*' 2>/dev/null | sort)
+	export BASE_LINKS BASE_RULES BASE_LEASES
 }
 
 teardown_file() {
@@ -40,6 +41,8 @@ teardown_file() {
 		fi
 	done
 	ip link del "$BR" 2>/dev/null || true
+	nft delete element inet dockerlite bridges "{ \"$BR\" }" 2>/dev/null || true
+	nft delete element inet dockerlite subnets "{ $SUBNET }" 2>/dev/null || true
 	rm -rf "/run/dockerlite/net/$BR"
 	dl_btrfs_teardown
 }
@@ -156,6 +159,32 @@ while True:
 	dl network rm priv open >/dev/null
 }
 
+@test "dl run --network container:NAME: the other container's network namespace" {
+	dl run -d --name host1 busybox sh -c \
+		'mkdir -p /www && echo from host1 >/www/index.html && exec httpd -f -p 8080 -h /www' >/dev/null
+	local a
+	a=$(dl exec host1 ip -4 -o addr show eth0 | awk '{print $4}')
+	[ -n "$a" ]
+	run -0 dl run --rm --network container:host1 busybox sh -c \
+		'ip -4 -o addr show eth0 | awk "{print \$4}"; wget -qO- http://127.0.0.1:8080/'
+	assert_line "$a"
+	assert_line 'from host1'
+	# by ID prefix too; the files are the other's
+	local id
+	id=$(dl inspect host1 | jq -r '.[0].Id')
+	run -0 dl run --rm --network "container:${id:0:12}" busybox cat /etc/hosts
+	assert_output --partial "${a%/*}"
+	# its address stays one: no lease of its own
+	assert_equal "$(find "/run/dockerlite/net/$BR" -type f ! -name lock ! -name hosts.lock | wc -l)" 1
+	run -125 --separate-stderr dl run --rm --network container:nosuch busybox true
+	[[ "$stderr" == *"unable to use network 'container:nosuch'"* ]]
+	dl stop -t 1 host1 >/dev/null
+	run -125 --separate-stderr dl run --rm --network container:host1 busybox true
+	[[ "$stderr" == *"the container whose network it joins is not running"* ]]
+	run -125 --separate-stderr dl run --rm --network container:host1 -p 80 busybox true
+	[[ "$stderr" == *"only with --network bridge"* ]]
+}
+
 @test "dl network rm: the host's links and nft rules are back to what they were" {
 	dl network create --subnet 10.199.46.0/24 tmpnet >/dev/null
 	dl run --rm --network tmpnet busybox true
@@ -165,4 +194,5 @@ while True:
 	ip link del dlt402o0 2>/dev/null || true
 	assert_equal "$(links)" "$BASE_LINKS"
 	assert_equal "$(nft list ruleset)" "$BASE_RULES"
+	assert_equal "$(find /run/dockerlite/net -maxdepth 1 -name 'dlb*' | sort)" "$BASE_LEASES"
 }

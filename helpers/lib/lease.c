@@ -237,6 +237,20 @@ int dl_lease_drop(const struct dl_net *net, const char *owner, char **reason)
 	return scan(dfd, &s, reason);
 }
 
+int dl_lease_forget(const struct dl_net *net)
+{
+	_cleanup_free_ char *dir = dl_xasprintf(DL_LEASE_DIR "/%s",
+						net->bridge);
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY |
+					     O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	(void)unlinkat(fd, "lock", 0);
+	(void)unlinkat(fd, "hosts.lock", 0);
+	return rmdir(dir) < 0 && errno != ENOENT ? -1 : 0;
+}
+
 int dl_lease_sweep(const struct dl_net *net, unsigned *dropped,
 		   char **reason)
 {

@@ -212,9 +212,39 @@ int dl_nft_net_internal(const struct dl_net *net, bool add, char **reason)
 
 	*reason = NULL;
 	if (!add) {
+		struct nft_ctx *ctx;
+		const char *out;
+		bool empty = true;
+
 		cmds = dl_xasprintf("delete element " T " internal { \"%s\" }\n",
 				    net->bridge);
 		(void)run(cmds, NULL);
+		/* the last internal network out takes the set and chain */
+		ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+		if (!ctx)
+			dl_oom();
+		nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON);
+		nft_ctx_buffer_output(ctx);
+		nft_ctx_buffer_error(ctx);
+		if (nft_run_cmd_from_buffer(ctx, "list set " T " internal")) {
+			nft_ctx_free(ctx);
+			return 0;
+		}
+		out = nft_ctx_get_output_buffer(ctx);
+		if (out) {
+			json_t *j = json_loads(out, 0, NULL), *v;
+			size_t i;
+
+			json_array_foreach(json_object_get(j, "nftables"), i, v)
+				if (json_object_get(json_object_get(v, "set"),
+						    "elem"))
+					empty = false;
+			json_decref(j);
+		}
+		nft_ctx_free(ctx);
+		if (empty)
+			(void)run("delete chain " T " internal\n"
+				  "delete set " T " internal\n", NULL);
 		return 0;
 	}
 	cmds = dl_xasprintf(

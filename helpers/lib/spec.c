@@ -534,6 +534,10 @@ static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 
 static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
 {
+	if (!strncmp(s, "container:", 10) && s[10]) {
+		o->network = s;
+		return 0;
+	}
 	if (strcmp(s, "bridge") && strcmp(s, "none") && strcmp(s, "host") &&
 	    !dl_net_name_valid(s))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to use network "

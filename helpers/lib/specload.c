@@ -290,6 +290,8 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 		sp->network = "none";
 	if (strcmp(sp->network, "none") && strcmp(sp->network, "host") &&
 	    strcmp(sp->network, "bridge") && !dl_net_name_valid(sp->network) &&
+	    !(!strncmp(sp->network, "container:", 10) &&
+	      dl_is_id(sp->network + 10)) &&
 	    !sp->netns)
 		return dl_fail(reason, DL_EXIT_REJECT, "network '%s' needs linux.namespaces network path",
 			   sp->network);

@@ -74,6 +74,14 @@ extern int dl_lease_list(const struct dl_net *net, struct dl_lease **out,
 			 size_t *n, char **reason);
 
 /**
+ * dl_lease_forget() - remove the (empty) lease directory of @net, once
+ * the network itself is gone
+ * @net: the network
+ * Return: 0, or -1 with errno set (ENOTEMPTY: a lease is left).
+ */
+extern int dl_lease_forget(const struct dl_net *net);
+
+/**
  * dl_owner_supervised() - tell whether a dl-spawn supervises the
  * container whose directory is @owner (it holds the directory's flock(2)
  * while the container starts or runs)
