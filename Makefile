@@ -166,7 +166,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	bats bats-support bats-assert bats-file shellcheck \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
-	libnl-route-3-dev libnftables-dev nftables \
+	libnl-route-3-dev libnftables-dev nftables curl \
 	podman skopeo umoci oci-image-tool crun runc
 
 deps:
