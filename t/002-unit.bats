@@ -51,3 +51,7 @@ run_unit() {
 @test "unit: OCI manifests, indexes, configs and docker-archive manifests (ocidoc.c)" {
 	run_unit ocidoc
 }
+
+@test "unit: -p's syntax and network names (ports.c, netconf.c)" {
+	run_unit ports
+}
