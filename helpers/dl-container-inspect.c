@@ -124,7 +124,7 @@ static char *ports_line(const struct ctr *c, json_t *map)
 	if (strcmp(status(c), "running"))
 		return line;
 	path = dl_path("containers/%s/ports.json", c->id);
-	if (dl_ports_load(path, &a, &p, &n, &why))
+	if (dl_ports_load(path, &a, NULL, &p, &n, &why))
 		return line;
 	for (size_t i = 0; i < n; i++) {
 		char ip[INET_ADDRSTRLEN], *next, key[16], hp[8];

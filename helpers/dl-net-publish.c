@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,10 @@
 	"the\nhost ports while the container lives).\n"
 
 /* A packet from 127.0.0.0/8 may leave on the bridge (masqueraded). */
-static int localnet_on(const struct dl_net *net)
+static int localnet_on(const char *bridge)
 {
 	_cleanup_free_ char *path = dl_xasprintf(
-		"/proc/sys/net/ipv4/conf/%s/route_localnet", net->bridge);
+		"/proc/sys/net/ipv4/conf/%s/route_localnet", bridge);
 	int fd = open(path, O_WRONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
@@ -39,8 +40,8 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL, *file = NULL, *dir = NULL;
 	_cleanup_free_ char *owner = NULL;
 	_cleanup_free_ struct dl_port *p = NULL;
+	char bridge[IF_NAMESIZE];
 	struct in_addr to;
-	struct dl_net net;
 	const char *id;
 	size_t n;
 	int r;
@@ -62,14 +63,12 @@ int main(int argc, char **argv)
 		       "unable to publish the ports of '%s': %s", id,
 		       errno == ENOENT ? "no such container" : strerror(errno));
 	file = dl_xasprintf("%s/ports.json", owner);
-	if ((r = dl_ports_load(file, &to, &p, &n, &reason)))
+	if ((r = dl_ports_load(file, &to, bridge, &p, &n, &reason)))
 		dl_die(r, "unable to publish the ports of '%s': %s", id,
 		       reason);
-	if ((r = dl_net_load(&net, &reason)))
-		dl_die(r, "unable to read the network: %s", reason);
-	if (localnet_on(&net) < 0)
+	if (!dl_bridge_name_valid(bridge) || localnet_on(bridge) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to publish the ports of '%s': "
-			   "route_localnet of '%s'", id, net.bridge);
+			   "route_localnet of '%s'", id, bridge);
 	if ((r = dl_port_publish(owner, to, p, n, &reason)))
 		dl_die(r, "unable to publish the ports of '%s': %s", id,
 		       reason);

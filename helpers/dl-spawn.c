@@ -493,7 +493,7 @@ static void net_publish(struct spawn *sp, struct in_addr a)
 		sp->nports++;
 	}
 	path = dl_xasprintf("%s/ports.json", sp->dir);
-	if (dl_ports_save(path, a, sp->ports, sp->nports) < 0)
+	if (dl_ports_save(path, a, sp->net.bridge, sp->ports, sp->nports) < 0)
 		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
 	ports_armed = sp;
 	if ((r = run_helper("dl-net-publish", sp->id)))

@@ -277,9 +277,9 @@ print(s.recv(512).decode())'
 		[[ "$stderr" == *"unable to publish port '$v'"* ]] || fail "$v: $stderr"
 	done
 	run -125 --separate-stderr dl run --rm --network none -p 80 busybox true
-	[[ "$stderr" == *"unable to publish ports: only with --network bridge"* ]] || fail "$stderr"
+	[[ "$stderr" == *"unable to publish ports: not with --network none"* ]] || fail "$stderr"
 	run -125 --separate-stderr dl run --rm --network host -P busybox true
-	[[ "$stderr" == *"unable to publish ports: only with --network bridge"* ]] || fail "$stderr"
+	[[ "$stderr" == *"unable to publish ports: not with --network host"* ]] || fail "$stderr"
 }
 
 @test "dl run -p: a host port in use (by dl or another process) exits 3 and leaves nothing" {

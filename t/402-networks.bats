@@ -182,7 +182,21 @@ while True:
 	run -125 --separate-stderr dl run --rm --network container:host1 busybox true
 	[[ "$stderr" == *"the container whose network it joins is not running"* ]]
 	run -125 --separate-stderr dl run --rm --network container:host1 -p 80 busybox true
-	[[ "$stderr" == *"only with --network bridge"* ]]
+	[[ "$stderr" == *"unable to publish ports: not with --network container:"* ]]
+}
+
+@test "dl run --network NAME -p: a port published from a user-defined network" {
+	dl network create --subnet 10.199.46.0/24 pub >/dev/null
+	dl run -d --name pw --network pub -p 127.0.0.1:24030:80 busybox sh -c \
+		'mkdir -p /www && echo from pub >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+	run -0 curl -sS -m 3 http://127.0.0.1:24030/
+	assert_output 'from pub'
+	run -0 dl port pw
+	assert_output '80/tcp -> 127.0.0.1:24030'
+	dl rm -f pw >/dev/null
+	run curl -sS -m 2 http://127.0.0.1:24030/
+	assert_failure
+	dl network rm pub >/dev/null
 }
 
 @test "dl network rm: the host's links and nft rules are back to what they were" {

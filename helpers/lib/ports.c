@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ports.c: published ports: -p's syntax, held host ports, ports.json */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +126,7 @@ int dl_port_bind(struct dl_port *p, int *fd, char **reason)
 	return 0;
 }
 
-int dl_ports_save(const char *path, struct in_addr addr,
+int dl_ports_save(const char *path, struct in_addr addr, const char *bridge,
 		  const struct dl_port *p, size_t n)
 {
 	json_auto_t *arr = json_array(), *j = NULL;
@@ -142,20 +143,21 @@ int dl_ports_save(const char *path, struct in_addr addr,
 			dl_oom();
 	}
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
-	j = json_pack("{s:s,s:O}", "Address", a, "Ports", arr);
+	j = json_pack("{s:s,s:s,s:O}", "Address", a, "Bridge", bridge, "Ports",
+		      arr);
 	if (!j)
 		dl_oom();
 	return dl_json_save_flags(path, j, DL_WRITE_NOSYNC);
 }
 
-int dl_ports_load(const char *path, struct in_addr *addr,
+int dl_ports_load(const char *path, struct in_addr *addr, char *bridge,
 		  struct dl_port **p, size_t *n, char **reason)
 {
 	_cleanup_free_ char *why = NULL;
 	json_auto_t *j = NULL;
 	json_error_t e;
 	json_t *arr, *v;
-	const char *a;
+	const char *a, *b;
 	size_t i;
 
 	*reason = NULL;
@@ -166,9 +168,10 @@ int dl_ports_load(const char *path, struct in_addr *addr,
 		return dl_fail(reason, errno == ENOENT ? DL_EXIT_NO
 						       : DL_EXIT_REJECT,
 			       "%s", why);
-	if (json_unpack_ex(j, &e, JSON_STRICT, "{s:s,s:o}", "Address", &a,
-			   "Ports", &arr) < 0 ||
-	    inet_pton(AF_INET, a, addr) != 1 || !json_is_array(arr))
+	if (json_unpack_ex(j, &e, JSON_STRICT, "{s:s,s:s,s:o}", "Address", &a,
+			   "Bridge", &b, "Ports", &arr) < 0 ||
+	    inet_pton(AF_INET, a, addr) != 1 || !json_is_array(arr) ||
+	    strlen(b) >= IF_NAMESIZE)
 		return dl_fail(reason, DL_EXIT_REJECT, "%s: not a ports file",
 			       path);
 	*p = dl_xcalloc(json_array_size(arr) + 1, sizeof(**p));
@@ -194,5 +197,7 @@ int dl_ports_load(const char *path, struct in_addr *addr,
 		o->udp = !strcmp(proto, "udp");
 	}
 	*n = json_array_size(arr);
+	if (bridge)
+		memcpy(bridge, b, strlen(b) + 1);
 	return 0;
 }

@@ -437,9 +437,10 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 					    json_string_value(json_object_get(
 						    a, "destination")));
 	if ((json_array_size(o->publish) || o->publish_all) &&
-	    strcmp(o->network, "bridge"))
+	    (!strcmp(o->network, "none") || !strcmp(o->network, "host") ||
+	     !strncmp(o->network, "container:", 10)))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to publish ports: "
-			       "only with --network bridge");
+			       "not with --network %s", o->network);
 	return 0;
 }
 

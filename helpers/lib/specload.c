@@ -307,8 +307,11 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 			      &sp->nadd_hosts);
 	sp->publish = split(annotation(ann, "org.dockerlite.publish"),
 			    &sp->npublish);
-	if (sp->npublish && strcmp(sp->network, "bridge"))
-		return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.publish: only with network bridge");
+	if (sp->npublish && (!strcmp(sp->network, "none") ||
+			     !strcmp(sp->network, "host") || sp->netns ||
+			     !strncmp(sp->network, "container:", 10)))
+		return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.publish: not with network %s",
+			   sp->network);
 	for (i = 0; i < sp->ncaps; i++)
 		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",

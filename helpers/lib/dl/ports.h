@@ -52,27 +52,31 @@ extern int dl_port_bind(struct dl_port *p, int *fd, char **reason);
 
 /**
  * dl_ports_save() - write @path (containers/ID/ports.json):
- * {"Address": A.B.C.D, "Ports": [{"HostIp", "HostPort", "ContainerPort",
- * "Protocol"}]}
+ * {"Address": A.B.C.D, "Bridge": B, "Ports": [{"HostIp", "HostPort",
+ * "ContainerPort", "Protocol"}]}
  * @path: the file
  * @addr: the container's address
+ * @bridge: the bridge it is on
  * @p: the ports, bound
  * @n: how many
  * Return: 0, or -1 with errno set.
  */
 extern int dl_ports_save(const char *path, struct in_addr addr,
-			 const struct dl_port *p, size_t n);
+			 const char *bridge, const struct dl_port *p,
+			 size_t n);
 
 /**
  * dl_ports_load() - read what dl_ports_save() wrote
  * @path: the file
  * @addr: receives the address
+ * @bridge: receives the bridge (IF_NAMESIZE bytes), may be NULL
  * @p: receives a malloc'd array
  * @n: receives its length
  * @reason: receives the failure text
  * Return: 0, DL_EXIT_NO for no file, DL_EXIT_REJECT for a damaged one.
  */
 extern int dl_ports_load(const char *path, struct in_addr *addr,
-			 struct dl_port **p, size_t *n, char **reason);
+			 char *bridge, struct dl_port **p, size_t *n,
+			 char **reason);
 
 #endif
