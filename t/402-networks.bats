@@ -130,7 +130,22 @@ front'
 	run -0 dl exec late wget -qO- http://db/
 	assert_output 'db here'
 	run -0 dl exec db ping -c1 -W2 late
-	dl rm -f db late >/dev/null
+	# killed with its supervisor: dl rm gives its address back and the
+	# others forget its name
+	local id pid
+	id=$(dl inspect late | jq -r '.[0].Id')
+	pkill -9 -f "dl-spawn -d -n $id"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
+	kill -9 "$pid"
+	sleep 0.3
+	run -0 dl exec db cat /etc/hosts
+	assert_line --partial late
+	dl rm -f late >/dev/null
+	run -0 dl exec db cat /etc/hosts
+	refute_line --partial late
+	run -0 dl network inspect app
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	dl rm -f db >/dev/null
 	run -0 dl network rm app
 }
 
