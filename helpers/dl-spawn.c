@@ -122,7 +122,7 @@ static void drop_lease(void)
 	reason = NULL;
 	/* the others no longer find it by name */
 	if (sp && sp->named && dl_net_hosts_refresh(&sp->net, &reason))
-		dl_warn("unable to update the hosts of network of '%s': %s",
+		dl_warn("unable to update the hosts of the network of '%s': %s",
 			sp->id, reason);
 }
 
