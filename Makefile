@@ -54,6 +54,10 @@ PKGS_dl-net-up = jansson libnl-route-3.0 libnftables
 PKGS_dl-net-set = jansson
 PKGS_dl-net-inspect = jansson
 PKGS_dl-net-down = jansson libnl-route-3.0 libnftables
+PKGS_dl-net-publish = jansson libnftables
+PKGS_dl-net-create = jansson
+PKGS_dl-net-rm = jansson libnl-route-3.0 libnftables
+PKGS_dl-net-unpublish = jansson libnftables
 PKGS_dl-ref-parse = jansson
 PKGS_dl-ref-get = jansson
 PKGS_dl-ref-set = jansson
@@ -74,7 +78,7 @@ PKGS_dl-cp = jansson
 PKGS_dl-diff = jansson libbtrfsutil
 PKGS_dl-container-new = libbtrfsutil jansson
 PKGS_dl-commit = libbtrfsutil jansson lxc
-PKGS_dl-container-rm = libbtrfsutil jansson lxc
+PKGS_dl-container-rm = libbtrfsutil jansson lxc libnftables
 PKGS_dl-container-inspect = jansson lxc
 PKGS_dl-store-sweep = libbtrfsutil jansson
 PKGS_dl-image-rm = libbtrfsutil jansson
@@ -209,7 +213,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	bats bats-support bats-assert bats-file shellcheck \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
-	libnl-route-3-dev libnftables-dev nftables \
+	libnl-route-3-dev libnftables-dev nftables curl \
 	podman skopeo umoci oci-image-tool crun runc parallel procps \
 	go-md2man zsh
 

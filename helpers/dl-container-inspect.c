@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* dl-container-inspect: describe containers, in Docker's shape or as tokens */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include "dl.h"
 #include "dl/json.h"
 #include "dl/lxc.h"
+#include "dl/ports.h"
 #include "dl/state.h"
 
 #define USAGE "dl-container-inspect [-r] [-o FIELDS] [ID...]"
@@ -19,7 +21,8 @@
 	"  -r         only running (paused, starting) containers\n"               \
 	"  -o FIELDS  tab-separated fields instead of JSON, one line a\n"     \
 	"             container: id,name,image,image_id,command,created,\n"   \
-	"             status,exit_code,pid,started,finished\n"
+	"             status,exit_code,pid,started,finished,ports (as\n"  \
+	"             0.0.0.0:8080->80/tcp, ...; - for none)\n"
 
 /* One container: its spec and its state, as read from the store. */
 struct ctr {
@@ -113,6 +116,78 @@ static const char *time_or_zero(const char *t)
 	return *t ? t : DL_TIME_ZERO;
 }
 
+/* The ports a running container has published (its ports.json), as
+ * docker ps prints them: "0.0.0.0:8080->80/tcp, ..."; into @map, with
+ * @map, Docker's NetworkSettings.Ports. */
+static char *ports_line(const struct ctr *c, json_t *map)
+{
+	_cleanup_free_ char *path = NULL, *why = NULL;
+	_cleanup_free_ struct dl_port *p = NULL;
+	char *line = dl_xstrdup("");
+	struct in_addr a;
+	size_t n = 0;
+
+	if (strcmp(status(c), "running"))
+		return line;
+	path = dl_path("containers/%s/ports.json", c->id);
+	if (dl_ports_load(path, &a, NULL, &p, &n, &why))
+		return line;
+	for (size_t i = 0; i < n; i++) {
+		char ip[INET_ADDRSTRLEN], *next, key[16], hp[8];
+		json_t *list;
+
+		inet_ntop(AF_INET, &p[i].host_ip, ip, sizeof(ip));
+		snprintf(key, sizeof(key), "%u/%s", p[i].ctr_port,
+			 p[i].udp ? "udp" : "tcp");
+		snprintf(hp, sizeof(hp), "%u", p[i].host_port);
+		next = dl_xasprintf("%s%s%s:%s->%s", line, i ? ", " : "", ip,
+				    hp, key);
+		free(line);
+		line = next;
+		if (!map)
+			continue;
+		list = json_object_get(map, key);
+		if (!list)
+			json_object_set_new(map, key, list = json_array());
+		json_array_append_new(list, json_pack("{s:s,s:s}", "HostIp",
+						      ip, "HostPort", hp));
+	}
+	return line;
+}
+
+/* HostConfig.PortBindings: what the spec asks for, as Docker shows it
+ * ("" for every address, or for a free port). */
+static json_t *port_bindings(const struct ctr *c)
+{
+	_cleanup_free_ char *all = dl_xstrdup(annotation(c,
+						"org.dockerlite.publish"));
+	json_t *map = json_object();
+	char *save = NULL;
+
+	for (char *s = strtok_r(all, ",", &save); s;
+	     s = strtok_r(NULL, ",", &save)) {
+		_cleanup_free_ char *why = NULL;
+		char ip[INET_ADDRSTRLEN], key[16], hp[8];
+		struct dl_port p;
+		json_t *list;
+
+		if (dl_port_parse(s, &p, &why))
+			continue;
+		inet_ntop(AF_INET, &p.host_ip, ip, sizeof(ip));
+		snprintf(key, sizeof(key), "%u/%s", p.ctr_port,
+			 p.udp ? "udp" : "tcp");
+		snprintf(hp, sizeof(hp), "%u", p.host_port);
+		list = json_object_get(map, key);
+		if (!list)
+			json_object_set_new(map, key, list = json_array());
+		json_array_append_new(list, json_pack(
+			"{s:s,s:s}", "HostIp",
+			p.host_ip.s_addr == htonl(INADDR_ANY) ? "" : ip,
+			"HostPort", p.host_port ? hp : ""));
+	}
+	return map;
+}
+
 static json_t *docker_shape(const struct ctr *c)
 {
 	json_t *proc = json_object_get(c->spec, "process");
@@ -190,6 +265,17 @@ static json_t *docker_shape(const struct ctr *c)
 				labels) < 0)
 		dl_die(DL_EXIT_FAIL, "unable to describe container '%s': out "
 		       "of memory", c->id);
+	{
+		json_t *ports = json_object();
+		char *line = ports_line(c, ports);
+
+		json_object_set_new(j, "NetworkSettings",
+				    json_pack("{s:o}", "Ports", ports));
+		json_object_set_new(j, "Ports", json_string(line));
+		json_object_set_new(json_object_get(j, "HostConfig"),
+				    "PortBindings", port_bindings(c));
+		free(line);
+	}
 	return j;
 }
 
@@ -228,6 +314,12 @@ static void print_tokens(const struct ctr *c, const char *fields)
 			fputs(time_or_zero(c->st.started), stdout);
 		else if (!strcmp(f, "finished"))
 			fputs(time_or_zero(c->st.finished), stdout);
+		else if (!strcmp(f, "ports")) {
+			_cleanup_free_ char *line = ports_line(c, NULL);
+
+			/* never empty: a tab-separated row keeps its fields */
+			fputs(*line ? line : "-", stdout);
+		}
 		else
 			dl_die(DL_EXIT_USAGE, "unable to print field '%s': not a field",
 			       f);

@@ -14,6 +14,7 @@
 #include "dl.h"
 #include "dl/btrfs.h"
 #include "dl/json.h"
+#include "dl/netconf.h"
 #include "dl/ref.h"
 #include "dl/rootpath.h"
 #include "dl/spec.h"
@@ -74,10 +75,18 @@
 	"seccomp or masks\n"                                                   \
 	"      --init                 accepted: LXC's init is always PID 1\n" \
 	"      --network bridge|none|host  network mode (default: bridge:\n" \
-	"                             the store's bridge, an address, NAT)\n" \
+	"                             the store's bridge, an address, NAT);\n" \
+	"                             or NETWORK (dl network create), or\n" \
+	"                             container:CONTAINER (share its own)\n" \
 	"      --dns IP               a name server (repeatable)\n"           \
 	"      --dns-search DOMAIN    a search domain (repeatable)\n"         \
 	"      --add-host NAME:IP     a line of /etc/hosts (repeatable)\n"    \
+	"  -p, --publish [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|udp]\n"           \
+	"                             publish a port (no HOSTPORT: a free "  \
+	"one;\n"                                                              \
+	"                             repeatable)\n"                         \
+	"  -P, --publish-all          publish the image's EXPOSE ports on "  \
+	"free ones\n"                                                         \
 	"      --image-name NAME      the image name to show (default: "     \
 	"IMAGE)\n"                                                             \
 	"      --stop-signal SIGNAL   the signal of dl stop (default: the "   \
@@ -166,6 +175,8 @@ static const struct option longopts[] = {
 	{ "dns", required_argument, NULL, 0 },
 	{ "dns-search", required_argument, NULL, 0 },
 	{ "add-host", required_argument, NULL, 0 },
+	{ "publish", required_argument, NULL, 'p' },
+	{ "publish-all", no_argument, NULL, 'P' },
 	{ "tty", no_argument, NULL, 't' },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "rm", no_argument, NULL, 0 },
@@ -191,6 +202,7 @@ static const struct option longopts[] = {
 };
 
 static char *usage_line;
+static char *container_net; /* --network container:ID */
 static bool detach, sh_out;
 
 /* --env-file FILE (--label-file with @key "label"): each K=V (or K) line
@@ -235,7 +247,7 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 	int c, li, ret;
 
 	opterr = 0;
-	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:l:tid",
+	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:l:tidp:P",
 					 longopts, &li)) != -1) {
 		_cleanup_free_ char *why = NULL;
 
@@ -433,6 +445,24 @@ int main(int argc, char **argv)
 	if (!o.image_name)
 		o.image_name = argv[optind];
 	dl_store_need();
+	if (!strncmp(o.network, "container:", 10)) {
+		char other[DL_ID_LEN + 1];
+
+		/* by ID: the name may go to another container later */
+		ret = dl_container_resolve(o.network + 10, other, &why);
+		if (ret)
+			dl_die(ret, "unable to use network '%s': %s",
+			       o.network, why);
+		o.network = container_net = dl_xasprintf("container:%s", other);
+	} else if (strcmp(o.network, "bridge") && strcmp(o.network, "none") &&
+	    strcmp(o.network, "host")) {
+		struct dl_net net;
+
+		ret = dl_net_load_named(o.network, &net, NULL, &why);
+		if (ret)
+			dl_die(ret, "unable to use network '%s': %s",
+			       o.network, why);
+	}
 	/* the images stay while we reference them: dl-image-rm checks the
 	 * users under this same lock, held until the container is published */
 	nimg = parse_images(argv[optind], &ids, &roots);
@@ -455,6 +485,9 @@ int main(int argc, char **argv)
 		dl_die(ret, "%s", why);
 	if (dl_spec_labels_merge(&o, json_object_get(cfg, "Labels")) < 0)
 		jcheck(NULL);
+	ret = dl_spec_publish_exposed(&o, cfg, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
 	args = jcheck(dl_spec_args(&o, cfg, argv + optind + 1,
 				   argc - optind - 1));
 	if (json_array_size(args) == 0)

@@ -13,6 +13,8 @@
 #include "dl/lease.h"
 #include "dl/netconf.h"
 #include "dl/lxc.h"
+#include "dl/netfiles.h"
+#include "dl/portmap.h"
 #include "dl/state.h"
 #include "dl/json.h"
 #include "dl/volume.h"
@@ -23,18 +25,47 @@
 	"container uses)\n"                                                    \
 	"  -h, --help   show this help\n"
 
-/* An address its supervisor, killed, did not give back goes now. */
+/* An address and ports its supervisor, killed, did not give back go now. */
 static void drop_lease(const char *id)
 {
 	_cleanup_free_ char *dir = dl_path("containers/%s", id);
 	_cleanup_free_ char *real = realpath(dir, NULL), *why = NULL;
+	_cleanup_free_ char *spec = NULL;
+	const char *name;
 	struct dl_net net;
+	json_t *j;
 
-	if (!real || dl_net_load(&net, &why))
+	if (real && dl_port_unpublish(real, &why))
+		dl_warn("unable to unpublish the ports of container '%s': %s",
+			id, why);
+	free(why);
+	why = NULL;
+	if (!real)
 		return;
+	/* the network it ran on: the bridge one unless its spec names
+	 * another */
+	spec = dl_xasprintf("%s/spec.json", real);
+	j = json_load_file(spec, 0, NULL);
+	name = json_string_value(json_object_get(
+		json_object_get(j, "annotations"), "org.dockerlite.network"));
+	if (!name)
+		name = "bridge";
+	if (!strcmp(name, "none") || !strcmp(name, "host") ||
+	    !strncmp(name, "container:", 10) ||
+	    dl_net_load_named(name, &net, NULL, &why)) {
+		json_decref(j);
+		return;
+	}
 	if (dl_lease_drop(&net, real, &why))
 		dl_warn("unable to release the address of container '%s': %s",
 			id, why);
+	free(why);
+	why = NULL;
+	/* the others of a user-defined network no longer find it */
+	if (strcmp(name, "bridge") && dl_net_hosts_refresh(&net, &why))
+		dl_warn("unable to update the hosts of network '%s': %s", name,
+			why);
+	json_decref(j);
 }
 
 /* The volumes the container's spec names (none when it cannot be read:

@@ -8,6 +8,7 @@
 #include "dl/lease.h"
 #include "dl/netconf.h"
 #include "dl/nftnet.h"
+#include "dl/portmap.h"
 
 #define USAGE "dl-net-down"
 #define OPTIONS "  -h, --help   show this help\n"
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
 	dl_store_need();
 	if ((r = dl_net_load(&net, &reason)))
 		dl_die(r, "unable to read the network: %s", reason);
+	if ((r = dl_port_sweep(NULL, &reason)))
+		dl_die(r, "unable to remove the stale ports: %s", reason);
 	if ((r = dl_lease_sweep(&net, &dropped, &reason)) ||
 	    (r = dl_lease_list(&net, &l, &n, &reason)))
 		dl_die(r, "unable to remove bridge '%s': %s", net.bridge,

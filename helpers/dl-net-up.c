@@ -16,7 +16,7 @@
 #include "dl/netconf.h"
 #include "dl/nftnet.h"
 
-#define USAGE "dl-net-up"
+#define USAGE "dl-net-up [NETWORK]"
 #define OPTIONS                                                                \
 	"  -h, --help   show this help\n"                                      \
 	"\nPrints {\"bridge\",\"subnet\",\"gateway\"}.\n"
@@ -53,24 +53,27 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL;
 	char gw[INET_ADDRSTRLEN];
 	struct dl_net net;
-	bool made;
+	bool made, internal = false;
 	int r, fwd;
 	json_t *j;
 
 	dl_set_prog(argv[0]);
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	if (argc > 1)
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
 		dl_usage(USAGE);
 	dl_store_need();
-	if ((r = dl_net_load(&net, &reason)))
-		dl_die(r, "unable to read the network: %s", reason);
+	if ((r = dl_net_load_named(argc == 2 ? argv[1] : "bridge", &net,
+				   &internal, &reason)))
+		dl_die(r, "unable to read network '%s': %s",
+		       argc == 2 ? argv[1] : "bridge", reason);
 	if ((r = dl_bridge_up(&net, &made, &reason)))
 		dl_die(r, "unable to set up bridge '%s': %s", net.bridge,
 		       reason);
 	fwd = forwarding();
 	/* forwarding turned on by dl forwards the bridges' traffic only */
-	if ((r = dl_nft_net_add(&net, fwd == 0, &reason)))
+	if ((r = dl_nft_net_add(&net, fwd == 0, &reason)) ||
+	    (internal && (r = dl_nft_net_internal(&net, true, &reason))))
 		dl_die(r, "unable to set up bridge '%s': %s", net.bridge,
 		       reason);
 	if (fwd == 0 && forward_on() < 0)

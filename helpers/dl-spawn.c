@@ -27,6 +27,7 @@
 #include "dl/lxcconf.h"
 #include "dl/netconf.h"
 #include "dl/netfiles.h"
+#include "dl/ports.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
 #include "dl/seccomp.h"
@@ -36,11 +37,13 @@
 #include "dl/status.h"
 #include "dl/volume.h"
 
-#define USAGE "dl-spawn [-d] [-i] ID"
+#define USAGE "dl-spawn [-d] [-i] [-n] ID"
 #define OPTIONS \
 	"  -d  detach: return once the command runs; its output goes to\n" \
 	"      containers/ID/container.log\n" \
-	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n"
+	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n" \
+	"  -n  the container was made for this start: a host port in use\n" \
+	"      removes it\n"
 
 /* What the monitor (the liblxc caller) tells us, in shared memory. */
 struct result {
@@ -68,6 +71,11 @@ struct spawn {
 	struct dl_net net;		/* network bridge: the store's */
 	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 	struct dl_lxc_net lnet;
+	bool fresh;			/* -n */
+	bool named;			/* a user-defined network */
+	struct dl_port *ports;		/* published, with their host ports */
+	size_t nports;
+	int *portfds;			/* held while the container lives */
 };
 
 /* Set once we hold the container and its spec asks for --rm: whatever
@@ -79,15 +87,43 @@ static struct spawn *start_armed;
 /* Set while we hold an address of the bridge: the end of the run, or a
  * failed start, gives it back. */
 static struct spawn *lease_armed;
+/* Set while ports are (or may be) published for us. */
+static struct spawn *ports_armed;
+
+static int run_helper(const char *name, const char *arg);
+
+static void drop_ports(void)
+{
+	_cleanup_free_ char *path = NULL;
+	struct spawn *sp = ports_armed;
+
+	ports_armed = NULL;
+	if (!sp)
+		return;
+	if (run_helper("dl-net-unpublish", sp->id))
+		dl_warn("unable to unpublish the ports of container '%s'",
+			sp->id);
+	path = dl_xasprintf("%s/ports.json", sp->dir);
+	(void)unlink(path);
+	for (size_t i = 0; i < sp->nports; i++)
+		dl_closep(&sp->portfds[i]);
+}
 
 static void drop_lease(void)
 {
 	_cleanup_free_ char *reason = NULL;
 	struct spawn *sp = lease_armed;
 
+	drop_ports();
 	lease_armed = NULL;
 	if (sp && dl_lease_drop(&sp->net, sp->dir, &reason))
 		dl_warn("unable to release the address of container '%s': %s",
+			sp->id, reason);
+	free(reason);
+	reason = NULL;
+	/* the others no longer find it by name */
+	if (sp && sp->named && dl_net_hosts_refresh(&sp->net, &reason))
+		dl_warn("unable to update the hosts of the network of '%s': %s",
 			sp->id, reason);
 }
 
@@ -371,6 +407,7 @@ static int detach(struct spawn *sp)
 	rm_armed = NULL;
 	start_armed = NULL;
 	lease_armed = NULL;
+	ports_armed = NULL;
 	close(p[1]);
 	for (;;) {
 		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
@@ -389,39 +426,88 @@ static int detach(struct spawn *sp)
 	die_start(sp->id, DL_EXIT_FAIL, "the supervisor died");
 }
 
-/* Run dl-net-up, beside us ($DL_EXEC_PATH), to make the bridge. */
-static void net_up(struct spawn *sp)
+/* Run helper @name (with @arg, if any) beside us ($DL_EXEC_PATH); its
+ * messages are ours.  Return: its exit code, or DL_EXIT_FAIL. */
+static int run_helper(const char *name, const char *arg)
 {
 	const char *dir = getenv("DL_EXEC_PATH");
 	_cleanup_free_ char *prog = NULL;
 	int status;
 	pid_t pid;
 
-	if (!dir || !*dir)
-		die_start(sp->id, DL_EXIT_FAIL, "no dl-net-up found: set "
-			  "DL_EXEC_PATH");
-	prog = dl_xasprintf("%s/dl-net-up", dir);
+	if (!dir || !*dir) {
+		dl_warn("no %s found: set DL_EXEC_PATH", name);
+		return DL_EXIT_FAIL;
+	}
+	prog = dl_xasprintf("%s/%s", dir, name);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+		return DL_EXIT_FAIL;
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-		/* its message is ours: stderr stays */
 		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
-		execl(prog, prog, (char *)NULL);
+		execl(prog, prog, arg, (char *)NULL);
 		dl_warn("unable to run '%s': %s", prog, strerror(errno));
 		_exit(DL_EXIT_FAIL);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		die_start(sp->id, WIFEXITED(status) && WEXITSTATUS(status) == 3
-				 ? DL_EXIT_CONFLICT : DL_EXIT_FAIL,
+			return DL_EXIT_FAIL;
+	if (!WIFEXITED(status))
+		return DL_EXIT_FAIL;
+	return WEXITSTATUS(status);
+}
+
+/* Make the bridge of the container's network with dl-net-up. */
+static void net_up(struct spawn *sp)
+{
+	int r = run_helper("dl-net-up", sp->named ? sp->spec.network : NULL);
+
+	if (r)
+		die_start(sp->id, r == DL_EXIT_CONFLICT ? DL_EXIT_CONFLICT
+							: DL_EXIT_FAIL,
 			  "the bridge network could not be set up");
+}
+
+/* A host port in use: a container made for this start goes. */
+static noreturn void die_port(struct spawn *sp, int code, const char *why)
+{
+	if (code == DL_EXIT_CONFLICT && sp->fresh)
+		rm_armed = sp;
+	die_start(sp->id, code, why);
+}
+
+/*
+ * Publish the spec's ports to address @a: each host port bound and held
+ * (a free one chosen for 0), containers/ID/ports.json written, and
+ * dl-net-publish redirects them.
+ */
+static void net_publish(struct spawn *sp, struct in_addr a)
+{
+	_cleanup_free_ char *reason = NULL, *path = NULL;
+	int r;
+
+	sp->ports = dl_xcalloc(sp->spec.npublish, sizeof(*sp->ports));
+	sp->portfds = dl_xcalloc(sp->spec.npublish, sizeof(int));
+	for (size_t i = 0; i < sp->spec.npublish; i++) {
+		struct dl_port *p = &sp->ports[i];
+
+		if ((r = dl_port_parse(sp->spec.publish[i], p, &reason)))
+			die_start(sp->id, DL_EXIT_FAIL, reason);
+		if ((r = dl_port_bind(p, &sp->portfds[i], &reason)))
+			die_port(sp, r, reason);
+		sp->nports++;
+	}
+	path = dl_xasprintf("%s/ports.json", sp->dir);
+	if (dl_ports_save(path, a, sp->net.bridge, sp->ports, sp->nports) < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	ports_armed = sp;
+	if ((r = run_helper("dl-net-publish", sp->id)))
+		die_port(sp, r == DL_EXIT_CONFLICT ? r : DL_EXIT_FAIL,
+			 "the ports could not be published");
 }
 
 /* Write containers/ID/NAME, mounted on /etc/NAME in the container; what
@@ -476,8 +562,10 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	struct in_addr a;
 	int r;
 
-	if ((r = dl_net_load(&sp->net, &reason)))
-		die_start(sp->id, DL_EXIT_FAIL, reason);
+	sp->named = strcmp(sp->spec.network, "bridge") != 0;
+	if ((r = dl_net_load_named(sp->spec.network, &sp->net, NULL, &reason)))
+		die_start(sp->id, r == DL_EXIT_NO ? DL_EXIT_NO : DL_EXIT_FAIL,
+			  reason);
 	if (!dl_bridge_exists(&sp->net))
 		net_up(sp);
 	if ((r = dl_lease_take(&sp->net, sp->dir, &a, &reason)))
@@ -486,6 +574,8 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	dl_fault("dl-spawn:leased");
 	inet_ntop(AF_INET, &a, sp->addr, sizeof(sp->addr));
 	inet_ntop(AF_INET, &sp->net.gateway, sp->gw, sizeof(sp->gw));
+	if (sp->spec.npublish)
+		net_publish(sp, a);
 	sp->lnet = (struct dl_lxc_net){ sp->net.bridge, sp->addr,
 					sp->net.prefix, sp->gw };
 	resolv = dl_resolv_conf(sp->spec.dns, sp->spec.ndns,
@@ -496,6 +586,42 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	net_file(sp, rootfd, "resolv.conf", resolv);
 	net_file(sp, rootfd, "hosts", hosts);
 	net_file(sp, rootfd, "hostname", hostname);
+	if (sp->named) {
+		/* its own lines, to which each refresh adds the others' */
+		_cleanup_free_ char *base = dl_xasprintf("%s/hosts.base",
+							 sp->dir);
+
+		if (dl_write_file_atomic_flags(base, hosts, strlen(hosts), 0644,
+					       DL_WRITE_NOSYNC))
+			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+		if ((r = dl_net_hosts_refresh(&sp->net, &reason)))
+			die_start(sp->id, r, reason);
+	}
+}
+
+/*
+ * Network "container:ID": the network namespace of container ID, which
+ * must run, and its resolv.conf and hosts (bound, as ours would be).
+ */
+static void net_join(struct spawn *sp, int rootfd, const char *other)
+{
+	static const char *const files[] = { "resolv.conf", "hosts" };
+	_cleanup_free_ char *reason = NULL;
+	struct dl_state st;
+
+	if (dl_state_read(other, &st, &reason) || st.pid <= 0 ||
+	    st.status != DL_STATUS_RUNNING || !dl_state_supervised(other))
+		die_start(sp->id, DL_EXIT_FAIL, "the container whose network "
+			  "it joins is not running");
+	sp->spec.netns = dl_xasprintf("/proc/%d/ns/net", (int)st.pid);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		_cleanup_free_ char *src = dl_path("containers/%s/%s", other,
+						   files[i]);
+		_cleanup_free_ char *text = NULL;
+
+		if (dl_read_file(src, &text, NULL) == 0)
+			net_file(sp, rootfd, files[i], text);
+	}
 }
 
 /* Check everything that can be checked, then make the container's stdio,
@@ -561,7 +687,10 @@ static void prepare(struct spawn *sp, char **argv)
 		seccomp = dl_seccomp_profile(share,
 					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
 	}
-	if (!strcmp(sp->spec.network, "bridge") && !sp->spec.netns)
+	if (!strncmp(sp->spec.network, "container:", 10))
+		net_join(sp, rootfd, sp->spec.network + 10);
+	else if (strcmp(sp->spec.network, "none") &&
+		 strcmp(sp->spec.network, "host") && !sp->spec.netns)
 		net_prepare(sp, rootfd, host);
 	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
@@ -612,8 +741,11 @@ int main(int argc, char **argv)
 			return DL_EXIT_FAIL;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((c = getopt(argc, argv, "+di")) != -1) {
+	while ((c = getopt(argc, argv, "+din")) != -1) {
 		switch (c) {
+		case 'n':
+			sp.fresh = true;
+			break;
 		case 'd':
 			sp.detach = true;
 			break;

@@ -55,3 +55,7 @@ run_unit() {
 @test "unit: Go templates of --format, Docker's header line and tabwriter (template.c)" {
 	run_unit template
 }
+
+@test "unit: -p's syntax and network names (ports.c, netconf.c)" {
+	run_unit ports
+}

@@ -389,8 +389,10 @@ plant_passwd_link() {
 	new_ctr --network host "$img"
 	run -0 spec '[(.linux.namespaces | map(.type)), .annotations["org.dockerlite.network"], .hostname]'
 	assert_output "[[\"pid\",\"ipc\",\"uts\",\"mount\"],\"host\",\"$(hostname)\"]"
-	run -2 --separate-stderr dl-container-new --network overlay "$img"
-	[[ "$stderr" == *"unable to use network 'overlay': only bridge, none and host are supported"* ]]
+	run -1 --separate-stderr dl-container-new --network overlay "$img"
+	[[ "$stderr" == *"unable to use network 'overlay': no such network"* ]]
+	run -2 --separate-stderr dl-container-new --network '-bad' "$img"
+	[[ "$stderr" == *"unable to use network '-bad': not bridge, none, host nor the name of a network"* ]]
 	new_ctr --dns 10.0.0.53 --dns 10.0.0.54 --dns-search a.example \
 		--add-host db:10.0.0.7 "$img"
 	run -0 spec '[.annotations["org.dockerlite.dns"], .annotations["org.dockerlite.dns-search"], .annotations["org.dockerlite.add-host"]]'

@@ -21,7 +21,7 @@ start_sleeper() {
 	id=$(start_sleeper runner)
 	dl run --name finished busybox true
 	run -0 dl ps
-	assert_line --index 0 --regexp '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +NAMES$'
+	assert_line --index 0 --regexp '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$'
 	assert_line --regexp "^${id:0:12} +busybox +\"sh -c .*Up .* runner$"
 	refute_line --partial ' finished'
 	run -0 dl ps -a

@@ -73,7 +73,7 @@ outside() {
 # and wait until the command is gone
 kill_both() {
 	local pid
-	pkill -9 -f "dl-spawn -d $1"
+	pkill -9 -f "dl-spawn -d -n $1"
 	pid=$(jq -r .pid "$DL_ROOT/containers/$1/state.json")
 	kill -9 "$pid"
 	for _ in $(seq 50); do

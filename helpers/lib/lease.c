@@ -53,7 +53,7 @@ static int lease_lock(const struct dl_net *net, int *dirfd, int *lockfd,
 
 /* Whether someone supervises the container whose directory is @owner:
  * its dl-spawn holds an exclusive lock on it while it starts or runs. */
-static bool supervised(const char *owner)
+bool dl_owner_supervised(const char *owner)
 {
 	_cleanup_close_ int fd = open(owner, O_RDONLY | O_DIRECTORY |
 					     O_NOFOLLOW | O_CLOEXEC);
@@ -117,7 +117,7 @@ static int scan(int dfd, struct scan *s, char **reason)
 			continue;
 		if ((s->drop && !strcmp(l.owner, s->drop)) ||
 		    (s->sweep && (!s->keep || strcmp(l.owner, s->keep)) &&
-		     !supervised(l.owner))) {
+		     !dl_owner_supervised(l.owner))) {
 			if (unlinkat(dirfd(d), e->d_name, 0) < 0 &&
 			    errno != ENOENT) {
 				closedir(d);
@@ -171,7 +171,7 @@ int dl_lease_list(const struct dl_net *net, struct dl_lease **out,
 		o = &(*out)[(*n)++];
 		o->addr = l.addr;
 		memcpy(o->owner, l.owner, sizeof(o->owner));
-		o->live = supervised(l.owner);
+		o->live = dl_owner_supervised(l.owner);
 	}
 	closedir(d);
 	return 0;
@@ -235,6 +235,20 @@ int dl_lease_drop(const struct dl_net *net, const char *owner, char **reason)
 	if (r)
 		return r;
 	return scan(dfd, &s, reason);
+}
+
+int dl_lease_forget(const struct dl_net *net)
+{
+	_cleanup_free_ char *dir = dl_xasprintf(DL_LEASE_DIR "/%s",
+						net->bridge);
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY |
+					     O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	(void)unlinkat(fd, "lock", 0);
+	(void)unlinkat(fd, "hosts.lock", 0);
+	return rmdir(dir) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 int dl_lease_sweep(const struct dl_net *net, unsigned *dropped,

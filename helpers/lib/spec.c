@@ -19,6 +19,8 @@
 #include "dl.h"
 #include "dl/caps.h"
 #include "dl/exec.h"
+#include "dl/netconf.h"
+#include "dl/ports.h"
 #include "dl/ref.h"
 #include "dl/size.h"
 #include "dl/spec.h"
@@ -557,6 +559,11 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 					    "mount point",
 					    json_string_value(json_object_get(
 						    a, "destination")));
+	if ((json_array_size(o->publish) || o->publish_all) &&
+	    (!strcmp(o->network, "none") || !strcmp(o->network, "host") ||
+	     !strncmp(o->network, "container:", 10)))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to publish ports: "
+			       "not with --network %s", o->network);
 	return 0;
 }
 
@@ -654,10 +661,15 @@ static int opt_hostname(struct dl_spec_opts *o, const char *s, char **reason)
 
 static int opt_network(struct dl_spec_opts *o, const char *s, char **reason)
 {
-	if (strcmp(s, "bridge") && strcmp(s, "none") && strcmp(s, "host"))
+	if (!strncmp(s, "container:", 10) && s[10]) {
+		o->network = s;
+		return 0;
+	}
+	if (strcmp(s, "bridge") && strcmp(s, "none") && strcmp(s, "host") &&
+	    !dl_net_name_valid(s))
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to use network "
-			    "'%s': only bridge, none and host are supported",
-			    s);
+			    "'%s': not bridge, none, host nor the name of a "
+			    "network", s);
 	o->network = s;
 	return 0;
 }
@@ -962,6 +974,56 @@ int dl_spec_labels_merge(struct dl_spec_opts *o, json_t *image_labels)
 	return 0;
 }
 
+static int opt_publish(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	char text[DL_PORT_STRLEN];
+	struct dl_port p;
+	int r;
+
+	if ((r = dl_port_parse(s, &p, reason)))
+		return r;
+	dl_port_string(&p, text);
+	if (append(o->publish, json_string(text)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+int dl_spec_publish_exposed(struct dl_spec_opts *o, json_t *cfg,
+			    char **reason)
+{
+	json_t *exposed = json_object_get(cfg, "ExposedPorts"), *v, *w;
+	const char *key;
+	size_t i;
+
+	*reason = NULL;
+	if (!o->publish_all || !json_is_object(exposed))
+		return 0;
+	json_object_foreach(exposed, key, v) {
+		char text[DL_PORT_STRLEN];
+		struct dl_port p, q;
+		bool have = false;
+
+		if (strchr(key, ':') || dl_port_parse(key, &p, reason)) {
+			free(*reason);
+			*reason = NULL;
+			return dl_fail(reason, DL_EXIT_REJECT, "unable to "
+				       "publish port '%s': the image's "
+				       "ExposedPorts has no such port", key);
+		}
+		json_array_foreach(o->publish, i, w) {
+			_cleanup_free_ char *why = NULL;
+
+			if (!dl_port_parse(json_string_value(w), &q, &why) &&
+			    q.ctr_port == p.ctr_port && q.udp == p.udp)
+				have = true;
+		}
+		dl_port_string(&p, text);
+		if (!have && append(o->publish, json_string(text)) < 0)
+			return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	}
+	return 0;
+}
+
 #define FIELD(f) offsetof(struct dl_spec_opts, f)
 
 /* An option: a parser, or a string field to keep, or a flag to set. */
@@ -992,6 +1054,8 @@ static const struct {
 	{ "dns-search", opt_dns_search, 0, false },
 	{ "add-host", opt_add_host, 0, false },
 	{ "label", opt_label, 0, false },
+	{ "publish", opt_publish, 0, false },
+	{ "publish-all", NULL, FIELD(publish_all), true },
 	{ "image-name", NULL, FIELD(image_name), false },
 	{ "read-only", NULL, FIELD(readonly), true },
 	{ "privileged", NULL, FIELD(privileged), true },
@@ -1025,9 +1089,10 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 	o->group_add = json_array();
 	o->volumes = json_array();
 	o->labels = json_object();
+	o->publish = json_array();
 	return o->env && o->mounts && o->dns && o->dns_search && o->hosts &&
 			       o->rlimits && o->sysctl && o->group_add &&
-			       o->volumes && o->labels
+			       o->volumes && o->labels && o->publish
 		       ? 0
 		       : -1;
 }
@@ -1044,8 +1109,10 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	json_decref(o->group_add);
 	json_decref(o->volumes);
 	json_decref(o->labels);
+	json_decref(o->publish);
 	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
 	o->rlimits = o->sysctl = o->group_add = o->volumes = o->labels = NULL;
+	o->publish = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -1373,7 +1440,8 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 	if (a && (set_joined(a, "org.dockerlite.dns", o->dns) < 0 ||
 		  set_joined(a, "org.dockerlite.dns-search", o->dns_search) < 0 ||
 		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0 ||
-		  set_volumes(a, o->volumes) < 0)) {
+		  set_volumes(a, o->volumes) < 0 ||
+		  set_joined(a, "org.dockerlite.publish", o->publish) < 0)) {
 		json_decref(a);
 		return NULL;
 	}

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/netconf.h"
 #include "dl/caps.h"
 #include "dl/exec.h"
 #include "dl/json.h"
@@ -347,7 +348,10 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	if (!sp->network || !*sp->network)
 		sp->network = "none";
 	if (strcmp(sp->network, "none") && strcmp(sp->network, "host") &&
-	    strcmp(sp->network, "bridge") && !sp->netns)
+	    strcmp(sp->network, "bridge") && !dl_net_name_valid(sp->network) &&
+	    !(!strncmp(sp->network, "container:", 10) &&
+	      dl_is_id(sp->network + 10)) &&
+	    !sp->netns)
 		return dl_fail(reason, DL_EXIT_REJECT, "network '%s' needs linux.namespaces network path",
 			   sp->network);
 	s = annotation(ann, "org.dockerlite.privileged");
@@ -363,6 +367,13 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 			      &sp->nadd_hosts);
 	sp->volumes = split(annotation(ann, "org.dockerlite.volumes"),
 			    &sp->nvolumes);
+	sp->publish = split(annotation(ann, "org.dockerlite.publish"),
+			    &sp->npublish);
+	if (sp->npublish && (!strcmp(sp->network, "none") ||
+			     !strcmp(sp->network, "host") || sp->netns ||
+			     !strncmp(sp->network, "container:", 10)))
+		return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.publish: not with network %s",
+			   sp->network);
 	for (i = 0; i < sp->ncaps; i++)
 		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
@@ -394,6 +405,9 @@ void dl_spec_free(struct dl_spec *sp)
 		free(sp->dns_search[i]);
 	for (i = 0; i < sp->nadd_hosts; i++)
 		free(sp->add_hosts[i]);
+	for (i = 0; i < sp->npublish; i++)
+		free(sp->publish[i]);
+	free(sp->publish);
 	free(sp->dns);
 	free(sp->dns_search);
 	free(sp->add_hosts);

@@ -40,7 +40,7 @@ HELPERS=$REPO/helpers
 # --- checks ---------------------------------------------------------------
 
 test "$(id -u)" = 0 || bench_die "run me as root (loop devices, btrfs, LXC)"
-for t in hyperfine jq btrfs mkfs.btrfs losetup findmnt busybox tar awk
+for t in hyperfine jq btrfs mkfs.btrfs losetup findmnt busybox tar awk curl
 do
 	command -v "$t" >/dev/null || bench_die "'$t' is not installed"
 done
@@ -822,7 +822,7 @@ part6() {
 	rm -f -- "$MNT"/save-*.tar "$MNT/save-ref.tgz"
 }
 
-# --- part 7: dl run on the bridge network vs --network none ---------------
+# --- part 7: dl run on the bridge network vs --network none; -p ------------
 
 part7() {
 	local d
@@ -842,6 +842,29 @@ part7() {
 		"$(hf_show run-bridge)" "none: $(hf_show run-none)" "+$d ms" \
 		"<= +5 ms" "$(awk -v d="$d" 'BEGIN { print (d <= 5) ? "MET" : "MISSED" }')"
 	log "bridge adds $d ms (veth pair made and deleted by liblxc)"
+
+	# 7b. a published port: each run is a new TCP connection, the first
+	# of its flow through the port's DNAT (127.0.0.1: the output chain,
+	# route_localnet and masquerade), against one straight to the
+	# container's address
+	local addr t0 t1
+	t0=$(date +%s%N)
+	dl run -d --name bench-web -p 127.0.0.1:24190:80 busybox sh -c \
+		'mkdir -p /www && echo ok >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+	until curl -s -o /dev/null http://127.0.0.1:24190/
+	do
+		sleep 0.005
+	done
+	t1=$(date +%s%N)
+	log "dl run -d -p 127.0.0.1:24190:80 until the first connect answers: $(( (t1 - t0) / 1000000 )) ms"
+	addr=$(dl exec bench-web ip -4 -o addr show eth0 | awk '{ print $4 }')
+	addr=${addr%/*}
+	HF_NOSHELL=1 hf_set "$RUNS_CLONE" 5 \
+		connect-published "" "curl -s -o /dev/null http://127.0.0.1:24190/" \
+		connect-direct "" "curl -s -o /dev/null http://$addr:80/"
+	compare "-p: a new TCP connect + GET (curl) through 127.0.0.1:PORT vs the container's address" \
+		connect-published connect-direct "direct:" 1.2
+	dl rm -f bench-web >/dev/null
 	"$HELPERS/dl-net-down" || true
 }
 

@@ -333,7 +333,10 @@ static void load_bads(void)
 		   "\"path\":\"run/netns/x\"}]"));
 	/* annotations */
 	load_bad(S("\"annotations\":[]"));
-	load_bad(S("\"annotations\":{\"org.dockerlite.network\":\"br0\"}"));
+	load_bad(S("\"annotations\":{\"org.dockerlite.network\":\"br 0\"}"));
+	load_bad(S("\"annotations\":{\"org.dockerlite.network\":\"container:x\"}"));
+	load_bad(S("\"annotations\":{\"org.dockerlite.network\":\"none\","
+		   "\"org.dockerlite.publish\":\"0.0.0.0:0:80/tcp\"}"));
 
 	/* a file that cannot be read */
 	memset(&sp, 0, sizeof(sp));
@@ -748,7 +751,8 @@ static void build_opts(void)
 	opt_bad("workdir", NULL, DL_EXIT_USAGE);
 	opt_bad("memory", "1k", DL_EXIT_USAGE);
 	opt_bad("memory", "lots", DL_EXIT_USAGE);
-	opt_bad("network", "overlay", DL_EXIT_USAGE);
+	opt_bad("network", "-overlay", DL_EXIT_USAGE);
+	opt_bad("network", "container:", DL_EXIT_USAGE);
 	opt_bad("dns", "nope", DL_EXIT_USAGE);
 	opt_bad("dns-search", "a b", DL_EXIT_USAGE);
 	opt_bad("add-host", "db", DL_EXIT_USAGE);

@@ -73,4 +73,21 @@ struct dl_lease {
 extern int dl_lease_list(const struct dl_net *net, struct dl_lease **out,
 			 size_t *n, char **reason);
 
+/**
+ * dl_lease_forget() - remove the (empty) lease directory of @net, once
+ * the network itself is gone
+ * @net: the network
+ * Return: 0, or -1 with errno set (ENOTEMPTY: a lease is left).
+ */
+extern int dl_lease_forget(const struct dl_net *net);
+
+/**
+ * dl_owner_supervised() - tell whether a dl-spawn supervises the
+ * container whose directory is @owner (it holds the directory's flock(2)
+ * while the container starts or runs)
+ * @owner: a containers/ID directory, an absolute path
+ * Return: true or false.
+ */
+extern bool dl_owner_supervised(const char *owner);
+
 #endif

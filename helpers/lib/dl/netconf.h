@@ -3,6 +3,8 @@
 #ifndef DL_NETCONF_H
 #define DL_NETCONF_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include <net/if.h>
@@ -64,5 +66,65 @@ extern int dl_net_save(const struct dl_net *net, char **reason);
  * Return: true or false.
  */
 extern bool dl_net_contains(const struct dl_net *net, struct in_addr a);
+
+/*
+ * User-defined networks ("dl network create"): net/networks/NAME.json,
+ * {"bridge": B, "subnet": CIDR, "internal": BOOL}, each with a bridge of
+ * its own ("dlb" and 12 random hex digits) and a subnet; without one, the
+ * first /24 of DL_NET_POOL that overlaps neither another network of the
+ * store nor an address of the host.
+ */
+#define DL_NET_POOL "10.89.0.0/16"
+
+/**
+ * dl_net_name_valid() - tell whether @s can name a user-defined network:
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64, not bridge, none nor host
+ * @s: the name
+ * Return: true or false.
+ */
+extern bool dl_net_name_valid(const char *s);
+
+/**
+ * dl_net_load_named() - the network a container names: "bridge" (the
+ * store's, dl_net_load()) or a user-defined one
+ * @name: the name
+ * @net: receives it
+ * @internal: receives whether it is --internal
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_NO for no such network, DL_EXIT_REJECT for a damaged
+ * file, or DL_EXIT_FAIL.
+ */
+extern int dl_net_load_named(const char *name, struct dl_net *net,
+			     bool *internal, char **reason);
+
+/**
+ * dl_net_define() - record a new user-defined network
+ * @name: its name (dl_net_name_valid())
+ * @subnet: its subnet (its bridge is made up), or NULL to pick one
+ * @internal: no way out of it
+ * @out: receives the network
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_CONFLICT for a name in use, a subnet that overlaps
+ * another network of the store or an address of the host, or a pool
+ * exhausted, or DL_EXIT_FAIL.
+ */
+extern int dl_net_define(const char *name, const struct dl_net *subnet,
+			 bool internal, struct dl_net *out, char **reason);
+
+/**
+ * dl_net_undefine() - forget user-defined network @name
+ * @name: the name
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_NO, or DL_EXIT_FAIL.
+ */
+extern int dl_net_undefine(const char *name, char **reason);
+
+/**
+ * dl_net_names() - the user-defined networks, sorted
+ * @out: receives a malloc'd array of malloc'd names
+ * @n: receives its length
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_net_names(char ***out, size_t *n);
 
 #endif

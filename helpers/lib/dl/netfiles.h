@@ -33,4 +33,18 @@ extern char *dl_resolv_conf(char *const *dns, size_t ndns,
 extern char *dl_hosts_file(const char *addr, const char *hostname,
 			   const char *name, char *const *add, size_t nadd);
 
+struct dl_net;
+
+/**
+ * dl_net_hosts_refresh() - write the /etc/hosts of each running member of
+ * user-defined network @net again: its own lines (containers/ID/hosts.base)
+ * and a line for each other member, "ADDRESS NAME HOSTNAME"; under the
+ * flock of DL_LEASE_DIR/BRIDGE/hosts.lock, each file in place (it is
+ * bound into its container)
+ * @net: the network
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_net_hosts_refresh(const struct dl_net *net, char **reason);
+
 #endif

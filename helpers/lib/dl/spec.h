@@ -58,6 +58,8 @@ struct dl_spec_opts {
 	 * "anonymous"}, in order (dl/volume.h) */
 	json_t *volumes;
 	json_t *labels; /* --label K=V, an object */
+	json_t *publish; /* -p, as dl_port_string() writes them */
+	bool publish_all; /* -P: what dl_spec_publish_exposed() adds */
 };
 
 /**
@@ -86,8 +88,9 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       stop-signal, stop-timeout, ulimit (NAME=SOFT[:HARD]), sysctl
  *       (K=V), oom-score-adj, cpuset-cpus, cpu-shares, memory-swap,
  *       group-add, cidfile;
- *       label (K=V, or K for an empty value; the last one of K wins);
- *       the flags read-only, privileged, tty, interactive, rm and init
+ *       label (K=V, or K for an empty value; the last one of K wins),
+ *       publish ([HOSTIP:][HOSTPORT:]CTRPORT[/PROTO]); the flags
+ *       read-only, privileged, tty, interactive, rm, init and publish-all
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)
  * @reason: receives the failure text
@@ -144,6 +147,18 @@ extern int dl_spec_add_volume(struct dl_spec_opts *o, const char *name,
  */
 extern int dl_spec_image_volumes(struct dl_spec_opts *o, json_t *cfg,
 				 char **reason);
+
+/**
+ * dl_spec_publish_exposed() - with -P, publish each port of the image's
+ * ExposedPorts ("80/tcp") on a free host port, unless -p publishes it
+ * @o: the options
+ * @cfg: the "config" object of the image config (may be NULL)
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_REJECT for an exposed port that is no port, or
+ * DL_EXIT_FAIL.
+ */
+extern int dl_spec_publish_exposed(struct dl_spec_opts *o, json_t *cfg,
+				   char **reason);
 
 /**
  * dl_spec_args() - the command line: the image Entrypoint and Cmd, with

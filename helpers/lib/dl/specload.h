@@ -85,6 +85,8 @@ struct dl_spec {
 	size_t nadd_hosts;
 	char **volumes;		/* org.dockerlite.volumes: the volumes used */
 	size_t nvolumes;
+	char **publish;		/* -p, as dl_port_string() writes them */
+	size_t npublish;
 };
 
 /**

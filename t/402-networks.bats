@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# 402-networks.bats: user-defined networks: create, ls, inspect, rm (3
+# while in use), dl run --network NAME, names resolved between members and
+# gone with them, --internal with no way out, --network container:NAME,
+# and the host's links and rules back to what they were.  Traffic goes only to addresses the test
+# made.
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
+
+load helpers
+load lib-btrfs
+
+BR=dlt402
+SUBNET=10.199.44.0/24
+OUT=dlt402out
+HOSTOUT=10.199.45.1
+
+links() {
+	ip -o link | sed 's/^[0-9]*: //; s/[@:].*//' | grep -Ev '^dl[0-9a-f]{12}$' | sort
+}
+
+setup_file() {
+	dl_btrfs_setup
+	BASE_LINKS=$(links)
+	BASE_RULES=$(nft list ruleset)
+	BASE_LEASES=$(find /run/dockerlite/net -maxdepth 1 -name 'dlb*' 2>/dev/null | sort)
+	export BASE_LINKS BASE_RULES BASE_LEASES
+}
+
+teardown_file() {
+	local b
+	ip netns del "$OUT" 2>/dev/null || true
+	ip link del dlt402o0 2>/dev/null || true
+	for b in $(ip -o link | sed 's/^[0-9]*: //; s/[@:].*//' | grep -E '^dlb[0-9a-f]{12}$' || true); do
+		# this file's networks only: their subnets are 10.199.46-49.x
+		if ip -4 -o addr show dev "$b" | grep -q ' 10\.199\.4[6-9]\.'; then
+			nft delete element inet dockerlite bridges "{ \"$b\" }" 2>/dev/null || true
+			nft delete element inet dockerlite internal "{ \"$b\" }" 2>/dev/null || true
+			ip link del "$b"
+			rm -rf "/run/dockerlite/net/$b"
+		fi
+	done
+	ip link del "$BR" 2>/dev/null || true
+	nft delete element inet dockerlite bridges "{ \"$BR\" }" 2>/dev/null || true
+	nft delete element inet dockerlite subnets "{ $SUBNET }" 2>/dev/null || true
+	rm -rf "/run/dockerlite/net/$BR"
+	dl_btrfs_teardown
+}
+
+setup() {
+	busybox_store
+	dl-net-set --bridge "$BR" --subnet "$SUBNET"
+}
+
+teardown() {
+	dl ps -aq 2>/dev/null | xargs -r dl rm -f >/dev/null 2>&1 || true
+	dl network ls -q 2>/dev/null | grep -vxE 'bridge|host|none' |
+		xargs -r dl network rm >/dev/null 2>&1 || true
+}
+
+outside() {
+	ip netns list | grep -qw "$OUT" && return 0
+	ip netns add "$OUT"
+	ip link add dlt402o0 type veth peer name dlt402o1
+	ip link set dlt402o1 netns "$OUT"
+	ip addr add "$HOSTOUT/30" dev dlt402o0
+	ip link set dlt402o0 up
+	ip -n "$OUT" addr add 10.199.45.2/30 dev dlt402o1
+	ip -n "$OUT" link set dlt402o1 up
+	ip -n "$OUT" link set lo up
+}
+
+@test "dl network create, ls, inspect, rm" {
+	run -0 dl network create --subnet 10.199.46.0/24 front
+	assert_output front
+	run -0 dl network ls
+	assert_line --regexp '^front +bridge +10\.199\.46\.0/24 +dlb[0-9a-f]{12}$'
+	run -0 dl network ls -q
+	assert_output 'bridge
+host
+none
+front'
+	run -0 dl network inspect front
+	assert_equal "$(jq -r '.[0] | [.Name, .Subnet, .Gateway, .Internal, .Up] | @tsv' <<<"$output")" \
+		"front	10.199.46.0/24	10.199.46.1	false	false"
+	# a name in use, a subnet taken, a bad name
+	run -3 --separate-stderr dl network create --subnet 10.199.47.0/24 front
+	[[ "$stderr" == *"unable to create network 'front': network name in use"* ]]
+	run -3 --separate-stderr dl network create --subnet 10.199.46.128/25 back
+	[[ "$stderr" == *"overlaps 10.199.46.0/24"* ]]
+	run -3 --separate-stderr dl network create --subnet 10.199.44.0/24 back
+	[[ "$stderr" == *"overlaps 10.199.44.0/24 of bridge '$BR'"* ]]
+	run -2 --separate-stderr dl network create bridge
+	run -2 --separate-stderr dl network create -x y
+	# without --subnet: a free /24 of the pool
+	run -0 dl network create auto
+	run -0 dl network inspect auto
+	[[ "$(jq -r '.[0].Subnet' <<<"$output")" =~ ^10\.89\.[0-9]+\.0/24$ ]]
+	run -0 dl network rm front auto
+	run -1 --separate-stderr dl network rm front
+	[[ "$stderr" == *"unable to remove network 'front': no such network"* ]]
+	run -1 --separate-stderr dl network inspect front
+	run -125 --separate-stderr dl run --rm --network nosuch busybox true
+	[[ "$stderr" == *"unable to use network 'nosuch': no such network"* ]]
+}
+
+@test "dl run --network NAME: members reach each other by name; a removed one no longer resolves" {
+	dl network create --subnet 10.199.47.0/24 app >/dev/null
+	dl run -d --name db --network app busybox sh -c \
+		'mkdir -p /www && echo db here >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+	dl run -d --name web --hostname webhost --network app busybox sleep 60 >/dev/null
+	run -0 dl exec web sh -c 'ip -4 -o addr show eth0'
+	assert_output --regexp 'inet 10\.199\.47\.[0-9]+/24'
+	run -0 dl exec web wget -qO- http://db/
+	assert_output 'db here'
+	run -0 dl exec web ping -c1 -W2 db
+	run -0 dl exec db ping -c1 -W2 web
+	run -0 dl exec db ping -c1 -W2 webhost
+	run -0 dl exec db cat /etc/hosts
+	assert_line --regexp '^10\.199\.47\.[0-9]+	web webhost$'
+	# in use: rm refuses
+	run -3 --separate-stderr dl network rm app
+	[[ "$stderr" == *"network is in use by 2 containers"* ]]
+	dl rm -f web >/dev/null
+	run -0 dl exec db cat /etc/hosts
+	refute_line --partial web
+	run ! dl exec db ping -c1 -W1 web
+	# a third member: both see it
+	dl run -d --name late --network app busybox sleep 60 >/dev/null
+	run -0 dl exec late wget -qO- http://db/
+	assert_output 'db here'
+	run -0 dl exec db ping -c1 -W2 late
+	# killed with its supervisor: dl rm gives its address back and the
+	# others forget its name
+	local id pid
+	id=$(dl inspect late | jq -r '.[0].Id')
+	pkill -9 -f "dl-spawn -d -n $id"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
+	kill -9 "$pid"
+	sleep 0.3
+	run -0 dl exec db cat /etc/hosts
+	assert_line --partial late
+	dl rm -f late >/dev/null
+	run -0 dl exec db cat /etc/hosts
+	refute_line --partial late
+	run -0 dl network inspect app
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	dl rm -f db >/dev/null
+	run -0 dl network rm app
+}
+
+@test "dl network create --internal: members reach each other, not the outside" {
+	outside
+	ip netns exec "$OUT" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.199.45.2", 8402)); s.listen(4); s.settimeout(30)
+while True:
+    c, peer = s.accept(); c.sendall(b"hi\n"); c.close()' >/dev/null 2>&1 3>&- &
+	local srv=$!
+	sleep 0.5
+	dl network create --internal --subnet 10.199.48.0/24 priv >/dev/null
+	dl network create --subnet 10.199.49.0/24 open >/dev/null
+	run -0 dl run --rm --network open busybox nc -w 2 10.199.45.2 8402
+	assert_output hi
+	run -0 dl network inspect priv
+	assert_equal "$(jq -r '.[0].Internal' <<<"$output")" true
+	dl run -d --name p1 --network priv busybox sleep 60 >/dev/null
+	run -0 dl run --rm --network priv busybox ping -c1 -W2 p1
+	run dl run --rm --network priv busybox nc -w 2 10.199.45.2 8402
+	refute_output hi
+	kill "$srv" 2>/dev/null || true
+	dl rm -f p1 >/dev/null
+	dl network rm priv open >/dev/null
+}
+
+@test "dl run --network container:NAME: the other container's network namespace" {
+	dl run -d --name host1 busybox sh -c \
+		'mkdir -p /www && echo from host1 >/www/index.html && exec httpd -f -p 8080 -h /www' >/dev/null
+	local a
+	a=$(dl exec host1 ip -4 -o addr show eth0 | awk '{print $4}')
+	[ -n "$a" ]
+	run -0 dl run --rm --network container:host1 busybox sh -c \
+		'ip -4 -o addr show eth0 | awk "{print \$4}"; wget -qO- http://127.0.0.1:8080/'
+	assert_line "$a"
+	assert_line 'from host1'
+	# by ID prefix too; the files are the other's
+	local id
+	id=$(dl inspect host1 | jq -r '.[0].Id')
+	run -0 dl run --rm --network "container:${id:0:12}" busybox cat /etc/hosts
+	assert_output --partial "${a%/*}"
+	# its address stays one: no lease of its own
+	assert_equal "$(find "/run/dockerlite/net/$BR" -type f ! -name lock ! -name hosts.lock | wc -l)" 1
+	run -125 --separate-stderr dl run --rm --network container:nosuch busybox true
+	[[ "$stderr" == *"unable to use network 'container:nosuch'"* ]]
+	dl stop -t 1 host1 >/dev/null
+	run -125 --separate-stderr dl run --rm --network container:host1 busybox true
+	[[ "$stderr" == *"the container whose network it joins is not running"* ]]
+	run -125 --separate-stderr dl run --rm --network container:host1 -p 80 busybox true
+	[[ "$stderr" == *"unable to publish ports: not with --network container:"* ]]
+}
+
+@test "dl run --network NAME -p: a port published from a user-defined network" {
+	dl network create --subnet 10.199.46.0/24 pub >/dev/null
+	dl run -d --name pw --network pub -p 127.0.0.1:24030:80 busybox sh -c \
+		'mkdir -p /www && echo from pub >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+	run -0 curl -sS -m 3 http://127.0.0.1:24030/
+	assert_output 'from pub'
+	run -0 dl port pw
+	assert_output '80/tcp -> 127.0.0.1:24030'
+	dl rm -f pw >/dev/null
+	run curl -sS -m 2 http://127.0.0.1:24030/
+	assert_failure
+	dl network rm pub >/dev/null
+}
+
+@test "dl network rm: the host's links and nft rules are back to what they were" {
+	dl network create --subnet 10.199.46.0/24 tmpnet >/dev/null
+	dl run --rm --network tmpnet busybox true
+	dl network rm tmpnet >/dev/null
+	dl network prune
+	ip netns del "$OUT" 2>/dev/null || true
+	ip link del dlt402o0 2>/dev/null || true
+	assert_equal "$(links)" "$BASE_LINKS"
+	assert_equal "$(nft list ruleset)" "$BASE_RULES"
+	assert_equal "$(find /run/dockerlite/net -maxdepth 1 -name 'dlb*' | sort)" "$BASE_LEASES"
+}
