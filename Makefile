@@ -85,6 +85,7 @@ LIBS_dl-image-unpack = -pthread
 PKGS_dl-image-layers = libbtrfsutil jansson libarchive zlib libzstd libcrypto
 LIBS_dl-image-layers = -lbtrfs -pthread
 PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
+PKGS_dl-dockerfile = jansson
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

@@ -51,3 +51,7 @@ run_unit() {
 @test "unit: OCI manifests, indexes, configs and docker-archive manifests (ocidoc.c)" {
 	run_unit ocidoc
 }
+
+@test "unit: Dockerfile variable expansion, ARG and ENV, parse errors (dfexpand.c, dockerfile.c)" {
+	run_unit dockerfile
+}
