@@ -55,7 +55,7 @@ assert_fatal() {
 
 @test "dl-image-*: each --help prints its one synopsis to stdout" {
 	local p
-	for p in 'dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] [-m COMMENT] [BASE]' \
+	for p in 'dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] [-m COMMENT] [-d CREATED] [BASE]' \
 		'dl-image-get [-j] FILE KEY' 'dl-image-validate [-t KIND] FILE' \
 		'dl-image-inspect ID...' 'dl-image-ls [-a] [-o FIELDS]'; do
 		run -0 --separate-stderr "${p%% *}" --help
