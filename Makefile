@@ -86,6 +86,8 @@ PKGS_dl-image-layers = libbtrfsutil jansson libarchive zlib libzstd libcrypto
 LIBS_dl-image-layers = -lbtrfs -pthread
 PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
 PKGS_dl-dockerfile = jansson
+PKGS_dl-build-sum = libcrypto
+PKGS_dl-build-copy = libarchive zlib libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)
