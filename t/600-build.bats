@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # 600-build.bats: dl-dockerfile, dl build (instructions, the cache,
 # stages, .dockerignore, Dockerfiles built first, failures) and dl builder.
+# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
 
 load helpers
 load lib-btrfs
@@ -80,6 +81,7 @@ no_leftover() {
 	assert_equal "$(jq -c '[.line, .cmd, .stage, .args]' <<<"${lines[1]}")" '[4,"FROM",0,["busybox","AS","build"]]'
 	assert_equal "$(jq -c '[.line, .end_line, .args]' <<<"${lines[2]}")" '[5,7,["A=x","B=y z"]]'
 	assert_equal "$(jq -c '[.flags, .args]' <<<"${lines[3]}")" '[["--chown=1:2"],["a*","/dst/"]]'
+	# shellcheck disable=SC2016 # the $A of the document
 	assert_equal "$(jq -c '[.heredocs[0].name, .heredocs[0].body, .end_line]' <<<"${lines[4]}")" '["EOF","echo $A\n",11]'
 	assert_equal "$(jq -c '[.form, .args]' <<<"${lines[5]}")" '["json",["sh","-c","echo"]]'
 	# the sh records: one call a field, single-quoted
@@ -266,7 +268,7 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	XEOF
 	build "$C"
 	r=$DL_ROOT/images/$id/rootfs
-	assert_equal "$(ls -A "$r" | sort | tr '\n' ' ')" 'note o out tool '
+	assert_equal "$(find "$r" -mindepth 1 -maxdepth 1 -printf '%f ' | tr ' ' '\n' | sort | tr '\n' ' ')" ' note o out tool '
 	assert_equal "$(cat "$r/out" "$r/o/two" "$r/note")" $'built\ntwo\nnote'
 	[[ "$stderr" != *"exit 3"* ]]
 	build --target tools "$C"
@@ -293,7 +295,7 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	printf '# build outputs\n**/*.o\nlogs\n/secret\ndocs\n!docs/keep.md\n' >"$C/.dockerignore"
 	printf 'FROM busybox\nCOPY . /app/\nRUN cd /app && find . -type f | sort >/list\n' >"$C/Dockerfile"
 	build "$C"
-	assert_equal "$(cat "$DL_ROOT/images/$id/rootfs/list" | tr '\n' ' ')" './.dockerignore ./Dockerfile ./docs/keep.md ./src/main.c '
+	assert_equal "$(tr '\n' ' ' <"$DL_ROOT/images/$id/rootfs/list")" './.dockerignore ./Dockerfile ./docs/keep.md ./src/main.c '
 	# what is ignored does not count for the cache
 	echo changed >"$C/src/main.o"
 	first=$id
