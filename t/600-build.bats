@@ -184,6 +184,9 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	ctx
 	echo a >"$C/a"
 	echo b >"$C/b"
+	# older than the racy window: their digests are kept
+	touch -d '-1 min' "$C/a" "$C/b"
+	sleep 3
 	cat >"$C/Dockerfile" <<-'XEOF'
 		FROM busybox
 		RUN echo first >/first
@@ -196,6 +199,8 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	build "$C"
 	first=$id
 	n=$(nimages)
+	# the digest of a is kept by its device, inode, size, mtime and ctime
+	grep -q "^$(stat -c '%d %i %s' "$C/a") " "$DL_ROOT/build/sums"
 	build "$C"
 	assert_equal "$id" "$first"
 	assert_equal "$(nimages)" "$n"
@@ -268,7 +273,7 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	XEOF
 	build "$C"
 	r=$DL_ROOT/images/$id/rootfs
-	assert_equal "$(find "$r" -mindepth 1 -maxdepth 1 -printf '%f ' | tr ' ' '\n' | sort | tr '\n' ' ')" ' note o out tool '
+	assert_equal "$(find "$r" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" 'note o out tool '
 	assert_equal "$(cat "$r/out" "$r/o/two" "$r/note")" $'built\ntwo\nnote'
 	[[ "$stderr" != *"exit 3"* ]]
 	build --target tools "$C"
@@ -376,15 +381,23 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	# the step that worked is kept in the cache
 	assert_equal "$(nimages)" $((n + 1))
 	printf 'FROM busybox\nRUN echo started; sleep 60\n' >"$C/Dockerfile"
-	setsid dl build --network none "$C" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	# as from a terminal: a process group of its own, SIGINT not ignored
+	# (bats starts background jobs with SIGINT ignored)
+	setsid python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' dl build --network none "$C" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	pid=$!
 	for _ in $(seq 100); do
-		grep -q started "$BATS_TEST_TMPDIR/out" && break
+		grep -qx started "$BATS_TEST_TMPDIR/out" && break
 		sleep 0.1
 	done
-	grep -q started "$BATS_TEST_TMPDIR/out"
+	grep -qx started "$BATS_TEST_TMPDIR/out"
 	kill -INT -- "-$pid"
+	SECONDS=0
 	wait "$pid" || true
+	[ "$SECONDS" -lt 30 ] || fail "the build went on after SIGINT"
+	grep -q "^dl build: fatal: unable to build '$C': interrupted$" "$BATS_TEST_TMPDIR/out"
 	no_leftover
 	assert_equal "$(nimages)" $((n + 1))
 }
