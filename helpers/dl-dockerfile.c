@@ -11,10 +11,12 @@
 #include "dl.h"
 #include "dl/dockerfile.h"
 
-#define USAGE "dl-dockerfile [-j] [-a NAME=VALUE]... FILE"
+#define USAGE "dl-dockerfile [-j] [-a NAME=VALUE]... [-e N:NAME=VALUE]... FILE"
 #define OPTIONS                                                                \
 	"  -j              one JSON object a line (default: sh records)\n"   \
 	"  -a NAME=VALUE   a build argument (repeatable)\n"                  \
+	"  -e N:NAME=VALUE a variable of the base image of stage N\n"       \
+	"                  (repeatable)\n"                                   \
 	"\nFILE is a Dockerfile, - for stdin.\n"
 
 /* @s in single quotes for sh, and a space */
@@ -107,8 +109,8 @@ int main(int argc, char **argv)
 {
 	_cleanup_free_ char *text = NULL, *why = NULL;
 	struct dl_dockerfile df;
-	char **bargs;
-	size_t nb = 0, i;
+	char **bargs, **benv;
+	size_t nb = 0, ne = 0, i;
 	bool json = false;
 	int opt, rc;
 
@@ -117,7 +119,8 @@ int main(int argc, char **argv)
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
 	bargs = dl_xcalloc((size_t)argc, sizeof(*bargs));
-	while ((opt = getopt(argc, argv, "+ja:")) != -1) {
+	benv = dl_xcalloc((size_t)argc, sizeof(*benv));
+	while ((opt = getopt(argc, argv, "+ja:e:")) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -127,6 +130,13 @@ int main(int argc, char **argv)
 				dl_die(DL_EXIT_USAGE, "unable to use build "
 				       "argument '%s': not NAME=VALUE", optarg);
 			bargs[nb++] = optarg;
+			break;
+		case 'e':
+			if (optarg[strspn(optarg, "0123456789")] != ':' ||
+			    !strchr(optarg, '='))
+				dl_die(DL_EXIT_USAGE, "unable to use variable "
+				       "'%s': not N:NAME=VALUE", optarg);
+			benv[ne++] = optarg;
 			break;
 		default:
 			dl_usage(USAGE);
@@ -139,7 +149,7 @@ int main(int argc, char **argv)
 			   "unable to read '%s'", argv[optind]);
 	rc = dl_dockerfile_parse(text, &df, &why);
 	if (!rc)
-		rc = dl_dockerfile_eval(&df, bargs, nb, &why);
+		rc = dl_dockerfile_eval(&df, bargs, nb, benv, ne, &why);
 	if (rc)
 		dl_die(rc, "unable to parse '%s': %s", argv[optind], why);
 	if (!df.n)
@@ -149,5 +159,6 @@ int main(int argc, char **argv)
 		(json ? print_json : print_sh)(&df.v[i]);
 	dl_dockerfile_free(&df);
 	free(bargs);
+	free(benv);
 	return dl_finish_stdout();
 }

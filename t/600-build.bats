@@ -126,6 +126,8 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 		MAINTAINER someone
 		ARG WHO=world
 		ENV GREETING="hello $WHO" EMPTY=
+		# the base image's variables expand too
+		ENV P=$PATH:/opt
 		RUN echo "$GREETING $WHO" >/greeting
 		RUN ["/bin/sh", "-c", "echo exec >/exec"]
 		SHELL ["/bin/sh", "-ec"]
@@ -156,7 +158,7 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	assert_equal "$(cat "$r/added/plain.txt")" one
 	assert [ -d "$r/rel/work" ]
 	assert_equal "$(cfg "$id" .author)" '"someone"'
-	assert_equal "$(cfg "$id" '.config.Env')" '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","GREETING=hello there","EMPTY="]'
+	assert_equal "$(cfg "$id" '.config.Env')" '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","GREETING=hello there","EMPTY=","P=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt"]'
 	assert_equal "$(cfg "$id" '[.config.WorkingDir, .config.User, .config.StopSignal]')" '["/rel/work","nobody","SIGUSR1"]'
 	assert_equal "$(cfg "$id" '.config.Labels')" '{"a":"b","c d":"e"}'
 	assert_equal "$(cfg "$id" '.config.ExposedPorts')" '{"53/udp":{},"80/tcp":{}}'

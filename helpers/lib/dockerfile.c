@@ -539,6 +539,8 @@ struct stage {
 };
 
 struct eval {
+	char *const *benv;
+	size_t nbenv;
 	struct vars meta, bargs, env, args;
 	struct stage *st;
 	size_t nst;
@@ -678,7 +680,24 @@ static int from(struct dl_df_insn *in, struct eval *e)
 	vfree(&e->args);
 	for (i = 0; i < e->nst; i++)
 		if (e->st[i].name && !strcasecmp(e->st[i].name, in->args[0]))
-			vcopy(&e->env, &e->st[i].env);
+			break;
+	if (i < e->nst) {
+		vcopy(&e->env, &e->st[i].env);
+	} else {
+		/* the base image's ENV, as the builder has it */
+		for (i = 0; i < e->nbenv; i++) {
+			char *end, *eq;
+			unsigned long k = strtoul(e->benv[i], &end, 10);
+			_cleanup_free_ char *name = NULL;
+
+			if (end == e->benv[i] || *end != ':' || k != e->nst ||
+			    !(eq = strchr(end + 1, '=')) || eq == end + 1)
+				continue;
+			name = dl_xasprintf("%.*s", (int)(eq - end - 1),
+					    end + 1);
+			vset(&e->env, name, eq + 1);
+		}
+	}
 	e->st = dl_xrealloc(e->st, (e->nst + 1) * sizeof(*e->st));
 	e->st[e->nst] = (struct stage){ 0 };
 	if (in->nargs == 3)
@@ -689,9 +708,10 @@ static int from(struct dl_df_insn *in, struct eval *e)
 }
 
 int dl_dockerfile_eval(struct dl_dockerfile *df, char *const *bargs,
-		       size_t nbargs, char **reason)
+		       size_t nbargs, char *const *benv, size_t nbenv,
+		       char **reason)
 {
-	struct eval e = { 0 };
+	struct eval e = { .benv = benv, .nbenv = nbenv };
 	size_t i, j;
 	int rc = 0;
 

@@ -55,7 +55,7 @@ static void df(const char *text, const char *barg, size_t i, const char *want)
 	int rc = dl_dockerfile_parse(text, &d, &why);
 
 	if (!rc)
-		rc = dl_dockerfile_eval(&d, bargs, barg ? 1 : 0, &why);
+		rc = dl_dockerfile_eval(&d, bargs, barg ? 1 : 0, NULL, 0, &why);
 	ok(!rc && i < d.n && !strcmp(d.v[i].text, want),
 	   "evaluates as a builder does", text);
 	if (rc || i >= d.n || strcmp(d.v[i].text, want))
@@ -73,7 +73,7 @@ static void df_bad(const char *text, const char *part)
 	int rc = dl_dockerfile_parse(text, &d, &why);
 
 	if (!rc) {
-		rc = dl_dockerfile_eval(&d, NULL, 0, &why);
+		rc = dl_dockerfile_eval(&d, NULL, 0, NULL, 0, &why);
 		dl_dockerfile_free(&d);
 	}
 	ok(rc == DL_EXIT_REJECT && why && strstr(why, part),

@@ -61,12 +61,16 @@ extern int dl_dockerfile_parse(const char *text, struct dl_dockerfile *df,
  * @df: a parsed Dockerfile, changed in place
  * @bargs: the build arguments, K=V (they override ARG defaults)
  * @nbargs: their count
+ * @benv: the environment of base images, "N:K=V" for stage N (a stage
+ *        FROM an earlier stage starts with that stage's ENV instead)
+ * @nbenv: their count
  * @reason: receives "line N: INSTRUCTION: why" on failure
  * Return: 0, or DL_EXIT_REJECT (an instruction before FROM other than
  * ARG, a bad substitution).
  */
 extern int dl_dockerfile_eval(struct dl_dockerfile *df, char *const *bargs,
-			      size_t nbargs, char **reason);
+			      size_t nbargs, char *const *benv, size_t nbenv,
+			      char **reason);
 
 /**
  * dl_dockerfile_free() - free what dl_dockerfile_parse() made
