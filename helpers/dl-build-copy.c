@@ -64,16 +64,29 @@ static int enter(int dirfd, const char *name, const char *rel,
 
 	if (S_ISDIR(st->st_mode)) {
 		_cleanup_close_ int fd = -1;
+		bool top = !strcmp(rel, c.top), made = false;
 
-		if (dl_root_mkdir_p(c.rootfd, path, st->st_mode & 07777) < 0 ||
+		if (top) {
+			/* DEST, when made, is 755 and the owner's, as
+			 * buildah makes it; an existing one is left as it is */
+			fd = dl_root_open(c.rootfd, path, O_PATH, 0);
+			made = fd < 0;
+			dl_closep(&fd);
+		}
+		if (dl_root_mkdir_p(c.rootfd, path,
+				    top ? 0755 : st->st_mode & 07777) < 0 ||
 		    (fd = dl_root_open(c.rootfd, path,
 				       O_RDONLY | O_DIRECTORY, 0)) < 0)
 			return dl_fail(reason, DL_EXIT_FAIL,
 				       "unable to make '%s': %s", path,
 				       strerror(errno));
-		/* DEST itself is made, not given the source's metadata */
-		if (!strcmp(rel, c.top))
+		if (top) {
+			if (made && fchown(fd, c.o.uid, c.o.gid) < 0)
+				return dl_fail(reason, DL_EXIT_FAIL,
+					       "unable to chown '%s': %s", path,
+					       strerror(errno));
 			return 0;
+		}
 		if (fchown(fd, c.o.uid, c.o.gid) < 0 ||
 		    fchmod(fd, c.mode >= 0 ? (mode_t)c.mode
 					   : st->st_mode & 07777) < 0)

@@ -463,3 +463,61 @@ os.execvp(sys.argv[1], sys.argv[1:])' dl build --network none "$C" \
 	assert_equal "$id" "$kept"
 	run -2 --separate-stderr dl builder prune extra
 }
+
+@test "dl build and podman build of the same Dockerfiles give the same files, modes, owners and config" {
+	busybox_store
+	ctx
+	dl save -o "$BATS_TEST_TMPDIR/bb.tar" busybox
+	pm load -q -i "$BATS_TEST_TMPDIR/bb.tar" >/dev/null
+	mkdir -p "$C/dir/sub"
+	echo a >"$C/a"
+	echo d >"$C/dir/d"
+	echo s >"$C/dir/sub/s"
+	chmod 750 "$C/dir"
+	chmod 640 "$C/dir/d"
+	cat >"$C/one" <<-'XEOF2'
+		FROM busybox
+		COPY a /x/
+		COPY --chown=12:34 dir /y
+		RUN mkdir -p /r && echo r >/r/f && chmod 600 /r/f
+		WORKDIR /w
+		ENV K=v
+		USER 1:2
+		LABEL l=1
+		EXPOSE 80
+		CMD ["sh"]
+	XEOF2
+	cat >"$C/two" <<-'XEOF2'
+		FROM busybox AS base
+		ARG V=3
+		ENV WHERE /opt/app
+		RUN mkdir -p "$WHERE" && echo "$V" >"$WHERE/v"
+		FROM busybox
+		COPY --from=base /opt/app /app/
+		COPY --chmod=700 a dir/d /bin2/
+		WORKDIR app
+		WORKDIR sub
+		VOLUME /data
+		STOPSIGNAL SIGTERM
+		ENTRYPOINT echo hi
+	XEOF2
+	# what both list of the trees (run in podman: the same filesystem)
+	# shellcheck disable=SC2016
+	local list='find /x /y /r /w /app /bin2 2>/dev/null | sort | while read -r p; do stat -c "%n %F %a %u:%g %s" "$p"; done'
+	local fmt='{{json .Config.Env}} {{.Config.WorkingDir}} {{.Config.User}} {{json .Config.ExposedPorts}} {{json .Config.Cmd}} {{json .Config.Entrypoint}} {{json .Config.Volumes}} {{.Config.StopSignal}} {{.Config.Labels.l}}'
+	for f in one two; do
+		n=$(safename)
+		pm build -q --runtime runc --network none -f "$C/$f" \
+			-t "localhost/pb-$n:1" "$C" >/dev/null
+		build -f "$C/$f" -t "db-$n:1" "$C"
+		dl save -o "$BATS_TEST_TMPDIR/$f.tar" "db-$n:1"
+		pm load -q -i "$BATS_TEST_TMPDIR/$f.tar" >/dev/null
+		run -0 pm run --rm --runtime runc --net none -u 0 --entrypoint '' "localhost/pb-$n:1" sh -c "$list"
+		want=$output
+		[ "$(wc -l <<<"$want")" -ge 5 ] || fail "too little listed: $want"
+		run -0 pm run --rm --runtime runc --net none -u 0 --entrypoint '' "localhost/db-$n:1" sh -c "$list"
+		assert_equal "$output" "$want"
+		want=$(pm inspect --format "$fmt" "localhost/pb-$n:1")
+		assert_equal "$(pm inspect --format "$fmt" "localhost/db-$n:1")" "$want"
+	done
+}
