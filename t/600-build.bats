@@ -352,7 +352,7 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	no_leftover
 }
 
-@test "dl build: the Dockerfile from stdin, -f FILE, and Containerfile" {
+@test "dl build: the Dockerfile from stdin, -f FILE, Containerfile, and the context as a tar on stdin" {
 	busybox_store
 	ctx
 	echo hi >"$C/hi"
@@ -365,6 +365,11 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	printf 'FROM busybox\nCMD ["y"]\n' >"$C/Containerfile"
 	build "$C"
 	assert_equal "$(cfg "$id" .config.Cmd)" '["y"]'
+	# the context as a tar on stdin, -f inside it
+	printf 'FROM busybox\nCOPY hi /from-tar\n' >"$C/in-tar"
+	run -0 --separate-stderr dl build --network none -q -f in-tar - < <(tar -C "$C" -c .)
+	assert_equal "$(cat "$DL_ROOT/images/$output/rootfs/from-tar")" hi
+	run -2 --separate-stderr dl build -f - - </dev/null
 	run -1 --separate-stderr dl build "$BATS_TEST_TMPDIR/nosuch"
 	run -2 --separate-stderr dl build
 	run -2 --separate-stderr dl build --network bogus "$C"
