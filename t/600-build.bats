@@ -526,3 +526,22 @@ os.execvp(sys.argv[1], sys.argv[1:])' dl build --network none "$C" \
 		assert_equal "$(pm inspect --format "$fmt" "localhost/db-$n:1")" "$want"
 	done
 }
+
+@test "dl build: the images of the steps are hidden, and go with the image built" {
+	busybox_store
+	ctx
+	n=$(safename)
+	printf 'FROM busybox\nRUN echo 1 >/x\nENV A=1\nCMD ["sh"]\n' >"$C/Dockerfile"
+	build -t "$n" "$C"
+	run -0 --separate-stderr dl images -q
+	assert_equal "${#lines[@]}" 2
+	# busybox, and RUN, ENV and CMD, the last one named
+	run -0 --separate-stderr dl images -a -q
+	assert_equal "${#lines[@]}" 4
+	before=$(nimages)
+	run -0 --separate-stderr dl rmi "$n"
+	assert_equal "$(nimages)" $((before - 3))
+	# and the cache knows they are gone
+	build "$C"
+	assert_equal "$(grep -c -- '---> CACHED' <<<"$stderr")" 0
+}
