@@ -55,3 +55,7 @@ run_unit() {
 @test "unit: Dockerfile variable expansion, ARG and ENV, parse errors (dfexpand.c, dockerfile.c)" {
 	run_unit dockerfile
 }
+
+@test "unit: .dockerignore patterns, parents, ** and ! exceptions (dfcontext.c)" {
+	run_unit dfcontext
+}
