@@ -104,6 +104,9 @@ PKGS_dl-volume-clone = libbtrfsutil jansson
 PKGS_dl-volume-import = libbtrfsutil jansson libarchive zlib
 PKGS_dl-template = jansson
 PKGS_dl-container-rename = jansson
+PKGS_dl-dockerfile = jansson
+PKGS_dl-build-sum = libcrypto
+PKGS_dl-build-copy = libarchive zlib libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

@@ -26,10 +26,12 @@
 #include "dl/tree.h"
 
 #define USAGE                                                                  \
-	"dl-commit [-P] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] "       \
+	"dl-commit [-P] [-H] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] "  \
 	"CONTAINER_ID"
 #define OPTIONS                                                                \
 	"  -P          do not freeze a running container while copying\n"   \
+	"  -H          a hidden image: listed by dl-image-ls -a only, and\n" \
+	"              removed with its last child (the steps of dl build)\n" \
 	"  -C CONFIG   the image config, used as it is (a file, - for stdin;\n" \
 	"              make it with dl-image-config -b); default: the config\n" \
 	"              of the container's image, stamped\n"                  \
@@ -298,7 +300,7 @@ int main(int argc, char **argv)
 	struct dl_ref ref = { 0 };
 	char img[DL_ID_LEN + 1], now[DL_TIME_LEN + 1];
 	struct dl_image_meta meta;
-	bool pause = true;
+	bool pause = true, hidden = false;
 	size_t nkids = 0;
 	json_t *spec, *cfg;
 	struct stat st;
@@ -308,10 +310,13 @@ int main(int argc, char **argv)
 	opterr = 0;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((c = getopt(argc, argv, "+PC:m:a:t:")) != -1) {
+	while ((c = getopt(argc, argv, "+PHC:m:a:t:")) != -1) {
 		switch (c) {
 		case 'P':
 			pause = false;
+			break;
+		case 'H':
+			hidden = true;
 			break;
 		case 'C':
 			config = optarg;
@@ -405,7 +410,7 @@ int main(int argc, char **argv)
 	/* size: unknown for a commit; counting would walk the whole tree */
 	meta = (struct dl_image_meta){ .id = img, .parent = parent,
 				       .created = now, .comment = msg,
-				       .author = author };
+				       .author = author, .hidden = hidden };
 	ret = dl_image_docs_write(undo.dir, &meta, cfg, DL_WRITE_NOSYNC, &why);
 	if (ret)
 		dl_die(ret, "%s", why);

@@ -16,15 +16,18 @@
 
 #define USAGE                                                                  \
 	"dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] "          \
-	"[-m COMMENT] [BASE]"
+	"[-m COMMENT] [-d CREATED] [BASE]"
 #define OPTIONS                                                                \
 	"  -c CHANGE      a Dockerfile-like line: CMD, ENTRYPOINT, ENV, LABEL,\n" \
-	"                 WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL\n"        \
+	"                 WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL, SHELL,\n" \
+	"                 ONBUILD, HEALTHCHECK\n"                             \
 	"  -b CREATED_BY  the created_by of the history entry (default\n"    \
 	"                 \"dl image create\")\n"                            \
 	"  -a AUTHOR      the author of the image and of the entry (default:\n" \
 	"                 none, even when BASE has one)\n"                    \
 	"  -m COMMENT     the comment of the entry\n"                        \
+	"  -d CREATED     the time of the config and entry, RFC 3339\n"     \
+	"                 (default: now)\n"                                  \
 	"\nBASE is a file, - for stdin; default: a minimal config.  The\n"   \
 	"config gets created (now) and exactly one new history entry.\n"
 
@@ -34,6 +37,7 @@ int main(int argc, char **argv)
 	struct dl_change_state st = { 0 };
 	struct dl_history h = { .created_by = "dl image create", .author = "" };
 	char now[DL_TIME_LEN + 1];
+	const char *created = NULL;
 	char **changes;
 	size_t nch = 0, i;
 	json_t *j, *c;
@@ -44,7 +48,7 @@ int main(int argc, char **argv)
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
 	changes = dl_xcalloc((size_t)argc, sizeof(*changes));
-	while ((opt = getopt(argc, argv, "+c:a:m:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:a:m:b:d:")) != -1) {
 		switch (opt) {
 		case 'c':
 			changes[nch++] = optarg;
@@ -58,6 +62,15 @@ int main(int argc, char **argv)
 		case 'b':
 			h.created_by = optarg;
 			break;
+		case 'd': {
+			struct timespec ts;
+
+			if (dl_time_parse(optarg, &ts) < 0)
+				dl_die(DL_EXIT_USAGE, "unable to use time '%s': "
+				       "not RFC 3339", optarg);
+			created = optarg;
+			break;
+		}
 		default:
 			dl_usage(USAGE);
 		}
@@ -89,7 +102,7 @@ int main(int argc, char **argv)
 	free(changes);
 	if (dl_time_now(now) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to read 'clock'");
-	h.created = now;
+	h.created = created ? created : now;
 	if (dl_imgconfig_stamp(j, &h) < 0)
 		dl_die_sys(errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL,
 			   "unable to stamp 'config'");

@@ -59,3 +59,11 @@ run_unit() {
 @test "unit: -p's syntax and network names (ports.c, netconf.c)" {
 	run_unit ports
 }
+
+@test "unit: Dockerfile variable expansion, ARG and ENV, parse errors (dfexpand.c, dockerfile.c)" {
+	run_unit dockerfile
+}
+
+@test "unit: .dockerignore patterns, parents, ** and ! exceptions (dfcontext.c)" {
+	run_unit dfcontext
+}

@@ -55,7 +55,7 @@ assert_fatal() {
 
 @test "dl-image-*: each --help prints its one synopsis to stdout" {
 	local p
-	for p in 'dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] [-m COMMENT] [BASE]' \
+	for p in 'dl-image-config [-c CHANGE]... [-b CREATED_BY] [-a AUTHOR] [-m COMMENT] [-d CREATED] [BASE]' \
 		'dl-image-get [-j] FILE KEY' 'dl-image-validate [-t KIND] FILE' \
 		'dl-image-inspect ID...' 'dl-image-ls [-a] [-o FIELDS]'; do
 		run -0 --separate-stderr "${p%% *}" --help
@@ -250,7 +250,7 @@ assert_fatal() {
 		'ENV' 'ENV A' 'ENV =x' 'ENV A=1 B' 'ENV A="open' 'LABEL k' \
 		'USER a b' 'USER :g' 'EXPOSE' 'EXPOSE 0' 'EXPOSE 65536' \
 		'EXPOSE 80/icmp' 'EXPOSE 9-8' 'EXPOSE http' 'VOLUME rel' \
-		'VOLUME []' 'STOPSIGNAL a b' 'ONBUILD RUN x'; do
+		'VOLUME []' 'STOPSIGNAL a b' 'ONBUILD' 'SHELL sh' 'HEALTHCHECK x'; do
 		run -2 --separate-stderr dl-image-config -c 'ENV OK=1' -c "$c"
 		assert_output ''
 		[[ "$stderr" == "dl-image-config: fatal: unable to apply change '$c': "?* ]] ||

@@ -92,7 +92,7 @@ assert_nested_kept() {
 
 @test "dl-commit: --help prints the synopsis on stdout" {
 	run -0 --separate-stderr dl-commit --help
-	assert_line --index 0 'usage: dl-commit [-P] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID'
+	assert_line --index 0 'usage: dl-commit [-P] [-H] [-C CONFIG] [-m MESSAGE] [-a AUTHOR] [-t NAME] CONTAINER_ID'
 }
 
 @test "dl-commit: an operand that is not an ID is 2, in the one wording" {

@@ -232,6 +232,15 @@ static int set_command(json_t *cfg, const char *key, const char *args,
 	json_t *a;
 
 	if (args[0] != '[') {
+		/* the shell of an earlier SHELL, as Dockerfile */
+		json_t *sh = json_object_get(cfg, "Shell");
+
+		if (json_is_array(sh) && json_array_size(sh)) {
+			a = json_deep_copy(sh);
+			xappend(a, json_string(args));
+			xset(cfg, key, a);
+			return 0;
+		}
 		xset(cfg, key, json_pack("[sss]", "/bin/sh", "-c", args));
 		return 0;
 	}
@@ -387,6 +396,137 @@ static int volume(json_t *cfg, const char *args, char **reason)
 	return rc;
 }
 
+/* A Go duration ("30s", "1m30s", "500ms") in nanoseconds, or -1 */
+static long long duration(const char *s)
+{
+	static const struct {
+		const char *unit;
+		long long ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		      { "s", 1000000000LL }, { "m", 60000000000LL },
+		      { "h", 3600000000000LL } };
+	long long total = 0;
+
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		double v = strtod(s, &end);
+		size_t i, len;
+
+		if (end == s || v < 0)
+			return -1;
+		len = strspn(end, "nsumh");
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strlen(units[i].unit) == len &&
+			    !strncmp(end, units[i].unit, len))
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -1;
+		total += (long long)(v * (double)units[i].ns);
+		s = end + len;
+	}
+	return total;
+}
+
+/* HEALTHCHECK NONE, or [--interval=D] [--timeout=D] [--start-period=D]
+ * [--start-interval=D] [--retries=N] CMD command */
+static int healthcheck(json_t *cfg, const char *args, char **reason)
+{
+	static const char *const keys[][2] = {
+		{ "interval", "Interval" }, { "timeout", "Timeout" },
+		{ "start-period", "StartPeriod" },
+		{ "start-interval", "StartInterval" },
+	};
+	json_t *hc = json_object(), *test;
+	const char *p = args;
+
+	if (!hc)
+		dl_oom();
+	if (!strcasecmp(p, "NONE")) {
+		xset(hc, "Test", json_pack("[s]", "NONE"));
+		xset(cfg, "Healthcheck", hc);
+		return 0;
+	}
+	while (!strncmp(p, "--", 2)) {
+		size_t len = strcspn(p, " \t"), i;
+		_cleanup_free_ char *opt = dl_xasprintf("%.*s", (int)len - 2, p + 2);
+		char *eq = strchr(opt, '=');
+		bool done = false;
+
+		if (!eq) {
+			json_decref(hc);
+			return dl_fail(reason, DL_EXIT_USAGE, "HEALTHCHECK: "
+				       "'--%s' needs a value", opt);
+		}
+		*eq++ = '\0';
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			long long ns;
+
+			if (strcmp(opt, keys[i][0]))
+				continue;
+			ns = duration(eq);
+			if (ns < 0) {
+				json_decref(hc);
+				return dl_fail(reason, DL_EXIT_USAGE,
+					       "HEALTHCHECK: invalid duration "
+					       "'%s'", eq);
+			}
+			xset(hc, keys[i][1], json_integer(ns));
+			done = true;
+		}
+		if (!done && !strcmp(opt, "retries")) {
+			char *end;
+			long n = strtol(eq, &end, 10);
+
+			if (*end || end == eq || n < 0) {
+				json_decref(hc);
+				return dl_fail(reason, DL_EXIT_USAGE,
+					       "HEALTHCHECK: invalid retries "
+					       "'%s'", eq);
+			}
+			xset(hc, "Retries", json_integer(n));
+			done = true;
+		}
+		if (!done) {
+			json_decref(hc);
+			return dl_fail(reason, DL_EXIT_USAGE, "HEALTHCHECK: "
+				       "unknown option '--%s'", opt);
+		}
+		p += len;
+		p += strspn(p, " \t");
+	}
+	if (strncasecmp(p, "CMD", 3) || (p[3] && !isspace((unsigned char)p[3]))) {
+		json_decref(hc);
+		return dl_fail(reason, DL_EXIT_USAGE,
+			       "HEALTHCHECK: needs NONE or CMD COMMAND");
+	}
+	p += 3;
+	p += strspn(p, " \t");
+	if (!*p) {
+		json_decref(hc);
+		return dl_fail(reason, DL_EXIT_USAGE,
+			       "HEALTHCHECK: CMD needs a command");
+	}
+	if (*p == '[') {
+		json_t *a = exec_form(p, reason);
+
+		if (!a) {
+			json_decref(hc);
+			return DL_EXIT_USAGE;
+		}
+		test = json_pack("[s]", "CMD");
+		if (!test || json_array_extend(test, a) < 0)
+			dl_oom();
+		json_decref(a);
+	} else {
+		test = json_pack("[ss]", "CMD-SHELL", p);
+	}
+	xset(hc, "Test", test);
+	xset(cfg, "Healthcheck", hc);
+	return 0;
+}
+
 static int one_word(const char *what, const char *args, char **reason)
 {
 	if (args[strcspn(args, " \t\n\r\f\v")])
@@ -443,6 +583,24 @@ static int apply(json_t *cfg, const char *kw, const char *args,
 		xset(cfg, "StopSignal", json_string(args));
 		return 0;
 	}
+	if (!strcasecmp(kw, "SHELL")) {
+		json_t *a = args[0] == '[' ? exec_form(args, reason) : NULL;
+
+		if (!a || !json_array_size(a)) {
+			json_decref(a);
+			free(*reason);
+			return dl_fail(reason, DL_EXIT_USAGE, "SHELL needs a "
+				       "JSON array of strings, not empty");
+		}
+		xset(cfg, "Shell", a);
+		return 0;
+	}
+	if (!strcasecmp(kw, "ONBUILD")) {
+		xappend(member(cfg, "OnBuild", true), json_string(args));
+		return 0;
+	}
+	if (!strcasecmp(kw, "HEALTHCHECK"))
+		return healthcheck(cfg, args, reason);
 	return dl_fail(reason, DL_EXIT_USAGE, "unknown instruction '%s'", kw);
 }
 

@@ -323,7 +323,9 @@ int dl_image_docs_write(const char *dir, const struct dl_image_meta *m,
 			 m->created, "comment", m->comment ? m->comment : "",
 			 "author", m->author ? m->author : "", "size",
 			 (json_int_t)m->size);
-	if (!meta) {
+	if (!meta || (m->hidden &&
+		      json_object_set_new(meta, "hidden", json_true()) < 0)) {
+		json_decref(meta);
 		*reason = dl_xasprintf("unable to build '%s': invalid UTF-8 "
 				       "or out of memory", mpath);
 		return DL_EXIT_FAIL;

@@ -226,6 +226,21 @@ static void others(void)
 	one("{\"StopSignal\":\"9\"}", "STOPSIGNAL 15",
 	    "{\"StopSignal\":\"15\"}");
 	bad("{}", "STOPSIGNAL TERM KILL");
+	one("{}", "SHELL [\"/bin/ash\",\"-c\"]", "{\"Shell\":[\"/bin/ash\",\"-c\"]}");
+	bad("{}", "SHELL /bin/ash -c");
+	bad("{}", "SHELL []");
+	set("{}", (const char *const[]){ "SHELL [\"/bin/ash\",\"-e\"]",
+					 "CMD echo", NULL },
+	    "{\"Shell\":[\"/bin/ash\",\"-e\"],\"Cmd\":[\"/bin/ash\",\"-e\",\"echo\"]}");
+	one("{}", "ONBUILD RUN make", "{\"OnBuild\":[\"RUN make\"]}");
+	one("{}", "HEALTHCHECK NONE", "{\"Healthcheck\":{\"Test\":[\"NONE\"]}}");
+	one("{}", "HEALTHCHECK --interval=1m30s --timeout=500ms --retries=2 CMD true",
+	    "{\"Healthcheck\":{\"Interval\":90000000000,\"Timeout\":500000000,\"Retries\":2,\"Test\":[\"CMD-SHELL\",\"true\"]}}");
+	one("{}", "HEALTHCHECK CMD [\"/bin/check\",\"-q\"]",
+	    "{\"Healthcheck\":{\"Test\":[\"CMD\",\"/bin/check\",\"-q\"]}}");
+	bad("{}", "HEALTHCHECK --interval=soon CMD true");
+	bad("{}", "HEALTHCHECK --bogus=1 CMD true");
+	bad("{}", "HEALTHCHECK true");
 	bad("{}", "STOPSIGNAL NOSUCHSIGNAL");
 
 	/* keywords in any case, surrounding blanks ignored */

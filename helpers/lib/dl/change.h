@@ -20,7 +20,11 @@ struct dl_change_state {
  *        form; "[]" removes), ENV K=V... or ENV K V, LABEL k=v...,
  *        WORKDIR DIR (relative to the previous one), USER U[:G],
  *        EXPOSE PORT[-END][/PROTO]..., VOLUME DIR... or ["DIR",...],
- *        STOPSIGNAL SIG; the keyword in any case
+ *        STOPSIGNAL SIG, SHELL ["sh","-c"] (the shell of later shell
+ *        forms of CMD and ENTRYPOINT), ONBUILD INSTRUCTION, HEALTHCHECK
+ *        NONE or [--interval=D --timeout=D --start-period=D
+ *        --start-interval=D --retries=N] CMD COMMAND; the keyword in any
+ *        case
  * @st: state across the changes of one set (zero it first), or NULL
  * @reason: receives the failure text
  *

@@ -104,6 +104,8 @@ struct dl_image_meta {
 	const char *comment;	/* NULL or "" for none */
 	const char *author;	/* NULL or "" for none */
 	uint64_t size;		/* bytes, 0 when unknown */
+	bool hidden;		/* "hidden": true (dl-image-ls -a only; dl
+				 * image rm of its last child takes it) */
 };
 
 /**
