@@ -6,6 +6,7 @@
 # and the host's links and rules back to what they were.  Traffic goes only to addresses the test
 # made.
 # shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
+# dl-test: serial
 
 load helpers
 load lib-btrfs
