@@ -26,7 +26,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto libseccomp \
-	libnl-route-3.0 libnftables
+	libnl-route-3.0 libnftables libcurl
 DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 
@@ -85,6 +85,9 @@ LIBS_dl-image-unpack = -pthread
 PKGS_dl-image-layers = libbtrfsutil jansson libarchive zlib libzstd libcrypto
 LIBS_dl-image-layers = -lbtrfs -pthread
 PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
+PKGS_dl-registry-get = libcurl jansson libcrypto libbtrfsutil
+PKGS_dl-registry-put = libcurl jansson libcrypto libbtrfsutil
+PKGS_dl-registry-login = libcurl jansson libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

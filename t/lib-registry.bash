@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: Apache-2.0
+# lib-registry.bash: Debian's docker-registry on 127.0.0.1, started by a
+# test file with a config and storage under its temp dir, stopped by PID.
+# shellcheck shell=bash
+
+# free_port: a TCP port nobody listens on now
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: until something listens on 127.0.0.1:PORT (10 s)
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# registry_start NAME [EXTRA-YAML]: a registry in $BATS_FILE_TMPDIR/NAME
+# on a free port; sets REG (127.0.0.1:PORT) and REG_LOG, and records the
+# PID in NAME/pid.  EXTRA-YAML goes into its http: section (tls:) or at
+# the top level (auth:) as written.
+registry_start() {
+	local d=$BATS_FILE_TMPDIR/$1 port
+	command -v docker-registry >/dev/null ||
+		skip "docker-registry is not installed"
+	port=$(free_port)
+	mkdir -p "$d/storage"
+	cat >"$d/config.yml" <<-EOF
+		version: 0.1
+		log:
+		  level: info
+		  accesslog:
+		    disabled: false
+		storage:
+		  filesystem:
+		    rootdirectory: $d/storage
+		  delete:
+		    enabled: true
+		http:
+		  addr: 127.0.0.1:$port
+		${2:-}
+	EOF
+	docker-registry serve "$d/config.yml" >"$d/log" 2>&1 3>&- &
+	echo $! >"$d/pid"
+	wait_port "$port" || {
+		cat "$d/log" >&2
+		return 1
+	}
+	REG=127.0.0.1:$port
+	REG_LOG=$d/log
+	echo "$REG" >"$d/addr"
+}
+
+# registry_stop NAME: stop the registry NAME by its PID
+registry_stop() {
+	local p=$BATS_FILE_TMPDIR/$1/pid
+	[ -f "$p" ] || return 0
+	kill "$(cat "$p")" 2>/dev/null || true
+	rm -f "$p"
+}
+
+# registry_count METHOD: how many METHOD requests on blob uploads the
+# registry's access log shows
+registry_count() {
+	grep -c "\"$1 /v2/[^ ]*/blobs/uploads/" "$REG_LOG" || true
+}
