@@ -88,6 +88,7 @@ PKGS_dl-image-save = jansson libcrypto libbtrfsutil libarchive
 PKGS_dl-registry-get = libcurl jansson libcrypto libbtrfsutil
 PKGS_dl-registry-put = libcurl jansson libcrypto libbtrfsutil
 PKGS_dl-registry-login = libcurl jansson libcrypto
+PKGS_dl-registry-logout = libcurl jansson libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

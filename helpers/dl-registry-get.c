@@ -432,7 +432,7 @@ int main(int argc, char **argv)
 	fetch(r, x, nx);
 	/* the manifest last: stored, it says the image is all there */
 	store_doc(digest, kind == DL_OCIDOC_INDEX ? &man : &top);
-	printf("%s %s\n", digest, top_digest);
+	printf("%s %s %s\n", digest, top_digest, ref.local ? ref.local : "-");
 	json_decref(config);
 	json_decref(doc);
 	dl_registry_resp_free(&top);
