@@ -49,6 +49,9 @@ struct xfer {
 
 static const char *ref_arg;
 static bool quiet, tty;
+/* the blobs being fetched, dropped on failure */
+static struct xfer *xs;
+static size_t nxs;
 
 static noreturn void fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -62,6 +65,8 @@ static noreturn void fail(int code, const char *fmt, ...)
 	if (vasprintf(&why, fmt, ap) < 0)
 		dl_oom();
 	va_end(ap);
+	for (size_t i = 0; i < nxs; i++)
+		dl_blob_abort(dl_steal_pointer(&xs[i].w));
 	dl_die(code, "unable to pull '%s': %s", ref_arg, why);
 }
 
@@ -216,6 +221,8 @@ static void fetch(struct dl_registry *r, struct xfer *x, size_t n)
 
 	if (!m)
 		dl_oom();
+	xs = x;
+	nxs = n;
 	progress(x, n, start, false);
 	while (left) {
 		while (next < n && next - (n - left) < PARALLEL) {
@@ -316,7 +323,7 @@ int main(int argc, char **argv)
 	struct dl_registry *r;
 	struct dl_oci_desc d, cd;
 	enum dl_ocidoc_kind kind;
-	json_t *doc, *config, *l;
+	json_t *doc, *sub = NULL, *config, *l;
 	struct xfer *x;
 	size_t nx = 0, i;
 	int opt, code;
@@ -383,9 +390,11 @@ int main(int argc, char **argv)
 			fail(code, "index '%s': %s", top_digest, why);
 		store_doc(top_digest, &top);
 		get_doc(r, d.digest, d.size, &man, digest);
-		json_decref(doc);
+		/* d borrows from the index: dropped only after */
 		code = dl_ocidoc_parse(man.body, man.len, DL_OCIDOC_MANIFEST,
-				       d.media_type, NULL, &doc, &why);
+				       d.media_type, NULL, &sub, &why);
+		json_decref(doc);
+		doc = sub;
 		if (code)
 			fail(code, "manifest '%s': %s", digest, why);
 	}

@@ -10,8 +10,7 @@ free_port() {
 
 # wait_port PORT: until something listens on 127.0.0.1:PORT (10 s)
 wait_port() {
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null; then
 			return 0
 		fi
@@ -68,4 +67,44 @@ registry_stop() {
 # registry's access log shows
 registry_count() {
 	grep -c "\"$1 /v2/[^ ]*/blobs/uploads/" "$REG_LOG" || true
+}
+
+# stub_start NAME DIR [OPTION...]: t/fixtures/registry/stub.py serving
+# DIR on a free port; sets STUB (127.0.0.1:PORT)
+stub_start() {
+	local dir=$2 f=$BATS_FILE_TMPDIR/stub-$1
+	shift 2
+	rm -f "$f.port"
+	python3 "$BATS_TEST_DIRNAME/fixtures/registry/stub.py" "$@" \
+		"$f.port" "$dir" >"$f.log" 2>&1 3>&- &
+	echo $! >"$f.pid"
+	for _ in $(seq 100); do
+		[ -s "$f.port" ] && break
+		sleep 0.1
+	done
+	STUB=127.0.0.1:$(cat "$f.port")
+	wait_port "${STUB#*:}"
+}
+
+# stub_stop NAME: stop the stub NAME by its PID
+stub_stop() {
+	local p=$BATS_FILE_TMPDIR/stub-$1.pid
+	[ -f "$p" ] || return 0
+	kill "$(cat "$p")" 2>/dev/null || true
+	rm -f "$p"
+}
+
+# stub_dir LAYOUT TAG DIR: DIR/manifests/1 and DIR/blobs/DIGEST, the
+# image TAG of the OCI layout LAYOUT, for stub_start
+stub_dir() {
+	local l=$1 tag=$2 d=$3 m b
+	mkdir -p "$d/manifests" "$d/blobs"
+	m=$(jq -r --arg t "$tag" '.manifests[] |
+		select(.annotations["org.opencontainers.image.ref.name"] == $t) |
+		.digest' "$l/index.json")
+	cp "$l/blobs/sha256/${m#sha256:}" "$d/manifests/1"
+	for b in "$m" $(jq -r '.config.digest, .layers[].digest' \
+		"$l/blobs/sha256/${m#sha256:}"); do
+		cp "$l/blobs/sha256/${b#sha256:}" "$d/blobs/$b"
+	done
 }
