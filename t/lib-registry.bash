@@ -19,31 +19,24 @@ wait_port() {
 	return 1
 }
 
-# registry_start NAME [EXTRA-YAML]: a registry in $BATS_FILE_TMPDIR/NAME
-# on a free port; sets REG (127.0.0.1:PORT) and REG_LOG, and records the
-# PID in NAME/pid.  EXTRA-YAML goes into its http: section (tls:) or at
-# the top level (auth:) as written.
+# registry_start NAME [HTTP-YAML [TOP-YAML]]: a registry in
+# $BATS_FILE_TMPDIR/NAME on a free port; sets REG (127.0.0.1:PORT) and
+# REG_LOG, and records the PID in NAME/pid.  HTTP-YAML goes into its http:
+# section (tls:, indented by 2), TOP-YAML at the top level (auth:).
 registry_start() {
 	local d=$BATS_FILE_TMPDIR/$1 port
 	command -v docker-registry >/dev/null ||
 		skip "docker-registry is not installed"
 	port=$(free_port)
 	mkdir -p "$d/storage"
-	cat >"$d/config.yml" <<-EOF
-		version: 0.1
-		log:
-		  level: info
-		  accesslog:
-		    disabled: false
-		storage:
-		  filesystem:
-		    rootdirectory: $d/storage
-		  delete:
-		    enabled: true
-		http:
-		  addr: 127.0.0.1:$port
-		${2:-}
-	EOF
+	{
+		printf 'version: 0.1\nlog:\n  level: info\n'
+		printf '  accesslog:\n    disabled: false\n'
+		printf 'storage:\n  filesystem:\n    rootdirectory: %s\n' "$d/storage"
+		printf '  delete:\n    enabled: true\n'
+		printf 'http:\n  addr: 127.0.0.1:%s\n' "$port"
+		printf '%s\n' "${2:-}" "${3:-}"
+	} >"$d/config.yml"
 	docker-registry serve "$d/config.yml" >"$d/log" 2>&1 3>&- &
 	echo $! >"$d/pid"
 	wait_port "$port" || {

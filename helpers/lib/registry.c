@@ -269,6 +269,9 @@ static size_t fd_read(char *buf, size_t size, size_t n, void *data)
 
 /* ---- the session ---- */
 
+/* The result of the last transfer of perform(), for do_open() */
+static CURLcode last_rc;
+
 char *dl_registry_url(const struct dl_registry *r, const char *fmt, ...)
 {
 	_cleanup_free_ char *rest = NULL;
@@ -373,6 +376,7 @@ static int perform(CURL *c, const char *method, const void *body,
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	}
 	rc = curl_easy_perform(c);
+	last_rc = rc;
 	if (s.big)
 		return dl_fail(reason, DL_EXIT_REJECT, "an answer larger than "
 			       "%u bytes", DL_OCIDOC_MAX);
@@ -588,8 +592,10 @@ static int do_open(struct dl_registry *r, const struct dl_regref *ref,
 		r->cainfo = NULL;
 	}
 	code = ping(r, &resp, reason);
-	if (code == DL_EXIT_FAIL && r->insecure) {
-		/* an insecure registry may speak plain http only */
+	if (code == DL_EXIT_FAIL && r->insecure &&
+	    last_rc != CURLE_PEER_FAILED_VERIFICATION) {
+		/* an insecure registry may speak plain http only; one that
+		 * speaks TLS with a certificate we do not trust is refused */
 		free(*reason);
 		*reason = NULL;
 		free(r->base);
