@@ -148,9 +148,13 @@ blobs_ok() {
 	dl_test_store
 	dl pull -q "$REG/bb:1" >/dev/null
 	d=$(digest_of "$REG/bb:1")
+	puts=$(registry_count PUT)
 	run -0 --separate-stderr dl push "$REG/bb:1" "$REG/copy:1"
 	assert_output "$d"
 	assert_equal "$(digest_of "$REG/copy:1")" "$d"
+	# the registry held them in bb: mounted, none uploaded
+	[[ "$stderr" == *"mounted blob"* ]]
+	assert_equal "$(registry_count PUT)" "$puts"
 	posts=$(registry_count POST)
 	puts=$(registry_count PUT)
 	run -0 --separate-stderr dl push -q "$REG/bb:1" "$REG/copy:1"
@@ -273,4 +277,16 @@ blobs_ok() {
 	[[ "$stderr" == "dl push: usage: "* ]]
 	run -2 --separate-stderr dl-registry-put sha256:12 "$REG/x:1"
 	assert_fatal dl-registry-put
+}
+
+@test "dl-registry-put: --mount-from mounts the blobs the registry holds in another repository" {
+	dl_test_store
+	dl pull -q "$REG/bb:1" >/dev/null
+	d=$(digest_of "$REG/bb:1")
+	puts=$(registry_count PUT)
+	run -0 --separate-stderr dl-registry-put --mount-from=bb "$d" "$REG/mounted:1"
+	assert_output "$d"
+	[[ "$stderr" == *"mounted blob"* ]]
+	assert_equal "$(registry_count PUT)" "$puts"
+	assert_equal "$(digest_of "$REG/mounted:1")" "$d"
 }
