@@ -51,3 +51,7 @@ run_unit() {
 @test "unit: OCI manifests, indexes, configs and docker-archive manifests (ocidoc.c)" {
 	run_unit ocidoc
 }
+
+@test "unit: remote references, Docker's short names (registry.c)" {
+	run_unit registry
+}
