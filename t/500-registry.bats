@@ -290,3 +290,24 @@ blobs_ok() {
 	assert_equal "$(registry_count PUT)" "$puts"
 	assert_equal "$(digest_of "$REG/mounted:1")" "$d"
 }
+
+@test "dl run, dl create: a missing image is pulled (--pull missing, the default), always, or never" {
+	require_lxc
+	dl_test_store
+	run -125 --separate-stderr dl run --pull never --rm --network none "$REG/bb:1" true
+	[[ "$stderr" == *"no such image"* ]]
+	run -0 --separate-stderr dl run --rm -e A=1 --network none -w / "$REG/bb:1" cat /etc/hello
+	assert_output two
+	[[ "$stderr" == *"unable to find image '$REG/bb:1' in the store: pulling it"* ]]
+	gets=$(grep -c '"GET /v2/bb/manifests/1' "$REG_LOG")
+	run -0 --separate-stderr dl run --rm --network none "$REG/bb:1" true
+	assert_equal "$stderr" ''
+	assert_equal "$(grep -c '"GET /v2/bb/manifests/1' "$REG_LOG")" "$gets"
+	run -0 dl run --pull=always --rm --network none "$REG/bb:1" true
+	[ "$(grep -c '"GET /v2/bb/manifests/1' "$REG_LOG")" -gt "$gets" ]
+	run -125 --separate-stderr dl run --pull sometimes --rm "$REG/bb:1" true
+	dl_test_store
+	run -0 --separate-stderr dl create -it --name made "$REG/bb:1" true
+	run -0 dl image inspect "$REG/bb:1"
+	run -0 dl rm made
+}
