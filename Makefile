@@ -167,7 +167,8 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	zstd xz-utils bzip2 gzip tar file jq python3 libcap2-bin e2fsprogs \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
 	libnl-route-3-dev libnftables-dev nftables \
-	podman skopeo umoci oci-image-tool crun runc
+	podman skopeo umoci oci-image-tool crun runc \
+	docker-registry apache2-utils openssl curl
 
 deps:
 	apt-get update -qq
