@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/ahead.h"
 #include "dl/blob.h"
 #include "dl/digest.h"
 #include "dl/imgconfig.h"
@@ -39,6 +41,9 @@
 struct xfer {
 	struct dl_oci_desc d;
 	struct dl_blob_writer *w;
+	struct dl_ahead *a; /* its layer applied as it comes, or NULL */
+	long layer;	    /* its index in the manifest, -1 for no layer */
+	bool tried;	    /* whether applying ahead was considered */
 	struct curl_slist *h;
 	CURL *c;
 	char err[CURL_ERROR_SIZE];
@@ -53,6 +58,13 @@ static bool quiet, tty;
 static struct xfer *xs;
 static size_t nxs;
 
+/* The layer chains: each one's ID, and the root of those that exist
+ * (an image of the store, or a chain made ahead here), for the layer
+ * above it to be applied as it comes (dl/ahead.h). */
+static size_t nchain;
+static char (*chain)[DL_DIGEST_LEN + 1];
+static char **chain_root;
+
 static noreturn void fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -65,8 +77,10 @@ static noreturn void fail(int code, const char *fmt, ...)
 	if (vasprintf(&why, fmt, ap) < 0)
 		dl_oom();
 	va_end(ap);
-	for (size_t i = 0; i < nxs; i++)
+	for (size_t i = 0; i < nxs; i++) {
 		dl_blob_abort(dl_steal_pointer(&xs[i].w));
+		dl_ahead_drop(dl_steal_pointer(&xs[i].a));
+	}
 	dl_die(code, "unable to pull '%s': %s", ref_arg, why);
 }
 
@@ -169,6 +183,44 @@ static json_t *pick(json_t *index, const char *want)
 	     want, list ? list : "none");
 }
 
+/* Whether layer @x is plain tar, told by its media type */
+static bool plain(const struct xfer *x)
+{
+	return !strcmp(x->d.media_type, DL_MT_OCI_LAYER);
+}
+
+/* At the first byte of a layer whose parent chain exists and which is no
+ * chain yet: apply it as it comes.  Never fails the pull. */
+static void ahead_start(struct xfer *x)
+{
+	_cleanup_free_ char *why = NULL;
+	long i = x->layer;
+
+	x->tried = true;
+	if (i < 0 || (size_t)i >= nchain || chain_root[i] ||
+	    (i > 0 && !chain_root[i - 1]))
+		return;
+	if (dl_ahead_begin(i ? chain[i - 1] : NULL,
+			   i ? chain_root[i - 1] : NULL, plain(x), &x->a, &why))
+		x->a = NULL;
+}
+
+/* A layer fetched whole: its chain made, the root of the next one */
+static void ahead_end(struct xfer *x)
+{
+	_cleanup_free_ char *why = NULL;
+	char got[DL_DIGEST_LEN + 1];
+
+	if (!x->a)
+		return;
+	if (dl_ahead_finish(x->a, plain(x) ? x->d.digest : NULL, got, &why) ||
+	    strcmp(got, chain[x->layer])) {
+		dl_ahead_drop(dl_steal_pointer(&x->a));
+		return;
+	}
+	chain_root[x->layer] = dl_xstrdup(dl_ahead_root(x->a));
+}
+
 static size_t blob_write(char *buf, size_t size, size_t n, void *data)
 {
 	struct xfer *x = data;
@@ -177,7 +229,13 @@ static size_t blob_write(char *buf, size_t size, size_t n, void *data)
 	if (x->code)
 		return 0;
 	x->code = dl_blob_write(x->w, buf, n, &x->why);
-	return x->code ? 0 : n;
+	if (x->code)
+		return 0;
+	if (!x->tried)
+		ahead_start(x);
+	if (x->a)
+		dl_ahead_write(x->a, buf, n);
+	return n;
 }
 
 static double now(void)
@@ -266,6 +324,7 @@ static void fetch(struct dl_registry *r, struct xfer *x, size_t n)
 				fail(y->code, "blob '%s': %s", y->d.digest,
 				     y->why);
 			y->done = true;
+			ahead_end(y);
 			if (!quiet && !tty)
 				fprintf(stderr, "%s: info: fetched blob %s "
 					"(%" PRId64 " bytes)\n", dl_prog,
@@ -286,8 +345,10 @@ static void fetch(struct dl_registry *r, struct xfer *x, size_t n)
 	curl_multi_cleanup(m);
 }
 
-/* Add @d to the blobs to fetch unless it is stored or listed already */
-static void want(struct xfer *x, size_t *n, const struct dl_oci_desc *d)
+/* Add @d (layer @layer, or -1) to the blobs to fetch unless it is stored
+ * or listed already */
+static void want(struct xfer *x, size_t *n, const struct dl_oci_desc *d,
+		 long layer)
 {
 	_cleanup_free_ char *why = NULL;
 	uint64_t size;
@@ -303,7 +364,29 @@ static void want(struct xfer *x, size_t *n, const struct dl_oci_desc *d)
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp(x[i].d.digest, d->digest))
 			return;
+	x[*n].layer = layer;
 	x[(*n)++].d = *d;
+}
+
+/* The chain IDs of the layers, and the roots of those already images */
+static void chains(json_t *config)
+{
+	json_t *ids = json_object_get(json_object_get(config, "rootfs"),
+				      "diff_ids");
+	struct stat st;
+
+	nchain = json_array_size(ids);
+	chain = dl_xcalloc(nchain + 1, sizeof(*chain));
+	chain_root = dl_xcalloc(nchain + 1, sizeof(*chain_root));
+	for (size_t i = 0; i < nchain; i++) {
+		_cleanup_free_ char *root = NULL;
+
+		dl_chain_id(i ? chain[i - 1] : NULL,
+			    json_string_value(json_array_get(ids, i)), chain[i]);
+		root = dl_path("images/%s/rootfs", dl_digest_hex(chain[i]));
+		if (stat(root, &st) == 0)
+			chain_root[i] = dl_steal_pointer(&root);
+	}
 }
 
 int main(int argc, char **argv)
@@ -436,11 +519,15 @@ int main(int argc, char **argv)
 		code = dl_ocidoc_desc(l, "layer", &d, &why);
 		if (code)
 			fail(code, "manifest '%s': %s", digest, why);
-		want(x, &nx, &d);
+		want(x, &nx, &d, (long)i);
 	}
+	chains(config);
 	fetch(r, x, nx);
 	/* the manifest last: stored, it says the image is all there */
 	store_doc(digest, kind == DL_OCIDOC_INDEX ? &man : &top);
+	/* the chains made ahead left for dl-image-unpack to take */
+	for (i = 0; i < nx; i++)
+		dl_ahead_release(dl_steal_pointer(&x[i].a));
 	printf("%s %s %s\n", digest, top_digest, ref.local ? ref.local : "-");
 	json_decref(config);
 	json_decref(doc);

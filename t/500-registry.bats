@@ -311,3 +311,18 @@ blobs_ok() {
 	run -0 dl image inspect "$REG/bb:1"
 	run -0 dl rm made
 }
+
+@test "dl-registry-get: the base layer is applied as it arrives, and dl-image-unpack takes its chain" {
+	dl_test_store
+	local base out
+	base=$(sha256sum <"$BATS_FILE_TMPDIR/r1.tar" | cut -c1-64)
+	run -0 --separate-stderr dl-registry-get -q "$REG/bb:1"
+	out=$output
+	assert_equal "$(cat "$DL_ROOT/tmp/$base/ahead")" "sha256:$base"
+	assert_equal "$(cat "$DL_ROOT/tmp/$base/rootfs/etc/hello")" base
+	run -0 dl-image-unpack -t "$REG/bb:1" "${out%% *}"
+	assert_equal "$(cat "$DL_ROOT/images/$base/rootfs/etc/hello")" base
+	assert_equal "$(ls -A "$DL_ROOT/tmp")" ''
+	run -0 dl image inspect "$REG/bb:1"
+	assert_equal "$(jq -r '.[0].RootFS.Layers[0]' <<<"$output")" "sha256:$base"
+}
