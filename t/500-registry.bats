@@ -326,3 +326,31 @@ blobs_ok() {
 	run -0 dl image inspect "$REG/bb:1"
 	assert_equal "$(jq -r '.[0].RootFS.Layers[0]' <<<"$output")" "sha256:$base"
 }
+
+@test "dl pull, dl push: a Docker schema 2 image keeps its media types and digest" {
+	dl_test_store
+	skopeo copy -q --format v2s2 --dest-tls-verify=false \
+		"oci:$BATS_FILE_TMPDIR/lay:bb" "docker://$REG/v2s2:1" >/dev/null
+	d=$(digest_of "$REG/v2s2:1")
+	skopeo inspect --raw --tls-verify=false "docker://$REG/v2s2:1" |
+		jq -e '.mediaType == "application/vnd.docker.distribution.manifest.v2+json"'
+	run -0 dl pull -q "$REG/v2s2:1"
+	run -0 dl push -q "$REG/v2s2:1" "$REG/v2s2-copy:1"
+	assert_output "$d"
+	assert_equal "$(digest_of "$REG/v2s2-copy:1")" "$d"
+}
+
+@test "dl pull: progress on a terminal, one line a blob redrawn; none with -q" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	dl_test_store
+	run -0 script -qec "dl pull $REG/bb:1" /dev/null
+	[[ "$output" == *$'\033['*A* ]] || fail "no line redrawn: $output"
+	[[ "$output" == *"MB/s"*done* ]]
+	dl_test_store
+	run -0 script -qec "dl pull -q $REG/bb:1" /dev/null
+	[[ "$output" != *"MB/s"* ]]
+	dl_test_store
+	run -0 --separate-stderr dl pull "$REG/bb:1"
+	[[ "$stderr" == *"dl pull: info: fetched blob sha256:"* ]]
+	[[ "$stderr" != *$'\033'* ]]
+}
