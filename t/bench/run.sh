@@ -927,13 +927,28 @@ part8() {
 		pull-dl pull-skopeo "skopeo copy to an OCI dir:" 1.0
 	compare "pull of that image vs podman pull" pull-dl pull-podman \
 		"podman pull:" 0.3
+	# what a pull that unpacks costs at least: each layer fetched with
+	# curl into tar -xz, one after the other, on a subvolume, then sync
+	local layers=() u
+	for u in $(jq -r '.layers[].digest' \
+		"$l/blobs/sha256/$(jq -r '.manifests[0].digest' "$l/index.json" |
+			cut -c8-)")
+	do
+		layers+=("curl -s http://$reg/v2/bench/blobs/$u | tar -xzf - -C $MNT/raw")
+	done
+	hf_set "$RUNS_FULL" 0 \
+		pull-raw "btrfs subvolume delete $MNT/raw >/dev/null 2>&1; $SETTLE; $DROP" \
+		"btrfs subvolume create $MNT/raw >/dev/null && $(printf '%s && ' "${layers[@]}")sync"
+	compare "pull of that image vs curl | tar -xz of each layer + sync" \
+		pull-dl pull-raw "curl | tar -xz:" 1.1
+	btrfs subvolume delete "$MNT/raw" >/dev/null 2>&1 || true
 
 	# push: an empty registry before each run (then the source's blobs
 	# only, from the store, the OCI dir, podman's storage)
 	dl pull -q "$reg/bench:1" >/dev/null
 	rm -rf -- "$MNT/sk.oci"
 	skopeo copy -q --src-tls-verify=false "docker://$reg/bench:1" "oci:$MNT/sk.oci:1"
-	$pod pull -q --tls-verify=false "$reg/bench:1" >/dev/null
+	podman_cmd pull -q --tls-verify=false "$reg/bench:1" >/dev/null
 	hf_set "$RUNS_FULL" 0 \
 		push-dl "$reset; $DROP" \
 		"dl push -q $reg/bench:1 $reg/other:1 >/dev/null" \
@@ -947,7 +962,7 @@ part8() {
 		"podman push:" 0.3
 	kill "$(cat "$BENCH_TMP/registry.pid")" 2>/dev/null || true
 	rm -f -- "$BENCH_TMP/registry.pid"
-	$pod rmi -a -f >/dev/null 2>&1 || true
+	podman_cmd rmi -a -f >/dev/null 2>&1 || true
 	dl image rm -f "$reg/bench:1" >/dev/null 2>&1 || true
 	rm -rf -- "$l" "$MNT/sk.oci" "$MNT/registry" "$MNT"/reg-l?.tar
 }
