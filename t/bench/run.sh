@@ -854,7 +854,7 @@ part7() {
 # --- part 8: dl pull and dl push vs skopeo copy and podman ----------------
 
 part8() {
-	local l=$MNT/reg.oci port reg size pod reset prep_dl prep_sk prep_pm
+	local l=$MNT/reg.oci port reg size usize pod reset prep_dl prep_sk prep_pm
 
 	printf '\n== 8. registry: pull and push ==\n'
 	for t in docker-registry skopeo umoci podman python3
@@ -877,6 +877,7 @@ part8() {
 	done
 	umoci config --image "$l:1" --config.cmd /bin/sh
 	size=$(du -s -B1 --apparent-size "$l/blobs" | cut -f1)
+	usize=$(cat "$MNT/big.tar" "$MNT/reg-l2.tar" "$MNT/reg-l3.tar" | wc -c)
 	# the registry, started anew on empty storage by reset.sh (before each
 	# push)
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -908,7 +909,7 @@ part8() {
 	reset="sh $BENCH_TMP/reset.sh"
 	$reset
 	skopeo copy -q --dest-tls-verify=false "oci:$l:1" "docker://$reg/bench:1" >/dev/null
-	log "image: 3 layers, $(bytes_h "$size") of gzip blobs, in $reg"
+	log "image: 3 layers, $(bytes_h "$usize") of tar, $(bytes_h "$size") of gzip blobs, in $reg"
 	podman_setup
 	pod="CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot"
 
@@ -923,7 +924,7 @@ part8() {
 		"skopeo copy -q --src-tls-verify=false docker://$reg/bench:1 oci:$MNT/sk.oci:1" \
 		pull-podman "$prep_pm" \
 		"$pod pull -q --tls-verify=false $reg/bench:1 >/dev/null"
-	compare "pull of a $(bytes_h "$size") 3-layer image, registry to store" \
+	compare "pull of a 3-layer image ($(bytes_h "$usize"), gzip $(bytes_h "$size"))" \
 		pull-dl pull-skopeo "skopeo copy to an OCI dir:" 1.0
 	compare "pull of that image vs podman pull" pull-dl pull-podman \
 		"podman pull:" 0.3
