@@ -354,3 +354,13 @@ blobs_ok() {
 	[[ "$stderr" == *"dl pull: info: fetched blob sha256:"* ]]
 	[[ "$stderr" != *$'\033'* ]]
 }
+
+@test "dl run --pull: the options it knows take a value are those of dl-container-new --help" {
+	local have want
+	have=$(sed -n "s/^DL_RUN_VALUE_OPTIONS='\(.*\)'$/\1/p" "$DL_TOP/share/dl-sh-setup" |
+		tr ' ' '\n' | sort)
+	want=$(dl-container-new --help |
+		sed -n 's/^ *\(-\([a-zA-Z]\), \)\{0,1\}\(--[a-z-]*\) [^ ].*/-\2\n\3/p' |
+		grep -vx -- - | sort)
+	assert_equal "$have" "$want"
+}
