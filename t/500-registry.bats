@@ -298,7 +298,7 @@ blobs_ok() {
 	[[ "$stderr" == *"no such image"* ]]
 	run -0 --separate-stderr dl run --rm -e A=1 --network none -w / "$REG/bb:1" cat /etc/hello
 	assert_output two
-	[[ "$stderr" == *"unable to find image '$REG/bb:1' in the store: pulling it"* ]]
+	assert_equal "$stderr" "dl run: info: pulled image '$REG/bb:1'"
 	gets=$(grep -c '"GET /v2/bb/manifests/1' "$REG_LOG")
 	run -0 --separate-stderr dl run --rm --network none "$REG/bb:1" true
 	assert_equal "$stderr" ''
@@ -306,6 +306,9 @@ blobs_ok() {
 	run -0 dl run --pull=always --rm --network none "$REG/bb:1" true
 	[ "$(grep -c '"GET /v2/bb/manifests/1' "$REG_LOG")" -gt "$gets" ]
 	run -125 --separate-stderr dl run --pull sometimes --rm "$REG/bb:1" true
+	# nothing to pull there: the one message of a missing image
+	run -125 --separate-stderr dl run --rm "$REG/nosuch:1" true
+	assert_equal "$stderr" "dl run: fatal: unable to resolve '$REG/nosuch:1': no such image"
 	dl_test_store
 	run -0 --separate-stderr dl create -it --name made "$REG/bb:1" true
 	run -0 dl image inspect "$REG/bb:1"
