@@ -367,3 +367,17 @@ blobs_ok() {
 		grep -vx -- - | sort)
 	assert_equal "$have" "$want"
 }
+
+@test "dl push: killed after the blobs (fault point), pushed again: no blob uploaded twice" {
+	dl_test_store
+	dl pull -q "$REG/bb:1" >/dev/null
+	d=$(digest_of "$REG/bb:1")
+	run -137 env DL_FAULT=dl-registry-put:manifest dl push -q "$REG/bb:1" "$REG/faulted:1"
+	run -1 --separate-stderr dl pull -q "$REG/faulted:1"
+	posts=$(registry_count POST)
+	puts=$(registry_count PUT)
+	run -0 dl push -q "$REG/bb:1" "$REG/faulted:1"
+	assert_output "$d"
+	assert_equal "$(registry_count POST)" "$posts"
+	assert_equal "$(registry_count PUT)" "$puts"
+}
