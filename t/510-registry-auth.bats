@@ -163,3 +163,22 @@ no_secret() {
 	run -2 --separate-stderr dl logout
 	run -2 --separate-stderr dl-registry-logout
 }
+
+@test "dl pull: plain http only to localhost by default; another address needs --tls-verify=false" {
+	store
+	local d=$BATS_TEST_TMPDIR/fake port
+	stub_dir "$BATS_FILE_TMPDIR/lay" bb "$d"
+	stub_start a "$d" --addr 127.0.0.2 --basic "alice:$PW" \
+		--log "$BATS_TEST_TMPDIR/a.log"
+	port=${STUB##*:}
+	run -125 --separate-stderr dl login -u alice --password-stdin \
+		"127.0.0.2:$port" <<<"$PW"
+	assert_fatal 'dl login'
+	no_secret
+	# nothing reached it over plain http, credentials least of all
+	[ ! -s "$BATS_TEST_TMPDIR/a.log" ]
+	run -0 dl login --tls-verify=false -u alice --password-stdin \
+		"127.0.0.2:$port" <<<"$PW"
+	run -0 --separate-stderr dl pull -q --tls-verify=false "127.0.0.2:$port/bb:1"
+	stub_stop a
+}

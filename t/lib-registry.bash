@@ -75,8 +75,8 @@ stub_start() {
 		[ -s "$f.port" ] && break
 		sleep 0.1
 	done
+	# the port is written once the socket listens
 	STUB=127.0.0.1:$(cat "$f.port")
-	wait_port "${STUB#*:}"
 }
 
 # stub_stop NAME: stop the stub NAME by its PID
