@@ -75,7 +75,8 @@ stub_start() {
 		[ -s "$f.port" ] && break
 		sleep 0.1
 	done
-	# the port is written once the socket listens
+	# the port is written once the socket listens; STUB is for the caller
+	# shellcheck disable=SC2034
 	STUB=127.0.0.1:$(cat "$f.port")
 }
 
