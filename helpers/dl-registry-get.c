@@ -7,20 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
 
 #include "dl.h"
-#include "dl/ahead.h"
 #include "dl/blob.h"
 #include "dl/digest.h"
 #include "dl/imgconfig.h"
 #include "dl/ocidoc.h"
 #include "dl/registry.h"
+#include "dl/registryfetch.h"
 
 #define USAGE "dl-registry-get [-q] [--platform=OS/ARCH[/VARIANT]] [--tls-verify=false] REF"
 #define OPTIONS                                                                \
@@ -34,36 +32,8 @@
 	"image manifest stored, then the digest of the document REF names\n"  \
 	"(an index, or that manifest).\n"
 
-/* How many blobs are fetched at once. */
-#define PARALLEL 4
-
-/* One blob being fetched. */
-struct xfer {
-	struct dl_oci_desc d;
-	struct dl_blob_writer *w;
-	struct dl_ahead *a; /* its layer applied as it comes, or NULL */
-	long layer;	    /* its index in the manifest, -1 for no layer */
-	bool tried;	    /* whether applying ahead was considered */
-	struct curl_slist *h;
-	CURL *c;
-	char err[CURL_ERROR_SIZE];
-	char *why;
-	int code;
-	bool done;
-};
-
 static const char *ref_arg;
 static bool quiet, tty;
-/* the blobs being fetched, dropped on failure */
-static struct xfer *xs;
-static size_t nxs;
-
-/* The layer chains: each one's ID, and the root of those that exist
- * (an image of the store, or a chain made ahead here), for the layer
- * above it to be applied as it comes (dl/ahead.h). */
-static size_t nchain;
-static char (*chain)[DL_DIGEST_LEN + 1];
-static char **chain_root;
 
 static noreturn void fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -77,10 +47,6 @@ static noreturn void fail(int code, const char *fmt, ...)
 	if (vasprintf(&why, fmt, ap) < 0)
 		dl_oom();
 	va_end(ap);
-	for (size_t i = 0; i < nxs; i++) {
-		dl_blob_abort(dl_steal_pointer(&xs[i].w));
-		dl_ahead_drop(dl_steal_pointer(&xs[i].a));
-	}
 	dl_die(code, "unable to pull '%s': %s", ref_arg, why);
 }
 
@@ -183,172 +149,37 @@ static json_t *pick(json_t *index, const char *want)
 	     want, list ? list : "none");
 }
 
-/* Whether layer @x is plain tar, told by its media type */
-static bool plain(const struct xfer *x)
+/* One line a blob, redrawn in place on a terminal; else a line a blob
+ * stored */
+static void progress(const struct dl_registry_progress *p, size_t n,
+		     double t, long done, void *data)
 {
-	return !strcmp(x->d.media_type, DL_MT_OCI_LAYER);
-}
+	bool *drawn = data;
 
-/* At the first byte of a layer whose parent chain exists and which is no
- * chain yet: apply it as it comes.  Never fails the pull. */
-static void ahead_start(struct xfer *x)
-{
-	_cleanup_free_ char *why = NULL;
-	long i = x->layer;
-
-	x->tried = true;
-	if (i < 0 || (size_t)i >= nchain || chain_root[i] ||
-	    (i > 0 && !chain_root[i - 1]))
+	if (quiet)
 		return;
-	if (dl_ahead_begin(i ? chain[i - 1] : NULL,
-			   i ? chain_root[i - 1] : NULL, plain(x), &x->a, &why))
-		x->a = NULL;
-}
-
-/* A layer fetched whole: its chain made, the root of the next one */
-static void ahead_end(struct xfer *x)
-{
-	_cleanup_free_ char *why = NULL;
-	char got[DL_DIGEST_LEN + 1];
-
-	if (!x->a)
-		return;
-	if (dl_ahead_finish(x->a, plain(x) ? x->d.digest : NULL, got, &why) ||
-	    strcmp(got, chain[x->layer])) {
-		dl_ahead_drop(dl_steal_pointer(&x->a));
+	if (!tty) {
+		if (done >= 0)
+			fprintf(stderr, "%s: info: fetched blob %s (%" PRIu64
+				" bytes)\n", dl_prog, p[done].digest,
+				p[done].size);
 		return;
 	}
-	chain_root[x->layer] = dl_xstrdup(dl_ahead_root(x->a));
-}
-
-static size_t blob_write(char *buf, size_t size, size_t n, void *data)
-{
-	struct xfer *x = data;
-
-	n *= size;
-	if (x->code)
-		return 0;
-	x->code = dl_blob_write(x->w, buf, n, &x->why);
-	if (x->code)
-		return 0;
-	if (!x->tried)
-		ahead_start(x);
-	if (x->a)
-		dl_ahead_write(x->a, buf, n);
-	return n;
-}
-
-static double now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-/* One line a blob, redrawn in place on a terminal */
-static void progress(struct xfer *x, size_t n, double start, bool redraw)
-{
-	double t = now() - start;
-
-	if (quiet || !tty)
-		return;
-	if (redraw)
+	if (*drawn)
 		fprintf(stderr, "\033[%zuA", n);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t got = x[i].w ? dl_blob_bytes(x[i].w) : 0;
-
-		if (x[i].done)
-			got = (uint64_t)x[i].d.size;
+	*drawn = true;
+	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "\r\033[K%.19s  %8.1f / %.1f MB  %6.1f MB/s%s\n",
-			x[i].d.digest, (double)got / 1e6,
-			(double)x[i].d.size / 1e6,
-			t > 0 ? (double)got / 1e6 / t : 0.0,
-			x[i].done ? "  done" : "");
-	}
-}
-
-/* Fetch the blobs @x into the store, PARALLEL at once, each verified */
-static void fetch(struct dl_registry *r, struct xfer *x, size_t n)
-{
-	CURLM *m = curl_multi_init();
-	size_t next = 0, left = n;
-	double start = now(), last = 0;
-	int running;
-	CURLMsg *msg;
-
-	if (!m)
-		dl_oom();
-	xs = x;
-	nxs = n;
-	progress(x, n, start, false);
-	while (left) {
-		while (next < n && next - (n - left) < PARALLEL) {
-			struct xfer *y = &x[next++];
-			_cleanup_free_ char *url = NULL;
-			int code = dl_blob_begin(y->d.digest, y->d.size, &y->w,
-						 &y->why);
-
-			if (code)
-				fail(code, "blob '%s': %s", y->d.digest, y->why);
-			url = dl_registry_url(r, "blobs/%s", y->d.digest);
-			y->c = dl_registry_easy(r, url, &y->h);
-			curl_easy_setopt(y->c, CURLOPT_FAILONERROR, 1L);
-			curl_easy_setopt(y->c, CURLOPT_ERRORBUFFER, y->err);
-			curl_easy_setopt(y->c, CURLOPT_WRITEFUNCTION, blob_write);
-			curl_easy_setopt(y->c, CURLOPT_WRITEDATA, y);
-			curl_easy_setopt(y->c, CURLOPT_PRIVATE, y);
-			curl_multi_add_handle(m, y->c);
-		}
-		curl_multi_perform(m, &running);
-		while ((msg = curl_multi_info_read(m, &running))) {
-			struct xfer *y;
-			long status = 0;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-					  (char **)&y);
-			curl_easy_getinfo(y->c, CURLINFO_RESPONSE_CODE, &status);
-			if (y->code)
-				fail(y->code, "blob '%s': %s", y->d.digest,
-				     y->why);
-			if (msg->data.result != CURLE_OK)
-				fail(status == 404 ? DL_EXIT_NO : DL_EXIT_FAIL,
-				     "blob '%s': %s", y->d.digest,
-				     *y->err ? y->err
-					     : curl_easy_strerror(msg->data.result));
-			y->code = dl_blob_commit(y->w, NULL, &y->why);
-			y->w = NULL;
-			if (y->code)
-				fail(y->code, "blob '%s': %s", y->d.digest,
-				     y->why);
-			y->done = true;
-			ahead_end(y);
-			if (!quiet && !tty)
-				fprintf(stderr, "%s: info: fetched blob %s "
-					"(%" PRId64 " bytes)\n", dl_prog,
-					y->d.digest, y->d.size);
-			curl_multi_remove_handle(m, y->c);
-			curl_easy_cleanup(y->c);
-			curl_slist_free_all(y->h);
-			y->c = NULL;
-			left--;
-		}
-		if (left && curl_multi_poll(m, NULL, 0, 200, NULL) != CURLM_OK)
-			fail(DL_EXIT_FAIL, "curl_multi_poll failed");
-		if (now() - last > 0.2 || !left) {
-			progress(x, n, start, true);
-			last = now();
-		}
-	}
-	curl_multi_cleanup(m);
+			p[i].digest, (double)p[i].got / 1e6,
+			(double)p[i].size / 1e6,
+			t > 0 ? (double)p[i].got / 1e6 / t : 0.0,
+			p[i].done ? "  done" : "");
 }
 
 /* Add @d (layer @layer, or -1) to the blobs to fetch unless it is stored
  * or listed already */
-static void want(struct xfer *x, size_t *n, const struct dl_oci_desc *d,
-		 long layer)
+static void want(struct dl_registry_blob *x, size_t *n,
+		 const struct dl_oci_desc *d, long layer)
 {
 	_cleanup_free_ char *why = NULL;
 	uint64_t size;
@@ -362,31 +193,10 @@ static void want(struct xfer *x, size_t *n, const struct dl_oci_desc *d,
 	if (code != DL_EXIT_NO)
 		fail(code, "blob '%s': %s", d->digest, why);
 	for (size_t i = 0; i < *n; i++)
-		if (!strcmp(x[i].d.digest, d->digest))
+		if (!strcmp(x[i].desc.digest, d->digest))
 			return;
 	x[*n].layer = layer;
-	x[(*n)++].d = *d;
-}
-
-/* The chain IDs of the layers, and the roots of those already images */
-static void chains(json_t *config)
-{
-	json_t *ids = json_object_get(json_object_get(config, "rootfs"),
-				      "diff_ids");
-	struct stat st;
-
-	nchain = json_array_size(ids);
-	chain = dl_xcalloc(nchain + 1, sizeof(*chain));
-	chain_root = dl_xcalloc(nchain + 1, sizeof(*chain_root));
-	for (size_t i = 0; i < nchain; i++) {
-		_cleanup_free_ char *root = NULL;
-
-		dl_chain_id(i ? chain[i - 1] : NULL,
-			    json_string_value(json_array_get(ids, i)), chain[i]);
-		root = dl_path("images/%s/rootfs", dl_digest_hex(chain[i]));
-		if (stat(root, &st) == 0)
-			chain_root[i] = dl_steal_pointer(&root);
-	}
+	x[(*n)++].desc = *d;
 }
 
 int main(int argc, char **argv)
@@ -407,8 +217,9 @@ int main(int argc, char **argv)
 	struct dl_oci_desc d, cd;
 	enum dl_ocidoc_kind kind;
 	json_t *doc, *sub = NULL, *config, *l;
-	struct xfer *x;
+	struct dl_registry_blob *x;
 	size_t nx = 0, i;
+	bool drawn = false;
 	int opt, code;
 
 	dl_set_prog(argv[0]);
@@ -521,13 +332,15 @@ int main(int argc, char **argv)
 			fail(code, "manifest '%s': %s", digest, why);
 		want(x, &nx, &d, (long)i);
 	}
-	chains(config);
-	fetch(r, x, nx);
+	code = dl_registry_fetch(r, x, nx,
+				 json_object_get(json_object_get(config,
+								 "rootfs"),
+						 "diff_ids"),
+				 progress, &drawn, &why);
+	if (code)
+		fail(code, "%s", why);
 	/* the manifest last: stored, it says the image is all there */
 	store_doc(digest, kind == DL_OCIDOC_INDEX ? &man : &top);
-	/* the chains made ahead left for dl-image-unpack to take */
-	for (i = 0; i < nx; i++)
-		dl_ahead_release(dl_steal_pointer(&x[i].a));
 	printf("%s %s %s\n", digest, top_digest, ref.local ? ref.local : "-");
 	json_decref(config);
 	json_decref(doc);
