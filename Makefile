@@ -28,7 +28,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 PKGS_ALL = jansson libbtrfsutil lxc libarchive zlib libcrypto libseccomp \
-	libnl-route-3.0 libnftables
+	libnl-route-3.0 libnftables libcurl
 DL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDL_VERSION='"$(VERSION)"' \
 	-Ihelpers/lib $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL))
 
@@ -107,6 +107,11 @@ PKGS_dl-container-rename = jansson
 PKGS_dl-dockerfile = jansson
 PKGS_dl-build-sum = libcrypto
 PKGS_dl-build-copy = libarchive zlib libcrypto
+PKGS_dl-registry-get = libcurl jansson libcrypto libbtrfsutil libarchive zlib
+LIBS_dl-registry-get = -pthread
+PKGS_dl-registry-put = libcurl jansson libcrypto libbtrfsutil
+PKGS_dl-registry-login = libcurl jansson libcrypto
+PKGS_dl-registry-logout = libcurl jansson libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)
@@ -218,7 +223,7 @@ DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \
 	hyperfine libseccomp-dev libzstd-dev libbtrfs-dev \
 	libnl-route-3-dev libnftables-dev nftables curl \
 	podman skopeo umoci oci-image-tool crun runc parallel procps \
-	go-md2man zsh
+	go-md2man zsh docker-registry apache2-utils openssl
 
 deps:
 	apt-get update -qq

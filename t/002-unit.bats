@@ -67,3 +67,7 @@ run_unit() {
 @test "unit: .dockerignore patterns, parents, ** and ! exceptions (dfcontext.c)" {
 	run_unit dfcontext
 }
+
+@test "unit: remote references, Docker's short names (registry.c)" {
+	run_unit registry
+}

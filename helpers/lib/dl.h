@@ -32,6 +32,9 @@
  *   status     exit statuses and signal names
  *   blob       the content store blobs/sha256/HEX
  *   ocidoc     OCI manifests, indexes, configs, docker-archive manifests
+ *   registry, registryfetch, auth   the distribution spec on libcurl:
+ *              remote references, a session and its auth challenge,
+ *              blobs fetched into the store; the containers auth file
  *
  * The library never prints and never exits: a function returns 0 or a
  * DL_EXIT_* code with a bare reason made by dl_fail() (or -1 with errno,

@@ -7,8 +7,9 @@
 # removed at the end, whatever happens.  No network traffic.  Exit status
 # 0 even when a target is missed: the numbers are for people, not CI.
 #
-# BENCH_PARTS="1 2 3 4 5 6 7" picks the parts (1 image create, 2 clone, 3 run,
-# 4 layers: dl-layer-diff, 5 image load, 6 image save, 7 network).
+# BENCH_PARTS="1 2 3 4 5 6 7 8" picks the parts (1 image create, 2 clone,
+# 3 run, 4 layers: dl-layer-diff, 5 image load, 6 image save, 7 network,
+# 8 registry: pull and push against a docker-registry on 127.0.0.1).
 
 # cleanup and part1..3 are called through trap and "part$p":
 # shellcheck disable=SC2317
@@ -25,7 +26,7 @@ REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
 # shellcheck source=t/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 
-: "${BENCH_PARTS:=1 2 3 4 5 6 7}"
+: "${BENCH_PARTS:=1 2 3 4 5 6 7 8}"
 RUNS_CREATE=10
 RUNS_CLONE=50
 RUNS_RUN=20
@@ -111,6 +112,11 @@ cleanup() {
 		do
 			crun --root "$CRUN_STATE" delete -f "$id" >/dev/null 2>&1
 		done
+	fi
+	# part 8's registry, by its PID
+	if test -n "$BENCH_TMP" && test -s "$BENCH_TMP/registry.pid"
+	then
+		kill "$(cat "$BENCH_TMP/registry.pid")" 2>/dev/null
 	fi
 	if test -n "$BENCH_TMP"
 	then
@@ -868,15 +874,132 @@ part7() {
 	"$HELPERS/dl-net-down" || true
 }
 
+# --- part 8: dl pull and dl push vs skopeo copy and podman ----------------
+
+part8() {
+	local l=$MNT/reg.oci port reg size usize pod reset prep_dl prep_sk prep_pm
+
+	printf '\n== 8. registry: pull and push ==\n'
+	for t in docker-registry skopeo umoci podman python3
+	do
+		command -v "$t" >/dev/null || bench_die "'$t' is not installed"
+	done
+	ensure_big_tar
+	# a three-layer image: the big root and two smaller ones over it
+	if ! mk_rootfs_tar "$MNT/reg-l2.tar" $((8 * MIB)) "$MNT/work-l2" ||
+		! mk_rootfs_tar "$MNT/reg-l3.tar" $((20 * MIB)) "$MNT/work-l3"
+	then
+		bench_die "unable to build the small layers"
+	fi
+	rm -rf -- "$l"
+	umoci init --layout "$l"
+	umoci new --image "$l:1"
+	for t in big reg-l2 reg-l3
+	do
+		umoci raw add-layer --image "$l:1" "$MNT/$t.tar"
+	done
+	umoci config --image "$l:1" --config.cmd /bin/sh
+	size=$(du -s -B1 --apparent-size "$l/blobs" | cut -f1)
+	usize=$(cat "$MNT/big.tar" "$MNT/reg-l2.tar" "$MNT/reg-l3.tar" | wc -c)
+	# the registry, started anew on empty storage by reset.sh (before each
+	# push)
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	reg=127.0.0.1:$port
+	cat >"$BENCH_TMP/registry.yml" <<-EOF
+		version: 0.1
+		log:
+		  level: error
+		  accesslog:
+		    disabled: true
+		storage:
+		  filesystem:
+		    rootdirectory: $MNT/registry
+		http:
+		  addr: $reg
+	EOF
+	cat >"$BENCH_TMP/reset.sh" <<-EOF
+		test -s $BENCH_TMP/registry.pid && kill \$(cat $BENCH_TMP/registry.pid) 2>/dev/null
+		sleep 0.2
+		rm -rf $MNT/registry
+		docker-registry serve $BENCH_TMP/registry.yml >>$BENCH_TMP/registry.log 2>&1 &
+		echo \$! >$BENCH_TMP/registry.pid
+		for i in \$(seq 100)
+		do
+		    python3 -c 'import socket; socket.create_connection(("127.0.0.1", $port), 1)' 2>/dev/null && break
+		    sleep 0.1
+		done
+	EOF
+	reset="sh $BENCH_TMP/reset.sh"
+	$reset
+	skopeo copy -q --dest-tls-verify=false "oci:$l:1" "docker://$reg/bench:1" >/dev/null
+	log "image: 3 layers, $(bytes_h "$usize") of tar, $(bytes_h "$size") of gzip blobs, in $reg"
+	podman_setup
+	pod="CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot"
+
+	# pull: nothing stored before each run; skopeo stores an OCI layout,
+	# dl also applies the layers
+	prep_dl="dl image rm -f $reg/bench:1 >/dev/null 2>&1; rm -rf $DL_ROOT/blobs/sha256/*; $SETTLE; $DROP"
+	prep_sk="rm -rf $MNT/sk.oci; $DROP"
+	prep_pm="$pod rmi -a -f >/dev/null 2>&1; $DROP"
+	hf_set "$RUNS_FULL" 0 \
+		pull-dl "$prep_dl" "dl pull -q $reg/bench:1 >/dev/null" \
+		pull-skopeo "$prep_sk" \
+		"skopeo copy -q --src-tls-verify=false docker://$reg/bench:1 oci:$MNT/sk.oci:1" \
+		pull-podman "$prep_pm" \
+		"$pod pull -q --tls-verify=false $reg/bench:1 >/dev/null"
+	compare "pull of a 3-layer image ($(bytes_h "$usize"), gzip $(bytes_h "$size"))" \
+		pull-dl pull-skopeo "skopeo copy to an OCI dir:" 1.0
+	compare "pull of that image vs podman pull" pull-dl pull-podman \
+		"podman pull:" 0.3
+	# what a pull that unpacks costs at least: each layer fetched with
+	# curl into tar -xz, one after the other, on a subvolume, then sync
+	local layers=() u
+	for u in $(jq -r '.layers[].digest' \
+		"$l/blobs/sha256/$(jq -r '.manifests[0].digest' "$l/index.json" |
+			cut -c8-)")
+	do
+		layers+=("curl -s http://$reg/v2/bench/blobs/$u | tar -xzf - -C $MNT/raw")
+	done
+	hf_set "$RUNS_FULL" 0 \
+		pull-raw "btrfs subvolume delete $MNT/raw >/dev/null 2>&1; $SETTLE; $DROP" \
+		"btrfs subvolume create $MNT/raw >/dev/null && $(printf '%s && ' "${layers[@]}")sync"
+	compare "pull of that image vs curl | tar -xz of each layer + sync" \
+		pull-dl pull-raw "curl | tar -xz:" 1.1
+	btrfs subvolume delete "$MNT/raw" >/dev/null 2>&1 || true
+
+	# push: an empty registry before each run (then the source's blobs
+	# only, from the store, the OCI dir, podman's storage)
+	dl pull -q "$reg/bench:1" >/dev/null
+	rm -rf -- "$MNT/sk.oci"
+	skopeo copy -q --src-tls-verify=false "docker://$reg/bench:1" "oci:$MNT/sk.oci:1"
+	podman_cmd pull -q --tls-verify=false "$reg/bench:1" >/dev/null
+	hf_set "$RUNS_FULL" 0 \
+		push-dl "$reset; $DROP" \
+		"dl push -q $reg/bench:1 $reg/other:1 >/dev/null" \
+		push-skopeo "$reset; $DROP" \
+		"skopeo copy -q --dest-tls-verify=false oci:$MNT/sk.oci:1 docker://$reg/other:1" \
+		push-podman "$reset; $DROP" \
+		"$pod push -q --tls-verify=false $reg/bench:1 docker://$reg/other:1"
+	compare "push of that image, store to registry" push-dl push-skopeo \
+		"skopeo copy from an OCI dir:" 1.0
+	compare "push of that image vs podman push" push-dl push-podman \
+		"podman push:" 0.3
+	kill "$(cat "$BENCH_TMP/registry.pid")" 2>/dev/null || true
+	rm -f -- "$BENCH_TMP/registry.pid"
+	podman_cmd rmi -a -f >/dev/null 2>&1 || true
+	dl image rm -f "$reg/bench:1" >/dev/null 2>&1 || true
+	rm -rf -- "$l" "$MNT/sk.oci" "$MNT/registry" "$MNT"/reg-l?.tar
+}
+
 # --- run the parts; one failing does not stop the others -------------------
 
 for p in $BENCH_PARTS
 do
 	case "$p" in
-	1|2|3|4|5|6|7)
+	1|2|3|4|5|6|7|8)
 		;;
 	*)
-		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 6 7)"
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 6 7 8)"
 		;;
 	esac
 	# A subshell resets the traps: set them again, so that Ctrl-C
