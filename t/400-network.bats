@@ -11,6 +11,7 @@
 
 load helpers
 load lib-btrfs
+load lib-net
 
 # this file's own bridge and subnet, and an "outside" namespace
 BR=dlt400
@@ -24,21 +25,17 @@ setup_file() {
 teardown_file() {
 	ip netns del "$OUT" 2>/dev/null || true
 	ip link del dlt400o0 2>/dev/null || true
-	ip link del "$BR" 2>/dev/null || true
+	net_forget "$BR" "$SUBNET"
 	ip link del dlt400b 2>/dev/null || true
-	nft delete element inet dockerlite bridges "{ \"$BR\" }" 2>/dev/null || true
-	nft delete element inet dockerlite subnets "{ $SUBNET }" 2>/dev/null || true
-	rm -rf "/run/dockerlite/net/$BR"
 	dl_btrfs_teardown
 }
 
 setup() {
-	busybox_store
-	dl-net-set --bridge "$BR" --subnet "$SUBNET"
+	net_setup
 }
 
 teardown() {
-	dl ps -aq 2>/dev/null | xargs -r dl rm -f >/dev/null 2>&1 || true
+	net_teardown
 }
 
 # leases: the addresses held on this file's bridge, one a line

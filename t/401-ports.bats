@@ -12,6 +12,7 @@
 
 load helpers
 load lib-btrfs
+load lib-net
 
 BR=dlt401
 SUBNET=10.199.42.0/24
@@ -69,20 +70,16 @@ teardown_file() {
 	ip netns del "$LAN" 2>/dev/null || true
 	ip link del dlt401o0 2>/dev/null || true
 	ip link del dlt401l0 2>/dev/null || true
-	ip link del "$BR" 2>/dev/null || true
-	nft delete element inet dockerlite bridges "{ \"$BR\" }" 2>/dev/null || true
-	nft delete element inet dockerlite subnets "{ $SUBNET }" 2>/dev/null || true
-	rm -rf "/run/dockerlite/net/$BR"
+	net_forget "$BR" "$SUBNET"
 	dl_btrfs_teardown
 }
 
 setup() {
-	busybox_store
-	dl-net-set --bridge "$BR" --subnet "$SUBNET"
+	net_setup
 }
 
 teardown() {
-	dl ps -aq 2>/dev/null | xargs -r dl rm -f >/dev/null 2>&1 || true
+	net_teardown
 }
 
 # netns NAME HOSTDEV HOSTIP NSIP: a namespace reached from the host over a

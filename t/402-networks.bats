@@ -10,6 +10,7 @@
 
 load helpers
 load lib-btrfs
+load lib-net
 
 BR=dlt402
 SUBNET=10.199.44.0/24
@@ -41,20 +42,16 @@ teardown_file() {
 			rm -rf "/run/dockerlite/net/$b"
 		fi
 	done
-	ip link del "$BR" 2>/dev/null || true
-	nft delete element inet dockerlite bridges "{ \"$BR\" }" 2>/dev/null || true
-	nft delete element inet dockerlite subnets "{ $SUBNET }" 2>/dev/null || true
-	rm -rf "/run/dockerlite/net/$BR"
+	net_forget "$BR" "$SUBNET"
 	dl_btrfs_teardown
 }
 
 setup() {
-	busybox_store
-	dl-net-set --bridge "$BR" --subnet "$SUBNET"
+	net_setup
 }
 
 teardown() {
-	dl ps -aq 2>/dev/null | xargs -r dl rm -f >/dev/null 2>&1 || true
+	net_teardown
 	dl network ls -q 2>/dev/null | grep -vxE 'bridge|host|none' |
 		xargs -r dl network rm >/dev/null 2>&1 || true
 }
