@@ -7,9 +7,10 @@
 # removed at the end, whatever happens.  No network traffic.  Exit status
 # 0 even when a target is missed: the numbers are for people, not CI.
 #
-# BENCH_PARTS="1 2 3 4 5 6 7 8" picks the parts (1 image create, 2 clone,
+# BENCH_PARTS="1 2 3 4 5 6 7 8 9" picks the parts (1 image create, 2 clone,
 # 3 run, 4 layers: dl-layer-diff, 5 image load, 6 image save, 7 network,
-# 8 registry: pull and push against a docker-registry on 127.0.0.1).
+# 8 registry: pull and push against a docker-registry on 127.0.0.1,
+# 9 build: dl build against podman build).
 
 # cleanup and part1..3 are called through trap and "part$p":
 # shellcheck disable=SC2317
@@ -26,7 +27,7 @@ REPO=$(cd -- "$BENCH_DIR/../.." && pwd)
 # shellcheck source=t/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 
-: "${BENCH_PARTS:=1 2 3 4 5 6 7 8}"
+: "${BENCH_PARTS:=1 2 3 4 5 6 7 8 9}"
 RUNS_CREATE=10
 RUNS_CLONE=50
 RUNS_RUN=20
@@ -991,15 +992,101 @@ part8() {
 	rm -rf -- "$l" "$MNT/sk.oci" "$MNT/registry" "$MNT"/reg-l?.tar
 }
 
+# --- part 9: dl build vs podman build --------------------------------------
+
+part9() {
+	local ctx=$MNT/build-ctx big=$MNT/build-big pod i n
+
+	printf '\n== 9. build: dl build vs podman build ==\n'
+	command -v podman >/dev/null || bench_die "'podman' is not installed"
+	image_id busybox >/dev/null 2>&1 ||
+		dl image bootstrap busybox >/dev/null
+	podman_setup
+	pod="CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot"
+	dl save -o "$MNT/busybox.tar" busybox
+	podman_cmd load -q -i "$MNT/busybox.tar" >/dev/null
+	rm -f -- "$MNT/busybox.tar"
+
+	# 9a. ten instructions: four RUNs, a COPY, the rest config
+	rm -rf -- "$ctx"
+	mkdir -p "$ctx"
+	echo hello >"$ctx/f1"
+	cat >"$ctx/Dockerfile" <<-'EOF'
+		FROM busybox
+		RUN echo one >/one
+		ENV A=1
+		RUN echo two >/two
+		WORKDIR /w
+		COPY f1 /w/f1
+		RUN cat /w/f1 >/w/f2
+		LABEL bench=yes
+		RUN ls / >/w/ls
+		CMD ["sh"]
+	EOF
+	hf_set "$RUNS_FULL" 1 \
+		build-cold-dl "" \
+		"dl build -q --no-cache --network none -t bench-b:1 $ctx >/dev/null" \
+		build-cold-podman "" \
+		"$pod build -q --no-cache --runtime runc --network none -t bench-b:1 $ctx >/dev/null"
+	compare "build of a 10-step Dockerfile, cold" build-cold-dl \
+		build-cold-podman "podman build:" 0.5
+	dl build -q --network none -t bench-b:1 "$ctx" >/dev/null
+	podman_cmd build -q --runtime runc --network none -t bench-b:1 "$ctx" >/dev/null
+	hf_set "$RUNS_LAYER" 1 \
+		build-warm-dl "" \
+		"dl build -q --network none -t bench-b:1 $ctx >/dev/null" \
+		build-warm-podman "" \
+		"$pod build -q --runtime runc --network none -t bench-b:1 $ctx >/dev/null"
+	compare "rebuild of that Dockerfile, every step cached" build-warm-dl \
+		build-warm-podman "podman build:" 0.1
+	log "cached rebuild: $(hf_show build-warm-dl) (target <= 100 ms)"
+
+	# 9b. COPY . /app of 5,000 files, 160 MiB, on the store's btrfs
+	rm -rf -- "$big"
+	mkdir -p "$big/src"
+	n=0
+	for i in $(seq 0 49)
+	do
+		mkdir -p "$big/src/d$i"
+		head -c $((100 * 32 * 1024)) /dev/urandom |
+			split -b $((32 * 1024)) -a 3 - "$big/src/d$i/f"
+		n=$((n + 100))
+	done
+	printf 'FROM busybox\nCOPY . /app\n' >"$big/src/Dockerfile"
+	log "context: $n files, $(bytes_h "$(du -s -B1 --apparent-size "$big/src" | cut -f1)")"
+	hf_set "$RUNS_FULL" 1 \
+		copy-cold-dl "$DROP" \
+		"dl build -q --no-cache --network none -t bench-c:1 $big/src >/dev/null" \
+		copy-cold-podman "$DROP" \
+		"$pod build -q --no-cache --runtime runc --network none -t bench-c:1 $big/src >/dev/null" \
+		copy-cp "rm -rf $big/cp; $DROP" \
+		"cp -a --reflink=auto $big/src $big/cp"
+	compare "build of COPY . /app, a context of $n files, cold" \
+		copy-cold-dl copy-cold-podman "podman build:" 0.2
+	compare "the same vs cp -a --reflink=auto of the context" \
+		copy-cold-dl copy-cp "cp -a --reflink=auto:" 1.2
+	dl build -q --network none -t bench-c:1 "$big/src" >/dev/null
+	hf_set "$RUNS_LAYER" 1 \
+		copy-warm-dl "" \
+		"dl build -q --network none -t bench-c:1 $big/src >/dev/null"
+	row "rebuild of that COPY, the context unchanged" \
+		"$(hf_show copy-warm-dl)" "" "" "<= 100 ms" \
+		"$(awk -v t="$(hf_mean copy-warm-dl)" 'BEGIN { print (t <= 0.1) ? "MET" : "MISSED" }')"
+	dl image rm -f bench-b:1 bench-c:1 >/dev/null 2>&1 || true
+	dl builder prune >/dev/null 2>&1 || true
+	podman_cmd rmi -a -f >/dev/null 2>&1 || true
+	rm -rf -- "$ctx" "$big"
+}
+
 # --- run the parts; one failing does not stop the others -------------------
 
 for p in $BENCH_PARTS
 do
 	case "$p" in
-	1|2|3|4|5|6|7|8)
+	1|2|3|4|5|6|7|8|9)
 		;;
 	*)
-		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 6 7 8)"
+		bench_die "unknown part '$p' (BENCH_PARTS: 1 2 3 4 5 6 7 8 9)"
 		;;
 	esac
 	# A subshell resets the traps: set them again, so that Ctrl-C
