@@ -51,7 +51,7 @@ static bool wait_stopped(const char *id, long ms)
 /* The stop signal: annotation org.dockerlite.stop-signal, else SIGTERM;
  * and in *@secs, unless it is set (>= -1), the grace period: annotation
  * org.dockerlite.stop-timeout, else 10 seconds. */
-static int stop_signal(const char *id, long *secs)
+static int stop_params(const char *id, long *secs)
 {
 	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
 	_cleanup_free_ char *reason = NULL;
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	if (st.status != DL_STATUS_RUNNING)
 		return dl_finish_stdout();	/* as Docker: already stopped */
-	r = dl_lxc_kill(id, stop_signal(id, &secs));
+	r = dl_lxc_kill(id, stop_params(id, &secs));
 	if (r && r != DL_EXIT_NO)
 		dl_die_sys(r, "unable to stop container '%s'", id);
 	/* a paused container gets the signal once it is thawed */

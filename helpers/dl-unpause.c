@@ -5,8 +5,6 @@
 
 #include "dl.h"
 #include "dl/live.h"
-#include "dl/lxc.h"
-#include "dl/state.h"
 
 #define USAGE "dl-unpause ID"
 #define OPTIONS ""
@@ -15,7 +13,6 @@ int main(int argc, char **argv)
 {
 	_cleanup_free_ char *reason = NULL;
 	const char *id;
-	struct dl_state st;
 	int r;
 
 	dl_set_prog(argv[0]);
@@ -30,13 +27,7 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_USAGE, "unable to unpause container '%s': " DL_ID_INVALID,
 		       id);
 	dl_store_need();
-	if ((r = dl_live_state(id, &st, &reason)))
-		dl_die(r, "unable to unpause container '%s': %s", id, reason);
-	if ((r = dl_live_wait_started(id, &st, &reason)))
-		dl_die(r, "unable to unpause container '%s': %s", id, reason);
-	if (st.status != DL_STATUS_RUNNING)
-		dl_die(DL_EXIT_NO, "unable to unpause container '%s': not running", id);
-	if ((r = dl_lxc_freeze(id, false, &reason)))
+	if ((r = dl_live_freeze(id, false, &reason)))
 		dl_die(r, "unable to unpause container '%s': %s", id, reason);
 	return dl_finish_stdout();
 }

@@ -29,10 +29,7 @@
 
 static const char *id;
 
-static noreturn void fail(int code, const char *reason)
-{
-	dl_die(code, "unable to update container '%s': %s", id, reason);
-}
+#define VERB "unable to update container '%s': "
 
 /* Set cgroup file @key of the running container @c to @val. */
 static void set_item(struct lxc_container *c, const char *key, const char *val)
@@ -42,7 +39,7 @@ static void set_item(struct lxc_container *c, const char *key, const char *val)
 			"%s = %s refused%s", key, val,
 			!strncmp(key, "memory.", 7) ?
 				" (below what it uses?)" : "");
-		fail(DL_EXIT_FAIL, r);
+		dl_die(DL_EXIT_FAIL, VERB "%s", id, r);
 	}
 }
 
@@ -71,7 +68,7 @@ static void apply_memory(struct lxc_container *c, long long bytes)
 		return;
 	}
 	if (c->get_cgroup_item(c, "memory.limit_in_bytes", cur, sizeof(cur)) <= 0)
-		fail(DL_EXIT_FAIL, "memory.limit_in_bytes unreadable");
+		dl_die(DL_EXIT_FAIL, VERB "memory.limit_in_bytes unreadable", id);
 	old = strtoll(cur, NULL, 10);
 	if (bytes > old) {
 		set_item(c, "memory.memsw.limit_in_bytes", v);
@@ -147,24 +144,23 @@ int main(int argc, char **argv)
 	if (!(id = dl_live_operand(argc, argv)) || !(mem || cpu || pids))
 		dl_usage(USAGE);
 	if (!dl_is_id(id))
-		dl_die(DL_EXIT_USAGE, "unable to update container '%s': "
-		       DL_ID_INVALID, id);
+		dl_die(DL_EXIT_USAGE, VERB DL_ID_INVALID, id);
 	dl_store_need();
 	if ((r = dl_live_state(id, &st, &reason)))
-		fail(r, reason);
+		dl_die(r, VERB "%s", id, reason);
 	if ((r = dl_live_wait_started(id, &st, &reason)))
-		fail(r, reason);
+		dl_die(r, VERB "%s", id, reason);
 
 	/* the spec first: the next start keeps what this one gets */
 	path = dl_path("containers/%s/spec.json", id);
 	if (!(spec = dl_json_load(path, &reason)))
-		fail(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_REJECT,
-		     errno == ENOENT ? "no such container" : reason);
+		dl_die(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_REJECT, VERB "%s",
+		       id, errno == ENOENT ? "no such container" : reason);
 	lx = json_object_get(spec, "linux");
 	res = json_object_get(lx, "resources");
 	if (!json_is_object(res)) {
 		if (!json_is_object(lx))
-			fail(DL_EXIT_REJECT, "spec.json: no linux object");
+			dl_die(DL_EXIT_REJECT, VERB "spec.json: no linux object", id);
 		res = json_object();
 		if (!res || json_object_set_new(lx, "resources", res))
 			dl_oom();
@@ -179,15 +175,14 @@ int main(int argc, char **argv)
 						 "period", (json_int_t)PERIOD)))
 		dl_oom();
 	if (dl_json_save(path, spec) < 0)
-		dl_die_sys(DL_EXIT_FAIL, "unable to update container '%s': %s",
-			   id, path);
+		dl_die_sys(DL_EXIT_FAIL, VERB "%s", id, path);
 	json_decref(spec);
 
 	if (st.status == DL_STATUS_RUNNING) {
 		dir = dl_path("containers");
 		c = lxc_container_new(id, dir);
 		if (!c)
-			fail(DL_EXIT_FAIL, "liblxc failed");
+			dl_die(DL_EXIT_FAIL, VERB "liblxc failed", id);
 		if (c->is_running(c)) {
 			if (mem)
 				apply_memory(c, o.memory);

@@ -42,3 +42,16 @@ int dl_live_wait_started(const char *id, struct dl_state *st, char **reason)
 	}
 	return 0;
 }
+
+int dl_live_freeze(const char *id, bool on, char **reason)
+{
+	struct dl_state st;
+	int r;
+
+	if ((r = dl_live_state(id, &st, reason)) ||
+	    (r = dl_live_wait_started(id, &st, reason)))
+		return r;
+	if (st.status != DL_STATUS_RUNNING)
+		return dl_fail(reason, DL_EXIT_NO, "not running");
+	return dl_lxc_freeze(id, on, reason);
+}

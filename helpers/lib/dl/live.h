@@ -4,6 +4,8 @@
 #ifndef DL_LIVE_H
 #define DL_LIVE_H
 
+#include <stdbool.h>
+
 struct dl_state;
 
 /**
@@ -43,5 +45,17 @@ extern const char *dl_live_operand(int argc, char **argv);
  */
 extern int dl_live_wait_started(const char *id, struct dl_state *st,
 				char **reason);
+
+/**
+ * dl_live_freeze() - freeze (@on) or thaw running container @id: the work
+ * of dl-pause and dl-unpause, a start under way waited for first
+ * @id: the full container ID
+ * @on: true to freeze, false to thaw
+ * @reason: receives the failure text
+ * Return: 0, DL_EXIT_NO when it does not run, DL_EXIT_CONFLICT when it is
+ * frozen already (@on) or not frozen, or another dl_live_state() or
+ * dl_lxc_freeze() code.  Needs root.
+ */
+extern int dl_live_freeze(const char *id, bool on, char **reason);
 
 #endif
