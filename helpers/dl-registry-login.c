@@ -61,9 +61,9 @@ int main(int argc, char **argv)
 			o.user = optarg;
 			break;
 		case 'k':
-			if (strcmp(optarg, "false") && strcmp(optarg, "true"))
+			if (dl_registry_tls_verify(optarg, &o.tls_verify,
+						   &why))
 				dl_usage(USAGE);
-			o.tls_verify = !strcmp(optarg, "true");
 			break;
 		case 'h':
 			dl_help(USAGE, OPTIONS);

@@ -72,6 +72,19 @@ static char *search_registry(void)
 	return NULL;
 }
 
+int dl_registry_tls_verify(const char *arg, int *out, char **reason)
+{
+	*reason = NULL;
+	if (!strcmp(arg, "true"))
+		*out = 1;
+	else if (!strcmp(arg, "false"))
+		*out = 0;
+	else
+		return dl_fail(reason, DL_EXIT_USAGE, "--tls-verify takes "
+			       "true or false, not '%s'", arg);
+	return 0;
+}
+
 bool dl_registry_insecure_host(const char *name)
 {
 	static const char *const local[] = { "localhost", "127.0.0.1",

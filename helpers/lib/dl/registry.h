@@ -74,6 +74,15 @@ extern void dl_regref_free(struct dl_regref *r);
  */
 extern bool dl_registry_insecure_host(const char *name);
 
+/**
+ * dl_registry_tls_verify() - parse the value of --tls-verify
+ * @arg: "true" or "false"
+ * @out: receives 1 for true, 0 for false
+ * @reason: receives the failure text
+ * Return: 0, or DL_EXIT_USAGE when @arg is neither.
+ */
+extern int dl_registry_tls_verify(const char *arg, int *out, char **reason);
+
 /* How a session is opened. */
 struct dl_registry_opts {
 	int tls_verify;	      /* 1 verify (default), 0 not, and allow http */
