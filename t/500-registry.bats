@@ -241,7 +241,7 @@ blobs_ok() {
 	dl_test_store
 	local d=$BATS_TEST_TMPDIR/fake pid
 	stub_dir "$BATS_FILE_TMPDIR/lay" bb "$d"
-	stub_start fake "$d" --slow
+	stub_start fake "$d" --slow --log "$BATS_TEST_TMPDIR/log"
 	dl-registry-get -q "$STUB/slow:1" >/dev/null 2>&1 3>&- &
 	pid=$!
 	# until a blob is being written in tmp/
@@ -255,11 +255,85 @@ blobs_ok() {
 	run -0 dl pull -q "$STUB/slow:1"
 	stub_stop fake
 	blobs_ok
+	# the blob begun was continued from the bytes it had
+	grep -q '^GET /v2/slow/blobs/sha256:[0-9a-f]* - bytes=[1-9][0-9]*-$' \
+		"$BATS_TEST_TMPDIR/log"
 	run -0 dl image inspect "$STUB/slow:1"
 	assert_equal "$(jq -r '.[0].Id' <<<"$output")" \
 		"$(jq -r .config.digest "$d/manifests/1")"
 	# what the killed pull left in tmp/ is dead work for the sweep
 	run -0 dl-store-sweep
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
+	assert_output ''
+}
+
+# cut_layer: the digest of the image's large layer, served by the stub
+# in $BATS_TEST_TMPDIR/fake
+cut_layer() {
+	jq -r '.layers[0].digest' "$BATS_TEST_TMPDIR/fake/manifests/1"
+}
+
+@test "dl pull: a blob cut midway is kept unpublished, and the next pull resumes it with a Range" {
+	store
+	local d=$BATS_TEST_TMPDIR/fake layer part
+	stub_dir "$BATS_FILE_TMPDIR/lay" bb "$d"
+	layer=$(cut_layer)
+	part=$DL_ROOT/tmp/${layer#sha256:}.part
+	stub_start fake "$d" --cut 100000 --log "$BATS_TEST_TMPDIR/log"
+	run -125 --separate-stderr dl pull "$STUB/cut:1"
+	assert_fatal 'dl pull'
+	[[ "$stderr" == *"blob '$layer': "* ]]
+	assert_file_not_exists "$DL_ROOT/blobs/sha256/${layer#sha256:}"
+	# the bytes that came are kept under tmp/, and nothing else
+	assert_equal "$(stat -c %s "$part/data")" 100000
+	assert_equal "$(head -c 100000 "$d/blobs/$layer" | sha256sum)" \
+		"$(sha256sum <"$part/data")"
+	run -0 dl pull -q "$STUB/cut:1"
+	stub_stop fake
+	grep -qx "GET /v2/cut/blobs/$layer - bytes=100000-" "$BATS_TEST_TMPDIR/log"
+	assert_equal "$(grep -c "^GET /v2/cut/blobs/$layer " "$BATS_TEST_TMPDIR/log")" 2
+	blobs_ok
+	assert_file_exists "$DL_ROOT/blobs/sha256/${layer#sha256:}"
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
+	assert_output ''
+	run -0 dl run --rm --network none "$STUB/cut:1" cat /etc/hello
+	assert_output two
+}
+
+@test "dl pull: a server that ignores Range sends the blob whole again, and the pull starts it over" {
+	store
+	local d=$BATS_TEST_TMPDIR/fake layer
+	stub_dir "$BATS_FILE_TMPDIR/lay" bb "$d"
+	layer=$(cut_layer)
+	stub_start fake "$d" --cut 100000 --no-range --log "$BATS_TEST_TMPDIR/log"
+	run -125 dl pull -q "$STUB/cut:1"
+	assert_file_exists "$DL_ROOT/tmp/${layer#sha256:}.part/data"
+	run -0 dl pull -q "$STUB/cut:1"
+	stub_stop fake
+	grep -qx "GET /v2/cut/blobs/$layer - bytes=100000-" "$BATS_TEST_TMPDIR/log"
+	blobs_ok
+	assert_file_exists "$DL_ROOT/blobs/sha256/${layer#sha256:}"
+	run -0 find "$DL_ROOT/tmp" -mindepth 1
+	assert_output ''
+}
+
+@test "dl pull: bytes kept of a blob that are not its content: refused at the end, nothing published, the next pull whole" {
+	store
+	local d=$BATS_TEST_TMPDIR/fake layer part
+	stub_dir "$BATS_FILE_TMPDIR/lay" bb "$d"
+	layer=$(cut_layer)
+	part=$DL_ROOT/tmp/${layer#sha256:}.part
+	stub_start fake "$d" --cut 100000
+	run -125 dl pull -q "$STUB/cut:1"
+	# a byte of the kept part changed
+	printf 'X' | dd of="$part/data" bs=1 seek=50 conv=notrunc status=none
+	run -4 --separate-stderr dl pull -q "$STUB/cut:1"
+	[[ "$stderr" == *"blob '$layer': "*"digest"* ]]
+	assert_file_not_exists "$DL_ROOT/blobs/sha256/${layer#sha256:}"
+	assert_file_not_exists "$part"
+	run -0 dl pull -q "$STUB/cut:1"
+	stub_stop fake
+	blobs_ok
 	run -0 find "$DL_ROOT/tmp" -mindepth 1
 	assert_output ''
 }

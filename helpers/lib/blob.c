@@ -16,6 +16,8 @@
 
 /* The suffix of a blob's tmp/ entry, "ID.blob" (a random ID). */
 #define ENTRY_SUFFIX ".blob"
+/* The suffix of a blob's tmp/ entry kept for resuming, "HEX.part". */
+#define PART_SUFFIX ".part"
 /* The one file in it. */
 #define DATA "data"
 /* The read size of dl_blob_put_fd(). */
@@ -25,8 +27,9 @@ struct dl_blob_writer {
 	char want[DL_DIGEST_LEN + 1]; /* "" when not known */
 	int64_t size;		      /* -1 when not known */
 	struct dl_sha256 *h;
-	char *entry;		      /* tmp/ID.blob */
+	char *entry;		      /* tmp/ID.blob, or tmp/HEX.part */
 	int lock, fd;
+	bool part;		      /* whether the entry is kept */
 };
 
 static int sys_fail(char **reason, const char *what)
@@ -159,6 +162,104 @@ void dl_blob_abort(struct dl_blob_writer *w)
 		path = dl_path("tmp/%s", w->entry);
 		dl_tmp_remove(path, &why);
 	}
+	dl_closep(&w->lock);
+	dl_sha256_free(w->h);
+	free(w->entry);
+	free(w);
+}
+
+/* Hash the bytes @w's file holds again, or drop them when there are more
+ * than its size */
+static int rehash(struct dl_blob_writer *w, char **reason)
+{
+	_cleanup_free_ char *buf = dl_xmalloc(CHUNK);
+
+	for (;;) {
+		ssize_t n = read(w->fd, buf, CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sys_fail(reason, "tmp");
+		if (n == 0)
+			break;
+		dl_sha256_update(w->h, buf, (size_t)n);
+		if (w->size >= 0 && dl_sha256_bytes(w->h) > (uint64_t)w->size)
+			return dl_blob_rewind(w, reason);
+	}
+	return 0;
+}
+
+int dl_blob_resume(const char *digest, int64_t size,
+		   struct dl_blob_writer **out, char **reason)
+{
+	_cleanup_free_ char *path = NULL;
+	struct dl_blob_writer *w;
+	uint64_t have;
+	int r;
+
+	*out = NULL;
+	*reason = NULL;
+	r = dl_blob_stat(digest, &have, reason);
+	if (r != DL_EXIT_NO)
+		return r ? r : dl_blob_begin(digest, size, out, reason);
+	free(*reason);
+	*reason = NULL;
+	w = dl_xcalloc(1, sizeof(*w));
+	w->lock = w->fd = -1;
+	w->size = size;
+	w->part = true;
+	memcpy(w->want, digest, DL_DIGEST_LEN + 1);
+	w->entry = dl_xasprintf("%s" PART_SUFFIX, dl_digest_hex(digest));
+	path = dl_path("tmp/%s", w->entry);
+	r = dl_tmp_claim(path, &w->lock, reason);
+	if (r == DL_EXIT_NO) {
+		free(*reason);
+		*reason = NULL;
+		r = dl_tmp_make(w->entry, &w->lock, reason);
+	}
+	if (r) {
+		/* held by another writer, or tmp/ missing: no resuming */
+		free(*reason);
+		*reason = NULL;
+		free(w->entry);
+		free(w);
+		return dl_blob_begin(digest, size, out, reason);
+	}
+	w->h = dl_sha256_new();
+	w->fd = openat(w->lock, DATA, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		       0644);
+	if (w->fd < 0) {
+		r = sys_fail(reason, "tmp");
+		dl_blob_abort(w);
+		return r == DL_EXIT_NO ? DL_EXIT_FAIL : r;
+	}
+	r = rehash(w, reason);
+	if (r) {
+		dl_blob_abort(w);
+		return r;
+	}
+	*out = w;
+	return 0;
+}
+
+int dl_blob_rewind(struct dl_blob_writer *w, char **reason)
+{
+	*reason = NULL;
+	if (ftruncate(w->fd, 0) < 0 || lseek(w->fd, 0, SEEK_SET) < 0)
+		return sys_fail(reason, "tmp");
+	dl_sha256_free(w->h);
+	w->h = dl_sha256_new();
+	return 0;
+}
+
+void dl_blob_keep(struct dl_blob_writer *w)
+{
+	if (!w || !w->part) {
+		dl_blob_abort(w);
+		return;
+	}
+	dl_closep(&w->fd);
 	dl_closep(&w->lock);
 	dl_sha256_free(w->h);
 	free(w->entry);

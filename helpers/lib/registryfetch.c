@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* registryfetch.c: blobs of a registry fetched into the content store,
  * several at once (curl multi), each verified, layers applied ahead */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +27,10 @@ struct xfer {
 	struct fetch *f;
 	struct curl_slist *h;
 	CURL *c;
+	uint64_t from;	 /* the bytes kept of an earlier fetch, asked for
+			    from there with a Range */
+	int64_t range;	 /* the start of the answer's Content-Range, or -1 */
+	bool started;	 /* whether the body began */
 	char err[CURL_ERROR_SIZE];
 	char *why;
 	int code;
@@ -92,11 +98,56 @@ static void ahead_end(struct xfer *x)
 	x->f->root[i] = dl_xstrdup(dl_ahead_root(x->a));
 }
 
+/* The Content-Range of a blob's answer (the last one after redirects) */
+static size_t blob_header(char *buf, size_t size, size_t n, void *data)
+{
+	struct xfer *x = data;
+	size_t len = size * n;
+	char line[128];
+	uint64_t start;
+
+	snprintf(line, sizeof(line), "%.*s",
+		 (int)(len < sizeof(line) ? len : sizeof(line) - 1), buf);
+	if (!strncmp(line, "HTTP/", 5))
+		x->range = -1;
+	else if (sscanf(line, "%*[Cc]ontent-%*[Rr]ange: bytes %" SCNu64 "-",
+			&start) == 1)
+		x->range = (int64_t)start;
+	return len;
+}
+
+/* At the first byte of a blob resumed: a 206 goes on from the bytes
+ * kept, a 200 (a server that ignores Range) starts from nothing */
+static int body_start(struct xfer *x)
+{
+	long status = 0;
+
+	x->started = true;
+	if (!x->from)
+		return 0;
+	curl_easy_getinfo(x->c, CURLINFO_RESPONSE_CODE, &status);
+	if (status == 206 && x->range == (int64_t)x->from)
+		return 0;
+	if (status == 206) {
+		x->why = dl_xasprintf("the registry answered the range from "
+				      "%" PRIu64 " with another one",
+				      x->from);
+		return DL_EXIT_FAIL;
+	}
+	x->from = 0;
+	x->tried = false;
+	return dl_blob_rewind(x->w, &x->why);
+}
+
 static size_t blob_write(char *buf, size_t size, size_t n, void *data)
 {
 	struct xfer *x = data;
 
 	n *= size;
+	if (x->code)
+		return 0;
+	if (!x->started)
+		x->code = body_start(x);
 	if (x->code)
 		return 0;
 	x->code = dl_blob_write(x->w, buf, n, &x->why);
@@ -191,17 +242,45 @@ static int run(struct dl_registry *r, struct fetch *f, CURLM *m,
 			struct xfer *y = &f->x[next++];
 			_cleanup_free_ char *url = NULL;
 
-			code = dl_blob_begin(y->b->desc.digest, y->b->desc.size,
-					     &y->w, &y->why);
+			code = dl_blob_resume(y->b->desc.digest,
+					      y->b->desc.size, &y->w, &y->why);
 			if (code)
 				return dl_fail(reason, code, "blob '%s': %s",
 					       y->b->desc.digest, y->why);
+			y->range = -1;
+			y->from = dl_blob_bytes(y->w);
+			/* a whole blob kept may be a wrong one: fetched again */
+			if (y->b->desc.size >= 0 &&
+			    y->from >= (uint64_t)y->b->desc.size) {
+				code = dl_blob_rewind(y->w, &y->why);
+				if (code)
+					return dl_fail(reason, code, "blob "
+						       "'%s': %s",
+						       y->b->desc.digest,
+						       y->why);
+				y->from = 0;
+			}
+			if (y->from) {
+				char *range = dl_xasprintf("Range: bytes=%"
+							   PRIu64 "-",
+							   y->from);
+
+				y->h = curl_slist_append(y->h, range);
+				free(range);
+				if (!y->h)
+					dl_oom();
+				/* a layer resumed is applied once whole */
+				y->tried = true;
+			}
 			url = dl_registry_url(r, "blobs/%s", y->b->desc.digest);
 			y->c = dl_registry_easy(r, url, &y->h);
 			curl_easy_setopt(y->c, CURLOPT_FAILONERROR, 1L);
 			curl_easy_setopt(y->c, CURLOPT_ERRORBUFFER, y->err);
 			curl_easy_setopt(y->c, CURLOPT_WRITEFUNCTION, blob_write);
 			curl_easy_setopt(y->c, CURLOPT_WRITEDATA, y);
+			curl_easy_setopt(y->c, CURLOPT_HEADERFUNCTION,
+					 blob_header);
+			curl_easy_setopt(y->c, CURLOPT_HEADERDATA, y);
 			curl_easy_setopt(y->c, CURLOPT_PRIVATE, y);
 			curl_multi_add_handle(m, y->c);
 		}
@@ -259,7 +338,12 @@ int dl_registry_fetch(struct dl_registry *r,
 			curl_easy_cleanup(y->c);
 		}
 		curl_slist_free_all(y->h);
-		dl_blob_abort(y->w);
+		/* the bytes fetched of a blob are kept for the next fetch to
+		 * resume, unless they or another blob were refused */
+		if (y->code || code == DL_EXIT_REJECT)
+			dl_blob_abort(y->w);
+		else
+			dl_blob_keep(y->w);
 		/* the chains made ahead left for dl-image-unpack to take */
 		if (code)
 			dl_ahead_drop(y->a);

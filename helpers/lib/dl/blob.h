@@ -96,6 +96,40 @@ extern int dl_blob_commit(struct dl_blob_writer *w,
 extern void dl_blob_abort(struct dl_blob_writer *w);
 
 /**
+ * dl_blob_resume() - start writing a blob that a writer before may have
+ * begun: in the entry tmp/HEX.part, which dl_blob_keep() (or the death of
+ * its writer) leaves in tmp/ for the next writer of that blob to continue
+ * (until a sweep takes it).  The bytes found there are hashed again and
+ * kept, unless there are more than @size: then it starts from nothing.
+ * When another process holds the entry, a fresh one is used instead, as
+ * dl_blob_begin() does.
+ * @digest: the digest it must have
+ * @size: the size it must have, or -1 when unknown
+ * @out: receives the writer, or NULL when the blob is present
+ * @reason: receives the failure text
+ * Return: as dl_blob_begin(); dl_blob_bytes() tells how many bytes the
+ * writer already holds.
+ */
+extern int dl_blob_resume(const char *digest, int64_t size,
+			  struct dl_blob_writer **out, char **reason);
+
+/**
+ * dl_blob_rewind() - drop what a writer holds, to write it from the start
+ * @w: the writer
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_blob_rewind(struct dl_blob_writer *w, char **reason);
+
+/**
+ * dl_blob_keep() - stop writing a blob, leaving what a writer of
+ * dl_blob_resume() holds for the next one to continue (any other writer's
+ * entry goes, as with dl_blob_abort()); it is never published
+ * @w: the writer, or NULL
+ */
+extern void dl_blob_keep(struct dl_blob_writer *w);
+
+/**
  * dl_blob_put_fd() - store the blob read from @fd
  * @fd: the content
  * @digest: the digest it must have, or NULL

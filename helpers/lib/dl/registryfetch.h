@@ -45,7 +45,9 @@ typedef void dl_registry_progress_fn(const struct dl_registry_progress *p,
  * dl_registry_fetch() - fetch blobs into the content store,
  * DL_REGISTRY_PARALLEL at once (curl multi): each written to a blob of
  * tmp/ as it comes, its size checked as it streams and its digest at the
- * end (dl/blob.h), then renamed into blobs/
+ * end (dl/blob.h), then renamed into blobs/; the bytes a failed fetch
+ * (or a dead one) got are kept (dl_blob_resume()) and asked for from
+ * there with a Range, a 200 answer rewriting the blob from the start
  * @r: the session
  * @blobs: the blobs, none in the store yet, each once
  * @n: how many
@@ -63,8 +65,9 @@ typedef void dl_registry_progress_fn(const struct dl_registry_progress *p,
  *
  * Return: 0; DL_EXIT_NO when the registry has no such blob;
  * DL_EXIT_REJECT for a size or digest that is not the descriptor's;
- * DL_EXIT_FAIL.  On failure the blobs being written and the chains made
- * are dropped; blobs stored before stay.  Needs root.
+ * DL_EXIT_FAIL.  On failure the chains made are dropped, and the blobs
+ * being written too after DL_EXIT_REJECT (else kept for resuming); blobs
+ * stored before stay.  Needs root.
  */
 extern int dl_registry_fetch(struct dl_registry *r,
 			     const struct dl_registry_blob *blobs, size_t n,
