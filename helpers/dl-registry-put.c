@@ -18,10 +18,13 @@
 #include "dl/digest.h"
 #include "dl/ocidoc.h"
 #include "dl/registry.h"
+#include "dl/size.h"
 
-#define USAGE "dl-registry-put [-q] [--mount-from=REPO] [--tls-verify=false] MANIFEST REF"
+#define USAGE "dl-registry-put [-q] [--chunk-size=SIZE] [--mount-from=REPO] [--tls-verify=false] MANIFEST REF"
 #define OPTIONS                                                                \
 	"  -q                    no progress on stderr\n"                     \
+	"  --chunk-size=SIZE     upload a blob larger than SIZE in chunks of\n" \
+	"                        SIZE (default 32m; 0: every blob whole)\n"  \
 	"  --mount-from=REPO     ask the registry to mount blobs it holds in\n" \
 	"                        REPO instead of uploading them\n"             \
 	"  --tls-verify=false    do not verify TLS; allow plain http\n"        \
@@ -34,6 +37,7 @@
 static const char *ref_arg, *mount_from;
 static bool quiet;
 static struct dl_registry *reg;
+static long long chunk = DL_REGISTRY_CHUNK;
 
 static noreturn void fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -84,6 +88,43 @@ static bool has_blob(const struct dl_oci_desc *d)
 	return has;
 }
 
+/* PATCH the chunks of blob @d (from @fd) to the upload at *@loc, each
+ * at the Location the one before got */
+static void put_chunks(const struct dl_oci_desc *d, int fd, char **loc)
+{
+	_cleanup_free_ char *why = NULL;
+	int64_t at = 0;
+
+	while (at < d->size) {
+		struct dl_registry_resp resp = { 0 };
+		struct curl_slist *h = NULL;
+		int64_t n = d->size - at < chunk ? d->size - at : chunk;
+		char range[64];
+		int code;
+
+		snprintf(range, sizeof(range), "Content-Range: %" PRId64
+			 "-%" PRId64, at, at + n - 1);
+		h = curl_slist_append(h, "Content-Type: "
+				      "application/octet-stream");
+		if (!h || !(h = curl_slist_append(h, range)))
+			dl_oom();
+		code = dl_registry_call(reg, "PATCH", *loc, h, NULL, (size_t)n,
+					fd, &resp, &why);
+		curl_slist_free_all(h);
+		if (!code && resp.status != 202)
+			code = dl_registry_status(&resp, &why);
+		if (!code && !resp.location)
+			code = dl_fail(&why, DL_EXIT_REJECT, "no Location");
+		if (code)
+			fail(code, "blob '%s': chunk at %" PRId64 ": %s",
+			     d->digest, at, why);
+		free(*loc);
+		*loc = absolute(resp.location);
+		dl_registry_resp_free(&resp);
+		at += n;
+	}
+}
+
 /* Upload blob @d, unless the registry has it or mounts it */
 static void put_blob(const struct dl_oci_desc *d)
 {
@@ -92,6 +133,7 @@ static void put_blob(const struct dl_oci_desc *d)
 	_cleanup_close_ int fd = -1;
 	struct dl_registry_resp resp = { 0 };
 	struct curl_slist *h = NULL;
+	bool chunked;
 	uint64_t size;
 	int code;
 
@@ -134,10 +176,14 @@ static void put_blob(const struct dl_oci_desc *d)
 	}
 	loc = absolute(resp.location);
 	dl_registry_resp_free(&resp);
+	chunked = chunk > 0 && d->size > chunk;
+	if (chunked)
+		put_chunks(d, fd, &loc);
 	put = dl_xasprintf("%s%sdigest=%s", loc, strchr(loc, '?') ? "&" : "?",
 			   d->digest);
 	h = curl_slist_append(h, "Content-Type: application/octet-stream");
-	code = dl_registry_call(reg, "PUT", put, h, NULL, (size_t)d->size, fd,
+	code = dl_registry_call(reg, "PUT", put, h, NULL,
+				chunked ? 0 : (size_t)d->size, chunked ? -1 : fd,
 				&resp, &why);
 	curl_slist_free_all(h);
 	if (!code && resp.status != 201)
@@ -146,8 +192,8 @@ static void put_blob(const struct dl_oci_desc *d)
 		fail(code, "blob '%s': %s", d->digest, why);
 	dl_registry_resp_free(&resp);
 	if (!quiet)
-		dl_info("uploaded blob %s (%" PRId64 " bytes)", d->digest,
-			d->size);
+		dl_info("uploaded blob %s (%" PRId64 " bytes%s)", d->digest,
+			d->size, chunked ? ", in chunks" : "");
 }
 
 /* PUT the document @digest of the store as manifests/@tag */
@@ -219,6 +265,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "mount-from", required_argument, NULL, 'm' },
 		{ "tls-verify", required_argument, NULL, 'k' },
+		{ "chunk-size", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -242,6 +289,12 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			mount_from = optarg;
+			break;
+		case 'c':
+			chunk = dl_parse_bytes(optarg);
+			if (chunk < 0)
+				dl_die(DL_EXIT_USAGE, "unable to use chunk size "
+				       "'%s': not a size", optarg);
 			break;
 		case 'k':
 			if (dl_registry_tls_verify(optarg, &o.tls_verify,

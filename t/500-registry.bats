@@ -167,6 +167,47 @@ blobs_ok() {
 		"oci:$BATS_TEST_TMPDIR/out:x"
 }
 
+@test "dl push: a blob larger than --chunk-size goes in PATCH chunks, a smaller one whole; skopeo and podman pull it" {
+	require_lxc
+	dl_test_store
+	local big small d chunks
+	dl pull -q "$REG/bb:1" >/dev/null
+	d=$(digest_of "$REG/bb:1")
+	big=$(skopeo inspect --raw --tls-verify=false "docker://$REG/bb:1" |
+		jq -r '.layers[0].size')
+	small=$(skopeo inspect --raw --tls-verify=false "docker://$REG/bb:1" |
+		jq -r '.layers[1].size')
+	[ "$big" -gt 300000 ] && [ "$small" -lt 65536 ]
+	patches=$(registry_count PATCH)
+	puts=$(registry_count PUT)
+	# IMAGE in another repository would be mounted: a name of its own
+	run -0 dl image tag "$REG/bb:1" localhost/chunked:1
+	run -0 --separate-stderr dl push --chunk-size 64k localhost/chunked:1 \
+		"$REG/chunked:1"
+	assert_output "$d"
+	[[ "$stderr" == *"in chunks"* ]]
+	chunks=$(((big + 65535) / 65536))
+	assert_equal "$(registry_count PATCH)" "$((patches + chunks))"
+	# one PUT a blob (config and both layers), chunked or not
+	assert_equal "$(registry_count PUT)" "$((puts + 3))"
+	assert_equal "$(digest_of "$REG/chunked:1")" "$d"
+	run -0 skopeo copy -q --src-tls-verify=false "docker://$REG/chunked:1" \
+		"oci:$BATS_TEST_TMPDIR/out:x"
+	run -0 pm pull -q --tls-verify=false "docker://$REG/chunked:1"
+	run -0 pm run --rm --runtime runc --net none "$REG/chunked:1" cat /etc/hello
+	assert_output two
+	pm rmi -f "$REG/chunked:1" >/dev/null
+	# by default (32m), these blobs go whole: no PATCH
+	patches=$(registry_count PATCH)
+	run -0 dl image tag "$REG/bb:1" localhost/whole:1
+	run -0 --separate-stderr dl push localhost/whole:1 "$REG/whole:1"
+	assert_equal "$(registry_count PATCH)" "$patches"
+	assert_equal "$(digest_of "$REG/whole:1")" "$d"
+	run -0 skopeo copy -q --src-tls-verify=false "docker://$REG/whole:1" \
+		"oci:$BATS_TEST_TMPDIR/out:y"
+	run -2 --separate-stderr dl push --chunk-size lots localhost/whole:1 "$REG/whole:1"
+}
+
 @test "dl push: a snapshot image, then podman pulls and runs it" {
 	require_lxc
 	dl_test_store

@@ -269,15 +269,25 @@ static size_t body_write(char *buf, size_t size, size_t n, void *data)
 	return n;
 }
 
+/* A body read from a file: so many bytes from where it stands */
+struct fd_body {
+	int fd;
+	size_t left;
+};
+
 static size_t fd_read(char *buf, size_t size, size_t n, void *data)
 {
-	int fd = *(int *)data;
+	struct fd_body *b = data;
+	size_t want = size * n < b->left ? size * n : b->left;
 	ssize_t got;
 
 	do
-		got = read(fd, buf, size * n);
+		got = read(b->fd, buf, want);
 	while (got < 0 && errno == EINTR);
-	return got < 0 ? CURL_READFUNC_ABORT : (size_t)got;
+	if (got < 0)
+		return CURL_READFUNC_ABORT;
+	b->left -= (size_t)got;
+	return (size_t)got;
 }
 
 /* ---- the session ---- */
@@ -364,6 +374,7 @@ static int perform(CURL *c, const char *method, const void *body,
 {
 	char err[CURL_ERROR_SIZE] = "";
 	struct sink s = { .resp = resp };
+	struct fd_body fb = { .fd = body_fd, .left = blen };
 	CURLcode rc;
 
 	memset(resp, 0, sizeof(*resp));
@@ -378,7 +389,7 @@ static int perform(CURL *c, const char *method, const void *body,
 	} else if (body_fd >= 0) {
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_READFUNCTION, fd_read);
-		curl_easy_setopt(c, CURLOPT_READDATA, &body_fd);
+		curl_easy_setopt(c, CURLOPT_READDATA, &fb);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
 				 (curl_off_t)blen);
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);

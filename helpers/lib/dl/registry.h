@@ -166,7 +166,7 @@ struct dl_registry_resp {
  * @headers: more request headers, or NULL (left to the caller)
  * @body: the body to send, or NULL
  * @blen: its length
- * @body_fd: a file to send instead (of @blen bytes), or -1
+ * @body_fd: a file to send instead: @blen bytes from its offset, or -1
  * @resp: receives the answer (free with dl_registry_resp_free())
  * @reason: receives the failure text
  * Return: 0 when an answer came (whatever its status), DL_EXIT_REJECT
@@ -200,6 +200,10 @@ extern int dl_registry_status(const struct dl_registry_resp *resp,
  * and status (CURLOPT_HEADERDATA: the struct dl_registry_resp)
  */
 extern size_t dl_registry_header(char *buf, size_t size, size_t n, void *resp);
+
+/* The size above which dl-registry-put uploads a blob in chunks, and
+ * theirs, by default. */
+#define DL_REGISTRY_CHUNK (32LL << 20)
 
 /* The Accept header of a manifest GET: every kind dl reads. */
 #define DL_REGISTRY_ACCEPT                                                     \
