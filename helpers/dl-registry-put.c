@@ -18,13 +18,16 @@
 #include "dl/digest.h"
 #include "dl/ocidoc.h"
 #include "dl/registry.h"
+#include "dl/registryformat.h"
 #include "dl/size.h"
 
-#define USAGE "dl-registry-put [-q] [--chunk-size=SIZE] [--mount-from=REPO] [--tls-verify=false] MANIFEST REF"
+#define USAGE "dl-registry-put [-q] [--chunk-size=SIZE] [--format=oci|docker] [--mount-from=REPO] [--tls-verify=false] MANIFEST REF"
 #define OPTIONS                                                                \
 	"  -q                    no progress on stderr\n"                     \
 	"  --chunk-size=SIZE     upload a blob larger than SIZE in chunks of\n" \
 	"                        SIZE (default 32m; 0: every blob whole)\n"  \
+	"  --format=oci|docker   push the manifest in that format (stored\n" \
+	"                        as a blob first); default as it is stored\n" \
 	"  --mount-from=REPO     ask the registry to mount blobs it holds in\n" \
 	"                        REPO instead of uploading them\n"             \
 	"  --tls-verify=false    do not verify TLS; allow plain http\n"        \
@@ -260,22 +263,41 @@ static void push_manifest(const char *digest, const char *tag, json_t *doc,
 	put_doc(digest, tag, mt ? mt : DL_MT_OCI_MANIFEST, buf, len);
 }
 
+/* Store @len bytes of @buf as a blob, its digest in @out */
+static int put_buf(const char *buf, size_t len, char out[DL_DIGEST_LEN + 1],
+		   char **reason)
+{
+	struct dl_blob_writer *w = NULL;
+	int code = dl_blob_begin(NULL, (int64_t)len, &w, reason);
+
+	if (!code)
+		code = dl_blob_write(w, buf, len, reason);
+	if (code) {
+		dl_blob_abort(w);
+		return code;
+	}
+	return dl_blob_commit(w, out, reason);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "mount-from", required_argument, NULL, 'm' },
 		{ "tls-verify", required_argument, NULL, 'k' },
 		{ "chunk-size", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dl_registry_opts o = { .tls_verify = 1, .push = true };
-	_cleanup_free_ char *why = NULL, *buf = NULL;
+	enum dl_regformat format = DL_REGFORMAT_KEEP;
+	_cleanup_free_ char *why = NULL, *buf = NULL, *conv = NULL;
+	char conv_digest[DL_DIGEST_LEN + 1];
 	const char *digest, *tag;
 	enum dl_ocidoc_kind kind;
 	struct dl_regref ref;
 	json_t *doc, *e;
-	size_t len, i;
+	size_t len, clen, i;
 	int opt, code;
 
 	dl_set_prog(argv[0]);
@@ -295,6 +317,11 @@ int main(int argc, char **argv)
 			if (chunk < 0)
 				dl_die(DL_EXIT_USAGE, "unable to use chunk size "
 				       "'%s': not a size", optarg);
+			break;
+		case 'f':
+			if (dl_regformat_parse(optarg, &format, &why))
+				dl_die(DL_EXIT_USAGE, "unable to use format "
+				       "'%s': %s", optarg, why);
 			break;
 		case 'k':
 			if (dl_registry_tls_verify(optarg, &o.tls_verify,
@@ -324,6 +351,33 @@ int main(int argc, char **argv)
 	dl_store_need();
 
 	doc = load(digest, &kind, &buf, &len);
+	if (format != DL_REGFORMAT_KEEP && kind == DL_OCIDOC_INDEX) {
+		const char *mt = json_string_value(json_object_get(doc,
+								   "mediaType"));
+		bool docker = mt && !strcmp(mt, DL_MT_DOCKER_LIST);
+
+		if (docker != (format == DL_REGFORMAT_DOCKER))
+			fail(DL_EXIT_REJECT, "index '%s': an index is pushed "
+			     "in its own format only", digest);
+	}
+	if (kind == DL_OCIDOC_MANIFEST) {
+		code = dl_regformat_convert(doc, format, &conv, &clen, &why);
+		if (code)
+			fail(code, "manifest '%s': %s", digest, why);
+	}
+	if (conv) {
+		/* the manifest pushed is kept: its digest names the image */
+		code = put_buf(conv, clen, conv_digest, &why);
+		if (code)
+			fail(code, "manifest '%s': %s", digest, why);
+		free(dl_steal_pointer(&buf));
+		json_decref(doc);
+		doc = load(conv_digest, &kind, &buf, &len);
+		digest = conv_digest;
+		if (ref.digest && strcmp(ref.digest, digest))
+			fail(DL_EXIT_USAGE, "not the digest of the manifest "
+			     "in that format, %s", digest);
+	}
 	code = dl_registry_open(&ref, &o, &reg, &why);
 	if (code)
 		fail(code, "%s", why);

@@ -208,6 +208,65 @@ blobs_ok() {
 	run -2 --separate-stderr dl push --chunk-size lots localhost/whole:1 "$REG/whole:1"
 }
 
+# media_types REF: the media types of REF's manifest, its config and its
+# layers, as skopeo reads them
+media_types() {
+	skopeo inspect --raw --tls-verify=false "docker://$1" |
+		jq -r '.mediaType, .config.mediaType, .layers[].mediaType'
+}
+
+@test "dl push --format: docker or oci media types, the blobs the same; no change of format pushes byte for byte" {
+	require_lxc
+	dl_test_store
+	local d dd od
+	dl pull -q "$REG/bb:1" >/dev/null
+	d=$(digest_of "$REG/bb:1")
+	run -0 dl image tag "$REG/bb:1" localhost/fmt:1
+	run -0 --separate-stderr dl push --format docker localhost/fmt:1 "$REG/fmt:docker"
+	dd=$output
+	assert_equal "$(digest_of "$REG/fmt:docker")" "$dd"
+	[ "$dd" != "$d" ]
+	run -0 media_types "$REG/fmt:docker"
+	assert_output "application/vnd.docker.distribution.manifest.v2+json
+application/vnd.docker.container.image.v1+json
+application/vnd.docker.image.rootfs.diff.tar.gzip
+application/vnd.docker.image.rootfs.diff.tar.gzip"
+	# the same config and layers
+	assert_equal "$(skopeo inspect --raw --tls-verify=false "docker://$REG/fmt:docker" |
+		jq -c '[.config.digest, .layers[].digest]')" \
+		"$(skopeo inspect --raw --tls-verify=false "docker://$REG/bb:1" |
+		jq -c '[.config.digest, .layers[].digest]')"
+	# the manifest pushed is kept in the store
+	run -0 dl-blob-cat "$dd"
+	run -0 pm pull -q --tls-verify=false "docker://$REG/fmt:docker"
+	run -0 pm run --rm --runtime runc --net none "$REG/fmt:docker" cat /etc/hello
+	assert_output two
+	pm rmi -f "$REG/fmt:docker" >/dev/null
+	# the format it has already: byte for byte
+	run -0 dl push -q --format oci localhost/fmt:1 "$REG/fmt:oci"
+	assert_output "$d"
+	# converted the same way again
+	run -0 dl push -q --format docker localhost/fmt:1 "$REG/fmt:docker2"
+	assert_output "$dd"
+	# pulled in the docker format (into a store of its own: the image ID
+	# is the config's, the same), pushed back as it is, then as oci
+	dl_test_store
+	dl pull -q "$REG/fmt:docker" >/dev/null
+	run -0 dl push -q "$REG/fmt:docker" "$REG/fmt:same"
+	assert_output "$dd"
+	run -0 dl push -q --format=oci "$REG/fmt:docker" "$REG/fmt:back"
+	od=$output
+	run -0 media_types "$REG/fmt:back"
+	assert_output "application/vnd.oci.image.manifest.v1+json
+application/vnd.oci.image.config.v1+json
+application/vnd.oci.image.layer.v1.tar+gzip
+application/vnd.oci.image.layer.v1.tar+gzip"
+	assert_equal "$(digest_of "$REG/fmt:back")" "$od"
+	run -0 skopeo copy -q --src-tls-verify=false "docker://$REG/fmt:back" \
+		"oci:$BATS_TEST_TMPDIR/out:x"
+	run -2 --separate-stderr dl push --format appc "$REG/fmt:docker" "$REG/fmt:x"
+}
+
 @test "dl push: a snapshot image, then podman pulls and runs it" {
 	require_lxc
 	dl_test_store
