@@ -112,6 +112,7 @@ LIBS_dl-registry-get = -pthread
 PKGS_dl-registry-put = libcurl jansson libcrypto libbtrfsutil
 PKGS_dl-registry-login = libcurl jansson libcrypto
 PKGS_dl-registry-logout = libcurl jansson libcrypto
+PKGS_dl-registry-digest = libcurl jansson libcrypto
 
 HELPER_SRC = $(wildcard helpers/dl-*.c)
 HELPERS = $(HELPER_SRC:.c=)

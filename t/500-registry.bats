@@ -279,6 +279,9 @@ application/vnd.oci.image.layer.v1.tar+gzip"
 	run -0 --separate-stderr dl push localhost/mine:1 "$REG/mine:1"
 	d=$output
 	assert_equal "$(digest_of "$REG/mine:1")" "$d"
+	# RepoDigests: the digest pushed, in the repository pushed to
+	run -0 dl image inspect localhost/mine:1
+	assert_equal "$(jq -c '.[0].RepoDigests' <<<"$output")" "[\"$REG/mine@$d\"]"
 	run -0 pm pull -q --tls-verify=false "docker://$REG/mine:1"
 	run -0 pm run --rm --runtime runc --net none "$REG/mine:1" cat /etc/hello
 	assert_output changed
@@ -314,9 +317,14 @@ application/vnd.oci.image.layer.v1.tar+gzip"
 	run -0 dl pull -q "$REG/multi:1"
 	run -0 dl image inspect "$REG/multi:1"
 	assert_equal "$(jq -r '.[0].Architecture' <<<"$output")" amd64
+	# RepoDigests name the index, as Docker's do
+	assert_equal "$(jq -c '.[0].RepoDigests' <<<"$output")" \
+		"[\"$REG/multi@sha256:$(sha256sum <"$BATS_TEST_TMPDIR/index.json" | cut -d' ' -f1)\"]"
 	run -0 dl pull -q --platform linux/arm64 "$REG/multi:1"
 	run -0 dl image inspect "$REG/multi:1"
 	assert_equal "$(jq -r '.[0].Architecture' <<<"$output")" arm64
+	assert_equal "$(jq -r '.[0].RepoDigests[0]' <<<"$output")" \
+		"$REG/multi@sha256:$(sha256sum <"$BATS_TEST_TMPDIR/index.json" | cut -d' ' -f1)"
 	run -1 --separate-stderr dl pull --platform linux/s390x "$REG/multi:1"
 	assert_fatal 'dl pull'
 	[[ "$stderr" == *"no manifest for platform linux/s390x (the image has: linux/amd64, linux/arm64)"* ]]

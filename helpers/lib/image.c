@@ -17,6 +17,7 @@
 #include "dl.h"
 #include "dl/change.h"
 #include "dl/image.h"
+#include "dl/registrydigest.h"
 #include "dl/json.h"
 #include "dl/ref.h"
 #include "dl/time.h"
@@ -114,21 +115,30 @@ static json_t *rootfs_object(json_t *cfg, json_t *meta)
 	return o;
 }
 
-/* RepoDigests: "REPO@DIGEST" of each repository naming @id, for an image
- * with a manifest digest (a loaded one) */
+/* RepoDigests: "REPO@DIGEST" of each repository a registry told the
+ * digest of (dl/registrydigest.h: pulled by an index, pushed), then of
+ * each other repository naming @id, for an image with a manifest digest
+ * (a loaded one) */
 static json_t *repo_digests(json_t *meta, const struct dl_ref_entry *refs,
 			    size_t nrefs, const char *id)
 {
 	const char *d = str(json_object_get(meta, "manifest"), "digest", "");
-	json_t *out = json_array();
+	json_auto_t *known = dl_repo_digests_load(id);
+	json_t *out = json_array(), *kv;
+	const char *repo;
 
+	json_object_foreach(known, repo, kv)
+		if (out && json_is_string(kv))
+			json_array_append_new(out, json_sprintf("%s@%s", repo,
+						json_string_value(kv)));
 	for (size_t i = 0; out && *d && i < nrefs; i++) {
 		_cleanup_free_ char *s = NULL;
 		size_t k;
 		json_t *v;
 		bool dup = false;
 
-		if (strcmp(refs[i].id, id))
+		if (strcmp(refs[i].id, id) ||
+		    json_object_get(known, refs[i].repo))
 			continue;
 		s = dl_xasprintf("%s@%s", refs[i].repo, d);
 		json_array_foreach(out, k, v)
