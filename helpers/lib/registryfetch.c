@@ -247,6 +247,14 @@ static int run(struct dl_registry *r, struct fetch *f, CURLM *m,
 			if (code)
 				return dl_fail(reason, code, "blob '%s': %s",
 					       y->b->desc.digest, y->why);
+			if (!y->w) {
+				/* stored meanwhile by another process */
+				y->done = true;
+				left--;
+				tell(f, progress, data, start,
+				     (long)(y - f->x));
+				continue;
+			}
 			y->range = -1;
 			y->from = dl_blob_bytes(y->w);
 			/* a whole blob kept may be a wrong one: fetched again */
