@@ -384,6 +384,7 @@ s.listen(1); time.sleep(30)' &
 	veth=dl$(dl inspect b1 | jq -r '.[0].Id' | cut -c1-12)
 	ip link show "$veth" >/dev/null
 	dl rm -f b1 >/dev/null
+	net_poll eval '! ip link show "$veth" 2>/dev/null'
 	run ! ip link show "$veth"
 	dl network prune
 	ip netns del "$OUT" 2>/dev/null || true

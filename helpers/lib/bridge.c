@@ -2,14 +2,19 @@
 /* bridge.c: a network's bridge and its address (netlink, libnl-route-3) */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
 
 #include "dl.h"
 #include "dl/bridge.h"
@@ -232,4 +237,186 @@ int dl_bridge_down(const struct dl_net *net, char **reason)
 	if (e < 0 && e != -NLE_OBJ_NOTFOUND && e != -NLE_NODEV)
 		return nl_err(reason, "unable to remove the bridge", e);
 	return 0;
+}
+
+/* Set link @ifindex of @sk's namespace up. */
+static int link_up(struct nl_sock *sk, int ifindex)
+{
+	struct rtnl_link *old = rtnl_link_alloc(), *change = rtnl_link_alloc();
+	int e;
+
+	if (!old || !change)
+		dl_oom();
+	rtnl_link_set_ifindex(old, ifindex);
+	rtnl_link_set_flags(change, IFF_UP);
+	e = rtnl_link_change(sk, old, change, 0);
+	rtnl_link_put(old);
+	rtnl_link_put(change);
+	return e;
+}
+
+/* eth0 (@ifindex) of the container's namespace: its address, up, and the
+ * default route through the gateway; lo up. */
+static int ctr_configure(struct nl_sock *sk, const struct dl_net *net,
+			 int ifindex, struct in_addr a, char **reason)
+{
+	struct rtnl_addr *addr = rtnl_addr_alloc();
+	struct rtnl_route *route = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct in_addr bcast = { a.s_addr | htonl(~mask_of(net->prefix)) };
+	struct in_addr any = { 0 };
+	struct nl_addr *local = nl_addr_build(AF_INET, &a, 4);
+	struct nl_addr *brd = nl_addr_build(AF_INET, &bcast, 4);
+	struct nl_addr *dst = nl_addr_build(AF_INET, &any, 4);
+	struct nl_addr *gw = nl_addr_build(AF_INET, &net->gateway, 4);
+	int e, r = 0;
+
+	if (!addr || !route || !nh || !local || !brd || !dst || !gw)
+		dl_oom();
+	if ((e = link_up(sk, 1)) < 0) {
+		r = nl_err(reason, "unable to set 'lo' up", e);
+		goto out;
+	}
+	nl_addr_set_prefixlen(local, (int)net->prefix);
+	rtnl_addr_set_ifindex(addr, ifindex);
+	rtnl_addr_set_local(addr, local);
+	rtnl_addr_set_broadcast(addr, brd);
+	if ((e = rtnl_addr_add(sk, addr, 0)) < 0) {
+		r = nl_err(reason, "unable to give 'eth0' its address", e);
+		goto out;
+	}
+	if ((e = link_up(sk, ifindex)) < 0) {
+		r = nl_err(reason, "unable to set 'eth0' up", e);
+		goto out;
+	}
+	nl_addr_set_prefixlen(dst, 0);
+	rtnl_route_set_family(route, AF_INET);
+	rtnl_route_set_dst(route, dst);
+	rtnl_route_nh_set_gateway(nh, gw);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(route, nh);
+	nh = NULL;
+	if ((e = rtnl_route_add(sk, route, NLM_F_EXCL)) < 0)
+		r = nl_err(reason, "unable to add the default route", e);
+out:
+	if (nh)
+		rtnl_route_nh_free(nh);
+	rtnl_route_put(route);
+	rtnl_addr_put(addr);
+	nl_addr_put(local);
+	nl_addr_put(brd);
+	nl_addr_put(dst);
+	nl_addr_put(gw);
+	return r;
+}
+
+int dl_bridge_netns(const struct dl_net *net, const char *host_if,
+		    struct in_addr a, const unsigned char mac[6], int *nsfd,
+		    char **reason)
+{
+	struct nl_sock *host = NULL, *ctr = NULL;
+	struct rtnl_link *veth = NULL, *peer, *eth0 = NULL;
+	struct nl_addr *hw = NULL;
+	int hostns = -1, ns = -1, master, e, r = 0;
+
+	*reason = NULL;
+	*nsfd = -1;
+	master = (int)if_nametoindex(net->bridge);
+	if (!master)
+		return dl_fail(reason, DL_EXIT_FAIL, "no bridge '%s': %s",
+			       net->bridge, strerror(errno));
+	host = nl_open(reason);
+	if (!host)
+		return DL_EXIT_FAIL;
+	/* the new namespace made by this thread, held by its fd, with a
+	 * netlink socket of its own; then back to the host's */
+	hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (hostns < 0) {
+		r = dl_fail(reason, DL_EXIT_FAIL, "/proc/self/ns/net: %s",
+			    strerror(errno));
+		goto out;
+	}
+	if (unshare(CLONE_NEWNET) < 0) {
+		r = dl_fail(reason, DL_EXIT_FAIL, "unshare: %s",
+			    strerror(errno));
+		goto out;
+	}
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns >= 0)
+		ctr = nl_open(reason);
+	if (setns(hostns, CLONE_NEWNET) < 0)
+		/* nothing of ours could run in the wrong namespace */
+		dl_die_sys(DL_EXIT_FAIL, "unable to return to the host's "
+			   "network namespace");
+	if (ns < 0 && !*reason)
+		r = dl_fail(reason, DL_EXIT_FAIL, "/proc/self/ns/net: %s",
+			    strerror(errno));
+	if (ns < 0 || !ctr) {
+		r = DL_EXIT_FAIL;
+		goto out;
+	}
+	/* the pair made from the host: its end on the bridge and up at
+	 * once, the other end, eth0, made in the container's namespace */
+	veth = rtnl_link_veth_alloc();
+	hw = nl_addr_build(AF_LLC, mac, 6);
+	if (!veth || !hw)
+		dl_oom();
+	rtnl_link_set_name(veth, host_if);
+	rtnl_link_set_master(veth, master);
+	rtnl_link_set_flags(veth, IFF_UP);
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(peer, "eth0");
+	rtnl_link_set_addr(peer, hw);
+	rtnl_link_set_ns_fd(peer, ns);
+	rtnl_link_put(peer);
+	e = rtnl_link_add(host, veth, NLM_F_CREATE | NLM_F_EXCL);
+	if (e == -NLE_EXIST) {
+		/* the end of a namespace of this container's past runs still
+		 * held (a container that joined it lives on): it goes */
+		struct rtnl_link *l = rtnl_link_alloc();
+
+		if (!l)
+			dl_oom();
+		rtnl_link_set_name(l, host_if);
+		(void)rtnl_link_delete(host, l);
+		rtnl_link_put(l);
+		e = rtnl_link_add(host, veth, NLM_F_CREATE | NLM_F_EXCL);
+	}
+	if (e < 0) {
+		r = nl_err(reason, "unable to make the veth pair", e);
+		goto out;
+	}
+	e = rtnl_link_get_kernel(ctr, 0, "eth0", &eth0);
+	if (e < 0) {
+		r = nl_err(reason, "netlink", e);
+		goto out;
+	}
+	r = ctr_configure(ctr, net, rtnl_link_get_ifindex(eth0), a, reason);
+out:
+	if (r && ns >= 0) {
+		/* the namespace goes, and the pair with it; the host's end
+		 * too, should the namespace still be held elsewhere */
+		struct rtnl_link *l = rtnl_link_alloc();
+
+		if (!l)
+			dl_oom();
+		rtnl_link_set_name(l, host_if);
+		(void)rtnl_link_delete(host, l);
+		rtnl_link_put(l);
+		close(ns);
+		ns = -1;
+	}
+	*nsfd = ns;
+	if (eth0)
+		rtnl_link_put(eth0);
+	if (hw)
+		nl_addr_put(hw);
+	if (veth)
+		rtnl_link_put(veth);
+	if (ctr)
+		nl_socket_free(ctr);
+	if (hostns >= 0)
+		close(hostns);
+	nl_socket_free(host);
+	return r;
 }
