@@ -27,6 +27,7 @@
 #include "dl/lxcconf.h"
 #include "dl/netconf.h"
 #include "dl/netfiles.h"
+#include "dl/netmember.h"
 #include "dl/ports.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
@@ -126,6 +127,12 @@ static void drop_lease(void)
 	if (sp && sp->named && dl_net_hosts_refresh(&sp->net, &reason))
 		dl_warn("unable to update the hosts of the network of '%s': %s",
 			sp->id, reason);
+	free(reason);
+	reason = NULL;
+	/* the networks it was connected to (dl network connect) */
+	if (sp && dl_net_connected_drop(sp->dir, &reason))
+		dl_warn("unable to disconnect container '%s': %s", sp->id,
+			reason);
 }
 
 static void restore_state(void)

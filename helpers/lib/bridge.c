@@ -255,10 +255,11 @@ static int link_up(struct nl_sock *sk, int ifindex)
 	return e;
 }
 
-/* eth0 (@ifindex) of the container's namespace: its address, up, and the
- * default route through the gateway; lo up. */
+/* Interface @ifindex of the container's namespace: its address, up, and
+ * with @route the default route through the gateway and lo up. */
 static int ctr_configure(struct nl_sock *sk, const struct dl_net *net,
-			 int ifindex, struct in_addr a, char **reason)
+			 int ifindex, const char *ifname, struct in_addr a,
+			 bool route_too, char **reason)
 {
 	struct rtnl_addr *addr = rtnl_addr_alloc();
 	struct rtnl_route *route = rtnl_route_alloc();
@@ -273,7 +274,7 @@ static int ctr_configure(struct nl_sock *sk, const struct dl_net *net,
 
 	if (!addr || !route || !nh || !local || !brd || !dst || !gw)
 		dl_oom();
-	if ((e = link_up(sk, 1)) < 0) {
+	if (route_too && (e = link_up(sk, 1)) < 0) {
 		r = nl_err(reason, "unable to set 'lo' up", e);
 		goto out;
 	}
@@ -282,13 +283,17 @@ static int ctr_configure(struct nl_sock *sk, const struct dl_net *net,
 	rtnl_addr_set_local(addr, local);
 	rtnl_addr_set_broadcast(addr, brd);
 	if ((e = rtnl_addr_add(sk, addr, 0)) < 0) {
-		r = nl_err(reason, "unable to give 'eth0' its address", e);
+		r = dl_fail(reason, DL_EXIT_FAIL, "unable to give '%s' its "
+			    "address: %s", ifname, nl_geterror(e));
 		goto out;
 	}
 	if ((e = link_up(sk, ifindex)) < 0) {
-		r = nl_err(reason, "unable to set 'eth0' up", e);
+		r = dl_fail(reason, DL_EXIT_FAIL, "unable to set '%s' up: %s",
+			    ifname, nl_geterror(e));
 		goto out;
 	}
+	if (!route_too)
+		goto out;
 	nl_addr_set_prefixlen(dst, 0);
 	rtnl_route_set_family(route, AF_INET);
 	rtnl_route_set_dst(route, dst);
@@ -310,53 +315,77 @@ out:
 	return r;
 }
 
-int dl_bridge_netns(const struct dl_net *net, const char *host_if,
-		    struct in_addr a, const unsigned char mac[6], int *nsfd,
-		    char **reason)
+/* Remove the host's link @name (gone already is fine). */
+static int link_delete(struct nl_sock *sk, const char *name)
 {
-	struct nl_sock *host = NULL, *ctr = NULL;
-	struct rtnl_link *veth = NULL, *peer, *eth0 = NULL;
-	struct nl_addr *hw = NULL;
-	int hostns = -1, ns = -1, master, e, r = 0;
+	struct rtnl_link *l = rtnl_link_alloc();
+	int e;
 
-	*reason = NULL;
-	*nsfd = -1;
+	if (!l)
+		dl_oom();
+	rtnl_link_set_name(l, name);
+	e = rtnl_link_delete(sk, l);
+	rtnl_link_put(l);
+	return e == -NLE_OBJ_NOTFOUND || e == -NLE_NODEV ? 0 : e;
+}
+
+/*
+ * A netlink socket of namespace @ns (with @ns < 0: a new namespace, whose
+ * fd *@made receives), made by this thread entering it for a moment.
+ */
+static struct nl_sock *nl_open_in(int ns, int *made, char **reason)
+{
+	struct nl_sock *sk = NULL;
+	int hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (hostns < 0) {
+		dl_fail(reason, DL_EXIT_FAIL, "/proc/self/ns/net: %s",
+			strerror(errno));
+		return NULL;
+	}
+	if (ns < 0 ? unshare(CLONE_NEWNET) : setns(ns, CLONE_NEWNET)) {
+		dl_fail(reason, DL_EXIT_FAIL, "%s: %s",
+			ns < 0 ? "unshare" : "setns", strerror(errno));
+		close(hostns);
+		return NULL;
+	}
+	if (ns < 0) {
+		*made = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (*made < 0)
+			dl_fail(reason, DL_EXIT_FAIL, "/proc/self/ns/net: %s",
+				strerror(errno));
+	}
+	if (ns >= 0 || *made >= 0)
+		sk = nl_open(reason);
+	if (setns(hostns, CLONE_NEWNET) < 0)
+		/* nothing of ours may go on in the wrong namespace */
+		dl_die_sys(DL_EXIT_FAIL, "unable to return to the host's "
+			   "network namespace");
+	close(hostns);
+	if (!sk && ns < 0 && *made >= 0) {
+		close(*made);
+		*made = -1;
+	}
+	return sk;
+}
+
+/*
+ * The pair, made from the host: @host_if on the bridge and up at once,
+ * its peer @ifname made in namespace @ns (socket @ctr), then configured.
+ */
+static int veth_into(struct nl_sock *host, struct nl_sock *ctr,
+		     const struct dl_net *net, const char *host_if, int ns,
+		     const char *ifname, struct in_addr a,
+		     const unsigned char mac[6], bool route_too, char **reason)
+{
+	struct rtnl_link *veth, *peer, *inner = NULL;
+	struct nl_addr *hw;
+	int master, e, r;
+
 	master = (int)if_nametoindex(net->bridge);
 	if (!master)
 		return dl_fail(reason, DL_EXIT_FAIL, "no bridge '%s': %s",
 			       net->bridge, strerror(errno));
-	host = nl_open(reason);
-	if (!host)
-		return DL_EXIT_FAIL;
-	/* the new namespace made by this thread, held by its fd, with a
-	 * netlink socket of its own; then back to the host's */
-	hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (hostns < 0) {
-		r = dl_fail(reason, DL_EXIT_FAIL, "/proc/self/ns/net: %s",
-			    strerror(errno));
-		goto out;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		r = dl_fail(reason, DL_EXIT_FAIL, "unshare: %s",
-			    strerror(errno));
-		goto out;
-	}
-	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (ns >= 0)
-		ctr = nl_open(reason);
-	if (setns(hostns, CLONE_NEWNET) < 0)
-		/* nothing of ours could run in the wrong namespace */
-		dl_die_sys(DL_EXIT_FAIL, "unable to return to the host's "
-			   "network namespace");
-	if (ns < 0 && !*reason)
-		r = dl_fail(reason, DL_EXIT_FAIL, "/proc/self/ns/net: %s",
-			    strerror(errno));
-	if (ns < 0 || !ctr) {
-		r = DL_EXIT_FAIL;
-		goto out;
-	}
-	/* the pair made from the host: its end on the bridge and up at
-	 * once, the other end, eth0, made in the container's namespace */
 	veth = rtnl_link_veth_alloc();
 	hw = nl_addr_build(AF_LLC, mac, 6);
 	if (!veth || !hw)
@@ -365,7 +394,7 @@ int dl_bridge_netns(const struct dl_net *net, const char *host_if,
 	rtnl_link_set_master(veth, master);
 	rtnl_link_set_flags(veth, IFF_UP);
 	peer = rtnl_link_veth_get_peer(veth);
-	rtnl_link_set_name(peer, "eth0");
+	rtnl_link_set_name(peer, ifname);
 	rtnl_link_set_addr(peer, hw);
 	rtnl_link_set_ns_fd(peer, ns);
 	rtnl_link_put(peer);
@@ -373,50 +402,112 @@ int dl_bridge_netns(const struct dl_net *net, const char *host_if,
 	if (e == -NLE_EXIST) {
 		/* the end of a namespace of this container's past runs still
 		 * held (a container that joined it lives on): it goes */
-		struct rtnl_link *l = rtnl_link_alloc();
-
-		if (!l)
-			dl_oom();
-		rtnl_link_set_name(l, host_if);
-		(void)rtnl_link_delete(host, l);
-		rtnl_link_put(l);
+		(void)link_delete(host, host_if);
 		e = rtnl_link_add(host, veth, NLM_F_CREATE | NLM_F_EXCL);
 	}
-	if (e < 0) {
-		r = nl_err(reason, "unable to make the veth pair", e);
-		goto out;
-	}
-	e = rtnl_link_get_kernel(ctr, 0, "eth0", &eth0);
-	if (e < 0) {
+	rtnl_link_put(veth);
+	nl_addr_put(hw);
+	if (e < 0)
+		return nl_err(reason, "unable to make the veth pair", e);
+	e = rtnl_link_get_kernel(ctr, 0, ifname, &inner);
+	if (e < 0)
 		r = nl_err(reason, "netlink", e);
-		goto out;
-	}
-	r = ctr_configure(ctr, net, rtnl_link_get_ifindex(eth0), a, reason);
-out:
-	if (r && ns >= 0) {
-		/* the namespace goes, and the pair with it; the host's end
-		 * too, should the namespace still be held elsewhere */
-		struct rtnl_link *l = rtnl_link_alloc();
+	else
+		r = ctr_configure(ctr, net, rtnl_link_get_ifindex(inner),
+				  ifname, a, route_too, reason);
+	if (inner)
+		rtnl_link_put(inner);
+	if (r)
+		(void)link_delete(host, host_if);
+	return r;
+}
 
-		if (!l)
-			dl_oom();
-		rtnl_link_set_name(l, host_if);
-		(void)rtnl_link_delete(host, l);
-		rtnl_link_put(l);
-		close(ns);
-		ns = -1;
+int dl_bridge_netns(const struct dl_net *net, const char *host_if,
+		    struct in_addr a, const unsigned char mac[6], int *nsfd,
+		    char **reason)
+{
+	struct nl_sock *host, *ctr;
+	int ns = -1, r;
+
+	*reason = NULL;
+	*nsfd = -1;
+	host = nl_open(reason);
+	if (!host)
+		return DL_EXIT_FAIL;
+	ctr = nl_open_in(-1, &ns, reason);
+	if (!ctr) {
+		nl_socket_free(host);
+		return DL_EXIT_FAIL;
 	}
-	*nsfd = ns;
-	if (eth0)
-		rtnl_link_put(eth0);
-	if (hw)
-		nl_addr_put(hw);
-	if (veth)
-		rtnl_link_put(veth);
-	if (ctr)
-		nl_socket_free(ctr);
-	if (hostns >= 0)
-		close(hostns);
+	r = veth_into(host, ctr, net, host_if, ns, "eth0", a, mac, true,
+		      reason);
+	/* on failure the namespace goes, and whatever it holds */
+	if (r)
+		close(ns);
+	else
+		*nsfd = ns;
+	nl_socket_free(ctr);
 	nl_socket_free(host);
 	return r;
+}
+
+int dl_bridge_attach(const struct dl_net *net, const char *host_if, int nsfd,
+		     struct in_addr a, const unsigned char mac[6],
+		     char *ifname, char **reason)
+{
+	struct nl_sock *host, *ctr;
+	int r = 0;
+
+	*reason = NULL;
+	host = nl_open(reason);
+	if (!host)
+		return DL_EXIT_FAIL;
+	ctr = nl_open_in(nsfd, NULL, reason);
+	if (!ctr) {
+		nl_socket_free(host);
+		return DL_EXIT_FAIL;
+	}
+	/* the first free ethN of the namespace */
+	for (unsigned n = 1;; n++) {
+		struct rtnl_link *l = NULL;
+		int e;
+
+		if (n > 99) {
+			r = dl_fail(reason, DL_EXIT_CONFLICT, "no free "
+				    "interface name eth1 to eth99");
+			break;
+		}
+		snprintf(ifname, IF_NAMESIZE, "eth%u", n);
+		e = rtnl_link_get_kernel(ctr, 0, ifname, &l);
+		if (l)
+			rtnl_link_put(l);
+		if (e == -NLE_OBJ_NOTFOUND || e == -NLE_NODEV)
+			break;
+		if (e < 0) {
+			r = nl_err(reason, "netlink", e);
+			break;
+		}
+	}
+	if (!r)
+		r = veth_into(host, ctr, net, host_if, nsfd, ifname, a, mac,
+			      false, reason);
+	nl_socket_free(ctr);
+	nl_socket_free(host);
+	return r;
+}
+
+int dl_bridge_detach(const char *host_if, char **reason)
+{
+	struct nl_sock *sk;
+	int e;
+
+	*reason = NULL;
+	sk = nl_open(reason);
+	if (!sk)
+		return DL_EXIT_FAIL;
+	e = link_delete(sk, host_if);
+	nl_socket_free(sk);
+	if (e < 0)
+		return nl_err(reason, "unable to remove the veth pair", e);
+	return 0;
 }

@@ -398,3 +398,13 @@ int dl_net_undefine(const char *name, char **reason)
 						     : strerror(errno));
 	return 0;
 }
+
+bool dl_net_alias_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || *s == '-' || *s == '.')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-_") == n;
+}

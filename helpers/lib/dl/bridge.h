@@ -63,4 +63,38 @@ extern int dl_bridge_netns(const struct dl_net *net, const char *host_if,
 			   struct in_addr a, const unsigned char mac[6],
 			   int *nsfd, char **reason);
 
+/**
+ * dl_bridge_attach() - give the running container whose network namespace
+ * is @nsfd one more interface, on @net: a veth pair whose host end
+ * @host_if is on the bridge and up, and whose other end, the first free
+ * ethN (N from 1), has address @a and MAC @mac, up (no route but its
+ * subnet's)
+ * @net: the network (its bridge up)
+ * @host_if: the name of the host's end
+ * @nsfd: the container's network namespace
+ * @a: the address
+ * @mac: the hardware address
+ * @ifname: receives the container's interface name (IF_NAMESIZE bytes)
+ * @reason: receives the failure text
+ *
+ * Single-threaded callers only (as dl_bridge_netns()).  Needs
+ * CAP_NET_ADMIN and CAP_SYS_ADMIN.
+ *
+ * Return: 0, DL_EXIT_CONFLICT (no free name) or DL_EXIT_FAIL (nothing
+ * made is left).
+ */
+extern int dl_bridge_attach(const struct dl_net *net, const char *host_if,
+			    int nsfd, struct in_addr a,
+			    const unsigned char mac[6], char *ifname,
+			    char **reason);
+
+/**
+ * dl_bridge_detach() - remove the veth pair whose host end is @host_if
+ * (gone already is fine); synchronous: the kernel takes about 15 ms
+ * @host_if: the name of the host's end
+ * @reason: receives the failure text
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_bridge_detach(const char *host_if, char **reason);
+
 #endif

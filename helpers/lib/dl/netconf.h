@@ -127,4 +127,13 @@ extern int dl_net_undefine(const char *name, char **reason);
  */
 extern int dl_net_names(char ***out, size_t *n);
 
+/**
+ * dl_net_alias_valid() - tell whether @s can be a container's alias on a
+ * network (a line of /etc/hosts): 1 to 64 letters, digits, '.', '-' and
+ * '_', not starting with '-' or '.'
+ * @s: the alias
+ * Return: true or false.
+ */
+extern bool dl_net_alias_valid(const char *s);
+
 #endif
