@@ -212,6 +212,91 @@ while True:
 	dl network rm pub >/dev/null
 }
 
+@test "dl network connect: a running container joins one more network, found by name and alias; disconnect takes it away" {
+	dl network create --subnet 10.199.48.0/24 back >/dev/null
+	dl run -d --name store --network back busybox sleep 60 >/dev/null
+	dl run -d --name app busybox sleep 60 >/dev/null
+	run -0 dl network connect --alias api --alias app2 back app
+	assert_output ''
+	# a second interface, on the network's subnet; eth0 and its route stay
+	run -0 dl exec app sh -c 'ip -4 -o addr show eth1; ip route'
+	assert_output --regexp 'inet 10\.199\.48\.[0-9]+/24'
+	assert_line --regexp '^default via 10\.199\.44\.1 dev eth0'
+	# both sides, by name and by alias
+	run -0 dl exec app ping -c1 -W2 store
+	run -0 dl exec store ping -c1 -W2 app
+	run -0 dl exec store ping -c1 -W2 api
+	run -0 dl exec store cat /etc/hosts
+	assert_line --regexp '^10\.199\.48\.[0-9]+	app [0-9a-f]{12} api app2$'
+	run -0 dl inspect app
+	[ "$(jq -r '.[0].NetworkSettings.Networks.back.IPAddress' <<<"$output")" != '' ]
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.back.Aliases' <<<"$output")" '["api","app2"]'
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks.back.Gateway' <<<"$output")" 10.199.48.1
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks.bridge.IPAddress' <<<"$output" | cut -d. -f1-3)" 10.199.44
+	run -0 dl network inspect back
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 2
+	# twice: 3
+	run -3 --separate-stderr dl network connect back app
+	[[ "$stderr" == *"it is on that network already"* ]]
+	run -0 dl network disconnect back app
+	run ! dl exec app ip link show eth1
+	run -0 dl exec store cat /etc/hosts
+	refute_line --partial app
+	run -0 dl exec app cat /etc/hosts
+	refute_line --partial store
+	run -1 --separate-stderr dl network disconnect back app
+	[[ "$stderr" == *"it is not on that network"* ]]
+	run -0 dl network inspect back
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	run -0 dl inspect app
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks | keys | join(",")' <<<"$output")" bridge
+	dl rm -f app store >/dev/null
+	run -0 dl network rm back
+}
+
+@test "dl network connect: only a running container with a network of its own; the connection ends with the run" {
+	dl network create --subnet 10.199.48.0/24 side >/dev/null
+	dl create --name idle busybox sleep 60 >/dev/null
+	run -1 --separate-stderr dl network connect side idle
+	[[ "$stderr" == *"it is not running"* ]]
+	dl run -d --name lone --network none busybox sleep 60 >/dev/null
+	run -3 --separate-stderr dl network connect side lone
+	[[ "$stderr" == *"its network is 'none'"* ]]
+	run -1 --separate-stderr dl network connect nosuch lone
+	run -2 --separate-stderr dl network connect side
+	run -2 --separate-stderr dl network connect --alias 'a b' side lone
+	dl run -d --name peer --network side busybox sleep 60 >/dev/null
+	dl run -d --name brief busybox sleep 60 >/dev/null
+	dl network connect side brief
+	run -0 dl exec peer ping -c1 -W2 brief
+	# stopped: its address on side given back, the others forget it
+	dl stop -t 1 brief >/dev/null
+	run -0 dl network inspect side
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	run -0 dl exec peer cat /etc/hosts
+	refute_line --partial brief
+	# started again: its own network only
+	dl start brief >/dev/null
+	run ! dl exec brief ip link show eth1
+	dl rm -f idle lone peer brief >/dev/null
+	run -0 dl network rm side
+}
+
+@test "dl run --network-alias: the other members find it by its aliases" {
+	dl network create --subnet 10.199.49.0/24 al >/dev/null
+	dl run -d --name db1 --network al --network-alias database --network-alias=pg busybox sh -c \
+		'mkdir -p /www && echo aliased >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+	dl run -d --name cl --network al busybox sleep 60 >/dev/null
+	run -0 dl exec cl wget -qO- http://database/
+	assert_output aliased
+	run -0 dl exec cl ping -c1 -W2 pg
+	run -0 dl inspect db1
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.al.Aliases' <<<"$output")" '["database","pg"]'
+	run -2 --separate-stderr dl-container-new --network-alias '-x' busybox true
+	dl rm -f db1 cl >/dev/null
+	run -0 dl network rm al
+}
+
 @test "dl network rm: the host's links and nft rules are back to what they were" {
 	dl network create --subnet 10.199.46.0/24 tmpnet >/dev/null
 	dl run --rm --network tmpnet busybox true
