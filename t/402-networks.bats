@@ -132,12 +132,7 @@ front'
 	# others forget its name
 	local id pid
 	id=$(dl inspect late | jq -r '.[0].Id')
-	pkill -9 -f "dl-spawn -d -n $id"
-	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
-	kill -9 "$pid"
-	sleep 0.3
-	run -0 dl exec db cat /etc/hosts
-	assert_line --partial late
+	kill_both "$id"
 	dl rm -f late >/dev/null
 	run -0 dl exec db cat /etc/hosts
 	refute_line --partial late
@@ -145,6 +140,101 @@ front'
 	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
 	dl rm -f db >/dev/null
 	run -0 dl network rm app
+}
+
+# kill_both ID: kill -9 the supervisor of container ID, then its init,
+# and wait until the init is gone
+kill_both() {
+	local pid
+	pkill -9 -f "dl-spawn -d -n $1"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$1/state.json")
+	kill -9 "$pid"
+	net_poll eval '! kill -0 "$pid" 2>/dev/null'
+}
+
+# hosts_lack CONTAINER TEXT: /etc/hosts of CONTAINER has no line with TEXT
+hosts_lack() {
+	! dl exec "$1" cat /etc/hosts | grep -q -- "$2"
+}
+
+@test "dl run --network NAME: a member killed with kill -9 leaves no line in the others' hosts" {
+	dl network create --subnet 10.199.47.0/24 kl >/dev/null
+	dl run -d --name k0 --network kl busybox sleep 60 >/dev/null
+	dl run -d --name k1 --network kl busybox sleep 60 >/dev/null
+	dl run -d --name k2 --network kl busybox sleep 60 >/dev/null
+	dl run -d --name k3 --network kl busybox sleep 60 >/dev/null
+	run -0 dl exec k0 cat /etc/hosts
+	assert_line --partial k1
+	assert_line --partial k2
+	assert_line --partial k3
+	# its init killed: its supervisor writes the others' hosts again
+	local pid
+	pid=$(dl inspect k1 | jq -r '.[0].State.Pid')
+	kill -9 "$pid"
+	net_poll hosts_lack k0 k1
+	# its supervisor and its init killed: the sweep of dl network prune
+	# gives its address back and writes the others' hosts again
+	kill_both "$(dl inspect k2 | jq -r '.[0].Id')"
+	run -0 dl exec k0 cat /etc/hosts
+	assert_line --partial k2
+	run -0 dl network prune
+	refute_output --partial kl
+	hosts_lack k0 k2
+	hosts_lack k3 k2
+	# its supervisor alone killed: the next member change forgets it
+	pkill -9 -f "dl-spawn -d -n $(dl inspect k3 | jq -r '.[0].Id')"
+	dl run -d --name k4 --network kl busybox sleep 60 >/dev/null
+	hosts_lack k0 k3
+	run -0 dl exec k4 cat /etc/hosts
+	assert_line --partial k0
+	refute_line --partial k3
+	dl rm -f k0 k1 k2 k3 k4 >/dev/null
+	run -0 dl network rm kl
+}
+
+@test "dl network prune: every user-defined network no container is on, under \"Deleted Networks:\"" {
+	dl network create --subnet 10.199.46.0/24 empty1 >/dev/null
+	dl network create --subnet 10.199.48.0/24 empty2 >/dev/null
+	dl network create --subnet 10.199.49.0/24 used >/dev/null
+	dl run -d --name u --network used busybox sleep 60 >/dev/null
+	run -0 dl network inspect empty1
+	[[ "$(jq -r '.[0].Created' <<<"$output")" == 20*Z ]]
+	# filters: none of them is labelled; none was made a day ago
+	run -0 dl network prune -f --filter label=team
+	assert_output ''
+	run -0 dl network prune -f --filter until=24h
+	assert_output ''
+	run -2 --separate-stderr dl network prune --filter color=red
+	[[ "$stderr" == *"unable to use filter 'color=red'"* ]]
+	run -2 --separate-stderr dl network prune --filter until=soon
+	# no terminal: no question
+	run -0 --separate-stderr dl network prune --filter until=0s --filter 'label!=team' </dev/null
+	assert_output 'Deleted Networks:
+empty1
+empty2'
+	assert_equal "$stderr" ''
+	run -0 dl network ls -q
+	assert_output 'bridge
+host
+none
+used'
+	# on a terminal, asked; "n" keeps them
+	dl network create --subnet 10.199.46.0/24 asked >/dev/null
+	run -0 script -qec 'dl network prune' /dev/null <<<n
+	assert_output --partial 'Are you sure you want to continue? [y/N]'
+	refute_output --partial 'Deleted Networks:'
+	run -0 dl network ls -q
+	assert_line asked
+	run -0 script -qec 'dl network prune' /dev/null <<<y
+	assert_output --partial 'Deleted Networks:'
+	run -0 dl network ls -q
+	refute_line asked
+	run -0 dl network prune -f
+	assert_output ''
+	dl rm -f u >/dev/null
+	run -0 dl network prune -f
+	assert_output 'Deleted Networks:
+used'
 }
 
 @test "dl network create --internal: members reach each other, not the outside" {

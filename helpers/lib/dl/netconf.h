@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <net/if.h>
 
@@ -135,5 +136,14 @@ extern int dl_net_names(char ***out, size_t *n);
  * Return: true or false.
  */
 extern bool dl_net_alias_valid(const char *s);
+
+/**
+ * dl_net_created() - when user-defined network @name was made (its
+ * definition file, written once, at dl_net_define())
+ * @name: the network
+ * @out: receives the time
+ * Return: 0, or -1 with errno set (ENOENT: no such network).
+ */
+extern int dl_net_created(const char *name, struct timespec *out);
 
 #endif
