@@ -103,7 +103,9 @@ kill_both() {
 	a=$(awk '/inet /{print $4}' <<<"$output")
 	a=${a%/*}
 	# 02:42 and the four bytes of the address, as Docker's
-	assert_output --partial "link/ether $(printf '02:42:%02x:%02x:%02x:%02x' ${a//./ })"
+	local o1 o2 o3 o4
+	IFS=. read -r o1 o2 o3 o4 <<<"$a"
+	assert_output --partial "link/ether $(printf '02:42:%02x:%02x:%02x:%02x' "$o1" "$o2" "$o3" "$o4")"
 	run -0 ip -o link show "$veth"
 	assert_output --partial "master $BR"
 	assert_output --partial 'state UP'
