@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -357,10 +358,17 @@ static struct nl_sock *nl_open_in(int ns, int *made, char **reason)
 	}
 	if (ns >= 0 || *made >= 0)
 		sk = nl_open(reason);
-	if (setns(hostns, CLONE_NEWNET) < 0)
-		/* nothing of ours may go on in the wrong namespace */
-		dl_die_sys(DL_EXIT_FAIL, "unable to return to the host's "
-			   "network namespace");
+	if (setns(hostns, CLONE_NEWNET) < 0) {
+		/* nothing of ours may go on in the wrong namespace: the
+		 * caller fails, as it must */
+		free(*reason);
+		*reason = NULL;
+		dl_fail(reason, DL_EXIT_FAIL, "unable to return to the host's "
+			"network namespace: %s", strerror(errno));
+		if (sk)
+			nl_socket_free(sk);
+		sk = NULL;
+	}
 	close(hostns);
 	if (!sk && ns < 0 && *made >= 0) {
 		close(*made);
