@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "dl.h"
+#include "dl/netmember.h"
 #include "dl/json.h"
 #include "dl/lxc.h"
 #include "dl/ports.h"
@@ -270,7 +271,9 @@ static json_t *docker_shape(const struct ctr *c)
 		char *line = ports_line(c, ports);
 
 		json_object_set_new(j, "NetworkSettings",
-				    json_pack("{s:o}", "Ports", ports));
+				    json_pack("{s:o,s:o}", "Ports", ports,
+					      "Networks",
+					      dl_net_settings(c->id)));
 		json_object_set_new(j, "Ports", json_string(line));
 		json_object_set_new(json_object_get(j, "HostConfig"),
 				    "PortBindings", port_bindings(c));

@@ -81,6 +81,8 @@
 	"      --dns IP               a name server (repeatable)\n"           \
 	"      --dns-search DOMAIN    a search domain (repeatable)\n"         \
 	"      --add-host NAME:IP     a line of /etc/hosts (repeatable)\n"    \
+	"      --network-alias ALIAS  a name the other members of its network\n" \
+	"                             find it by (repeatable)\n"              \
 	"  -p, --publish [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|udp]\n"           \
 	"                             publish a port (no HOSTPORT: a free "  \
 	"one;\n"                                                              \
@@ -175,6 +177,7 @@ static const struct option longopts[] = {
 	{ "dns", required_argument, NULL, 0 },
 	{ "dns-search", required_argument, NULL, 0 },
 	{ "add-host", required_argument, NULL, 0 },
+	{ "network-alias", required_argument, NULL, 0 },
 	{ "publish", required_argument, NULL, 'p' },
 	{ "publish-all", no_argument, NULL, 'P' },
 	{ "tty", no_argument, NULL, 't' },

@@ -17,6 +17,7 @@
 #include "dl/portmap.h"
 #include "dl/state.h"
 #include "dl/json.h"
+#include "dl/netmember.h"
 #include "dl/volume.h"
 
 #define USAGE "dl-container-rm [-v] CONTAINER_ID"
@@ -42,6 +43,11 @@ static void drop_lease(const char *id)
 	why = NULL;
 	if (!real)
 		return;
+	/* the networks it was connected to */
+	if (dl_net_connected_drop(real, &why))
+		dl_warn("unable to disconnect container '%s': %s", id, why);
+	free(why);
+	why = NULL;
 	/* the network it ran on: the bridge one unless its spec names
 	 * another */
 	spec = dl_xasprintf("%s/spec.json", real);

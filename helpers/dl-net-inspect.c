@@ -13,13 +13,15 @@
 #include "dl/json.h"
 #include "dl/lease.h"
 #include "dl/netconf.h"
+#include "dl/time.h"
 
 #define USAGE "dl-net-inspect [-a] [NETWORK...]"
 #define OPTIONS                                                                \
 	"  -a           every network: bridge, then the user-defined ones\n"   \
 	"  -h, --help   show this help\n"                                      \
 	"\nPrints [{\"Name\",\"Driver\",\"Bridge\",\"Subnet\",\"Gateway\","  \
-	"\"Internal\",\"Up\",\"Containers\"}]; without NETWORK, bridge's.\n"
+	"\"Internal\",\"Up\",\"Containers\"} and, for a user-defined one,\n"  \
+	"\"Created\"]; without NETWORK, bridge's.\n"
 
 /* One network, its containers those of this store with an address on it. */
 static json_t *describe(const char *name)
@@ -60,6 +62,15 @@ static json_t *describe(const char *name)
 		      dl_bridge_exists(&net), "Containers", ctrs);
 	if (!j)
 		dl_oom();
+	/* a user-defined network's creation time, as Docker's Created */
+	{
+		struct timespec ts;
+		char when[DL_TIME_LEN + 1];
+
+		if (strcmp(name, "bridge") && dl_net_created(name, &ts) == 0 &&
+		    dl_time_format(&ts, when) == 0)
+			json_object_set_new(j, "Created", json_string(when));
+	}
 	return j;
 }
 

@@ -9,6 +9,7 @@
 #include "dl/bridge.h"
 #include "dl/lease.h"
 #include "dl/netconf.h"
+#include "dl/netfiles.h"
 #include "dl/nftnet.h"
 
 #define USAGE "dl-net-rm NETWORK"
@@ -21,6 +22,7 @@ int main(int argc, char **argv)
 	const char *name;
 	struct dl_net net;
 	bool internal;
+	unsigned dropped = 0;
 	size_t n = 0;
 	int r;
 
@@ -39,9 +41,14 @@ int main(int argc, char **argv)
 			       : "no such network");
 	if ((r = dl_net_load_named(name, &net, &internal, &reason)))
 		dl_die(r, "unable to remove network '%s': %s", name, reason);
-	if ((r = dl_lease_sweep(&net, NULL, &reason)) ||
+	if ((r = dl_lease_sweep(&net, &dropped, &reason)) ||
 	    (r = dl_lease_list(&net, &l, &n, &reason)))
 		dl_die(r, "unable to remove network '%s': %s", name, reason);
+	/* members whose supervisor died (kill -9) are gone from the others'
+	 * hosts now, whether or not the network can go */
+	if (dropped && n && (r = dl_net_hosts_refresh(&net, &reason)))
+		dl_die(r, "unable to update the hosts of network '%s': %s",
+		       name, reason);
 	if (n)
 		dl_die(DL_EXIT_CONFLICT, "unable to remove network '%s': "
 		       "network is in use by %zu container%s", name, n,

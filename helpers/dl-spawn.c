@@ -27,6 +27,7 @@
 #include "dl/lxcconf.h"
 #include "dl/netconf.h"
 #include "dl/netfiles.h"
+#include "dl/netmember.h"
 #include "dl/ports.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
@@ -71,6 +72,7 @@ struct spawn {
 	struct dl_net net;		/* network bridge: the store's */
 	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 	struct dl_lxc_net lnet;
+	int netfd;			/* its network namespace, made by us */
 	bool fresh;			/* -n */
 	bool named;			/* a user-defined network */
 	struct dl_port *ports;		/* published, with their host ports */
@@ -125,6 +127,12 @@ static void drop_lease(void)
 	if (sp && sp->named && dl_net_hosts_refresh(&sp->net, &reason))
 		dl_warn("unable to update the hosts of the network of '%s': %s",
 			sp->id, reason);
+	free(reason);
+	reason = NULL;
+	/* the networks it was connected to (dl network connect) */
+	if (sp && dl_net_connected_drop(sp->dir, &reason))
+		dl_warn("unable to disconnect container '%s': %s", sp->id,
+			reason);
 }
 
 static void restore_state(void)
@@ -195,9 +203,13 @@ static noreturn void monitor(struct spawn *sp, struct dl_stdio *io,
 	    dup2(io->child[1], 1) < 0 || dup2(io->child[2], 3) < 0 ||
 	    dup2(null, 2) < 0 || dup3(ready, 4, O_CLOEXEC) < 0)
 		_exit(DL_EXIT_FAIL);
+	/* the network namespace made for it: lxc.namespace.share.net is
+	 * /proc/self/fd/5 */
+	if (sp->netfd >= 0 && dup3(sp->netfd, 5, O_CLOEXEC) < 0)
+		_exit(DL_EXIT_FAIL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	syscall(SYS_close_range, 5, ~0U, 0);
+	syscall(SYS_close_range, sp->netfd >= 0 ? 6 : 5, ~0U, 0);
 	dl_lxc_log(sp->id, true);
 	c = lxc_container_new(sp->id, sp->lxcpath);
 	if (c && c->is_defined(c)) {
@@ -551,6 +563,27 @@ static void net_file(struct spawn *sp, int rootfd, const char *name,
 }
 
 /*
+ * The container's network namespace, made here with its veth pair on the
+ * bridge, rather than by liblxc: it goes with its last process (the
+ * kernel's cleanup, in the background), where liblxc would delete the
+ * pair on the run's path.
+ */
+static void net_netns(struct spawn *sp, struct in_addr a)
+{
+	_cleanup_free_ char *reason = NULL, *host_if = NULL;
+	uint32_t h = ntohl(a.s_addr);
+	unsigned char mac[6] = { 0x02, 0x42, h >> 24, (h >> 16) & 0xff,
+				 (h >> 8) & 0xff, h & 0xff };
+	int r;
+
+	host_if = dl_xasprintf("dl%.12s", sp->id);
+	if ((r = dl_bridge_netns(&sp->net, host_if, a, mac, &sp->netfd,
+				 &reason)))
+		die_start(sp->id, r, reason);
+	sp->spec.netns = "/proc/self/fd/5";
+}
+
+/*
  * Network "bridge": the store's bridge, made if needed, an address of
  * it, and the container's resolv.conf, hosts and hostname, bound over the
  * image's (whatever they are: a symlink is never followed).
@@ -576,8 +609,7 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	inet_ntop(AF_INET, &sp->net.gateway, sp->gw, sizeof(sp->gw));
 	if (sp->spec.npublish)
 		net_publish(sp, a);
-	sp->lnet = (struct dl_lxc_net){ sp->net.bridge, sp->addr,
-					sp->net.prefix, sp->gw };
+	net_netns(sp, a);
 	resolv = dl_resolv_conf(sp->spec.dns, sp->spec.ndns,
 				sp->spec.dns_search, sp->spec.ndns_search);
 	hosts = dl_hosts_file(sp->addr, host, NULL, sp->spec.add_hosts,
@@ -728,7 +760,8 @@ static void prepare(struct spawn *sp, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct spawn sp = { .notify = -1, .ready = { -1, -1 }, .lock = -1 };
+	struct spawn sp = { .notify = -1, .ready = { -1, -1 }, .lock = -1,
+			    .netfd = -1 };
 	_cleanup_free_ char *share = NULL, *dir = NULL;
 	int c;
 

@@ -93,6 +93,39 @@ kill_both() {
 	assert_equal "$(leases)" ''
 }
 
+@test "dl run: eth0's MAC follows its address, lo is up, the host's end is on the bridge and goes with the container" {
+	dl run -d --name n1 busybox sleep 60 >/dev/null
+	local id veth a
+	id=$(dl inspect n1 | jq -r '.[0].Id')
+	veth=dl${id:0:12}
+	run -0 dl exec n1 sh -c 'ip -o link show lo; ip -o link show eth0; ip -4 -o addr show eth0'
+	assert_line --regexp '^1: lo: <LOOPBACK,UP,LOWER_UP>'
+	a=$(awk '/inet /{print $4}' <<<"$output")
+	a=${a%/*}
+	# 02:42 and the four bytes of the address, as Docker's
+	local o1 o2 o3 o4
+	IFS=. read -r o1 o2 o3 o4 <<<"$a"
+	assert_output --partial "link/ether $(printf '02:42:%02x:%02x:%02x:%02x' "$o1" "$o2" "$o3" "$o4")"
+	run -0 ip -o link show "$veth"
+	assert_output --partial "master $BR"
+	assert_output --partial 'state UP'
+	dl rm -f n1 >/dev/null
+	net_poll eval '! ip link show "$veth" 2>/dev/null'
+}
+
+@test "dl start: a container whose old namespace another one holds still gets its network" {
+	dl run -d --name first busybox sleep 60 >/dev/null
+	dl run -d --name joiner --network container:first busybox sleep 60 >/dev/null
+	dl stop -t 1 first >/dev/null
+	# the joiner keeps the namespace, and the pair with it
+	run -0 dl exec joiner ip -o link show eth0
+	dl start first >/dev/null
+	run -0 dl exec first sh -c 'ping -c1 -W2 10.199.40.1 >/dev/null && echo pong'
+	assert_output pong
+	dl rm -f joiner first >/dev/null
+	assert_equal "$(leases)" ''
+}
+
 @test "dl run: resolv.conf from the host without loopback servers, hosts and hostname" {
 	run -0 dl run --rm --name web1 busybox sh -c \
 		'cat /etc/resolv.conf; echo ==; cat /etc/hosts; echo ==; cat /etc/hostname; hostname'
@@ -239,7 +272,7 @@ c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside
 @test "dl rm: the host's links, dl's rules and the leases are back to what they were" {
 	dl run --rm busybox true # the bridge and the table exist from here on
 	local links rules
-	links=$(ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+	links=$(net_links)
 	rules=$(nft list ruleset)
 	dl run -d --name a1 busybox sleep 60 >/dev/null
 	dl run -d --name a2 busybox sleep 60 >/dev/null
@@ -247,12 +280,13 @@ c, peer = s.accept(); print(peer[0], flush=True); c.sendall(b"hello from outside
 	dl stop -t 1 a1 >/dev/null
 	[ "$(leases | wc -l)" = 1 ]
 	dl rm -f a1 a2 >/dev/null
-	assert_equal "$(ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)" "$links"
+	net_poll net_links_are "$links" || true
+	assert_equal "$(net_links)" "$links"
 	assert_equal "$(nft list ruleset)" "$rules"
 	assert_equal "$(leases)" ''
 }
 
-@test "dl network: ls, inspect, prune; prune refuses while a container has an address" {
+@test "dl network: ls, inspect, prune; prune keeps the bridge while a container has an address" {
 	run -0 dl network ls -q
 	assert_output 'bridge
 host
@@ -260,7 +294,10 @@ none'
 	dl run -d --name keep busybox sleep 60 >/dev/null
 	run -0 dl network inspect bridge
 	[ "$(jq -r '.[0].Containers | length' <<<"$output")" = 1 ]
-	run -3 --separate-stderr dl network prune
+	# in use: kept, as Docker keeps it
+	run -0 dl network prune
+	[ -e "/sys/class/net/$BR" ]
+	run -3 --separate-stderr dl-net-down
 	[[ "$stderr" == *"unable to remove bridge '$BR': 1 running container has an address"* ]]
 	dl rm -f keep >/dev/null
 	run -0 dl network prune

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # 401-ports.bats: published ports (-p, -P): tcp and udp reached from an
 # "outside" host and from the host itself (127.0.0.1 and its address), a
-# "LAN" host that reaches neither a 127.0.0.1-published port nor an
+# "LAN" host that reaches a port published on 0.0.0.0 but neither a
+# 127.0.0.1-published port nor an
 # unpublished one, host ports in use refused with 3 and nothing left,
 # dl port, dl ps and dl inspect, rules gone after stop, rm and a killed
 # supervisor, and the host's links and rules back to what they were.
@@ -197,11 +198,30 @@ print(s.recv(512).decode())'
 	assert_output '53/udp -> 0.0.0.0:24053'
 }
 
-@test "dl run -p 127.0.0.1:...: the host reaches it, the LAN does not; nor an unpublished port" {
+@test "dl run -p: a LAN host reaches a port published on 0.0.0.0, not one on 127.0.0.1 nor an unpublished one" {
 	lan
 	web lo1 -p 127.0.0.1:24011:80
 	run -0 get http://127.0.0.1:24011/
 	assert_output 'hello lo1'
+	# the LAN host does reach a port published on 0.0.0.0, through the
+	# host's address on its link: what it cannot reach below is refused
+	# by dl's rules, not out of its way
+	dl run -d --name pub -p 24012:80 busybox sh -c \
+		'mkdir -p /www && echo hello pub >/www/index.html && httpd -p 8080 -h /www && exec httpd -f -p 80 -h /www' >/dev/null
+	run -0 get "http://$HOSTLAN:24012/" "$LAN"
+	assert_output 'hello pub'
+	# its port 8080, published nowhere: the host reaches it, the LAN not
+	local pa
+	pa=$(jq -r .Address "$DL_ROOT/containers/$(dl inspect pub | jq -r '.[0].Id')/ports.json")
+	run -0 get "http://$pa:8080/"
+	assert_output 'hello pub'
+	run get "http://$pa:8080/" "$LAN"
+	assert_failure
+	refute_output 'hello pub'
+	# nor through the host's address: 8080 is no host port
+	run get "http://$HOSTLAN:8080/" "$LAN"
+	assert_failure
+	refute_output 'hello pub'
 	# not on the host's other addresses
 	run get "http://$HOSTLAN:24011/"
 	assert_failure
@@ -384,6 +404,7 @@ s.listen(1); time.sleep(30)' &
 	veth=dl$(dl inspect b1 | jq -r '.[0].Id' | cut -c1-12)
 	ip link show "$veth" >/dev/null
 	dl rm -f b1 >/dev/null
+	net_poll eval '! ip link show "$veth" 2>/dev/null'
 	run ! ip link show "$veth"
 	dl network prune
 	ip netns del "$OUT" 2>/dev/null || true

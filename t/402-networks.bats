@@ -132,12 +132,7 @@ front'
 	# others forget its name
 	local id pid
 	id=$(dl inspect late | jq -r '.[0].Id')
-	pkill -9 -f "dl-spawn -d -n $id"
-	pid=$(jq -r .pid "$DL_ROOT/containers/$id/state.json")
-	kill -9 "$pid"
-	sleep 0.3
-	run -0 dl exec db cat /etc/hosts
-	assert_line --partial late
+	kill_both "$id"
 	dl rm -f late >/dev/null
 	run -0 dl exec db cat /etc/hosts
 	refute_line --partial late
@@ -145,6 +140,101 @@ front'
 	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
 	dl rm -f db >/dev/null
 	run -0 dl network rm app
+}
+
+# kill_both ID: kill -9 the supervisor of container ID, then its init,
+# and wait until the init is gone
+kill_both() {
+	local pid
+	pkill -9 -f "dl-spawn -d -n $1"
+	pid=$(jq -r .pid "$DL_ROOT/containers/$1/state.json")
+	kill -9 "$pid"
+	net_poll eval '! kill -0 "$pid" 2>/dev/null'
+}
+
+# hosts_lack CONTAINER TEXT: /etc/hosts of CONTAINER has no line with TEXT
+hosts_lack() {
+	! dl exec "$1" cat /etc/hosts | grep -q -- "$2"
+}
+
+@test "dl run --network NAME: a member killed with kill -9 leaves no line in the others' hosts" {
+	dl network create --subnet 10.199.47.0/24 kl >/dev/null
+	dl run -d --name k0 --network kl busybox sleep 60 >/dev/null
+	dl run -d --name k1 --network kl busybox sleep 60 >/dev/null
+	dl run -d --name k2 --network kl busybox sleep 60 >/dev/null
+	dl run -d --name k3 --network kl busybox sleep 60 >/dev/null
+	run -0 dl exec k0 cat /etc/hosts
+	assert_line --partial k1
+	assert_line --partial k2
+	assert_line --partial k3
+	# its init killed: its supervisor writes the others' hosts again
+	local pid
+	pid=$(dl inspect k1 | jq -r '.[0].State.Pid')
+	kill -9 "$pid"
+	net_poll hosts_lack k0 k1
+	# its supervisor and its init killed: the sweep of dl network prune
+	# gives its address back and writes the others' hosts again
+	kill_both "$(dl inspect k2 | jq -r '.[0].Id')"
+	run -0 dl exec k0 cat /etc/hosts
+	assert_line --partial k2
+	run -0 dl network prune
+	refute_output --partial kl
+	hosts_lack k0 k2
+	hosts_lack k3 k2
+	# its supervisor alone killed: the next member change forgets it
+	pkill -9 -f "dl-spawn -d -n $(dl inspect k3 | jq -r '.[0].Id')"
+	dl run -d --name k4 --network kl busybox sleep 60 >/dev/null
+	hosts_lack k0 k3
+	run -0 dl exec k4 cat /etc/hosts
+	assert_line --partial k0
+	refute_line --partial k3
+	dl rm -f k0 k1 k2 k3 k4 >/dev/null
+	run -0 dl network rm kl
+}
+
+@test "dl network prune: every user-defined network no container is on, under \"Deleted Networks:\"" {
+	dl network create --subnet 10.199.46.0/24 empty1 >/dev/null
+	dl network create --subnet 10.199.48.0/24 empty2 >/dev/null
+	dl network create --subnet 10.199.49.0/24 used >/dev/null
+	dl run -d --name u --network used busybox sleep 60 >/dev/null
+	run -0 dl network inspect empty1
+	[[ "$(jq -r '.[0].Created' <<<"$output")" == 20*Z ]]
+	# filters: none of them is labelled; none was made a day ago
+	run -0 dl network prune -f --filter label=team
+	assert_output ''
+	run -0 dl network prune -f --filter until=24h
+	assert_output ''
+	run -2 --separate-stderr dl network prune --filter color=red
+	[[ "$stderr" == *"unable to use filter 'color=red'"* ]]
+	run -2 --separate-stderr dl network prune --filter until=soon
+	# no terminal: no question
+	run -0 --separate-stderr dl network prune --filter until=0s --filter 'label!=team' </dev/null
+	assert_output 'Deleted Networks:
+empty1
+empty2'
+	assert_equal "$stderr" ''
+	run -0 dl network ls -q
+	assert_output 'bridge
+host
+none
+used'
+	# on a terminal, asked; "n" keeps them
+	dl network create --subnet 10.199.46.0/24 asked >/dev/null
+	run -0 script -qec 'dl network prune' /dev/null <<<n
+	assert_output --partial 'Are you sure you want to continue? [y/N]'
+	refute_output --partial 'Deleted Networks:'
+	run -0 dl network ls -q
+	assert_line asked
+	run -0 script -qec 'dl network prune' /dev/null <<<y
+	assert_output --partial 'Deleted Networks:'
+	run -0 dl network ls -q
+	refute_line asked
+	run -0 dl network prune -f
+	assert_output ''
+	dl rm -f u >/dev/null
+	run -0 dl network prune -f
+	assert_output 'Deleted Networks:
+used'
 }
 
 @test "dl network create --internal: members reach each other, not the outside" {
@@ -210,6 +300,91 @@ while True:
 	run curl -sS -m 2 http://127.0.0.1:24030/
 	assert_failure
 	dl network rm pub >/dev/null
+}
+
+@test "dl network connect: a running container joins one more network, found by name and alias; disconnect takes it away" {
+	dl network create --subnet 10.199.48.0/24 back >/dev/null
+	dl run -d --name store --network back busybox sleep 60 >/dev/null
+	dl run -d --name app busybox sleep 60 >/dev/null
+	run -0 dl network connect --alias api --alias app2 back app
+	assert_output ''
+	# a second interface, on the network's subnet; eth0 and its route stay
+	run -0 dl exec app sh -c 'ip -4 -o addr show eth1; ip route'
+	assert_output --regexp 'inet 10\.199\.48\.[0-9]+/24'
+	assert_line --regexp '^default via 10\.199\.44\.1 dev eth0'
+	# both sides, by name and by alias
+	run -0 dl exec app ping -c1 -W2 store
+	run -0 dl exec store ping -c1 -W2 app
+	run -0 dl exec store ping -c1 -W2 api
+	run -0 dl exec store cat /etc/hosts
+	assert_line --regexp '^10\.199\.48\.[0-9]+	app [0-9a-f]{12} api app2$'
+	run -0 dl inspect app
+	[ "$(jq -r '.[0].NetworkSettings.Networks.back.IPAddress' <<<"$output")" != '' ]
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.back.Aliases' <<<"$output")" '["api","app2"]'
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks.back.Gateway' <<<"$output")" 10.199.48.1
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks.bridge.IPAddress' <<<"$output" | cut -d. -f1-3)" 10.199.44
+	run -0 dl network inspect back
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 2
+	# twice: 3
+	run -3 --separate-stderr dl network connect back app
+	[[ "$stderr" == *"it is on that network already"* ]]
+	run -0 dl network disconnect back app
+	run ! dl exec app ip link show eth1
+	run -0 dl exec store cat /etc/hosts
+	refute_line --partial app
+	run -0 dl exec app cat /etc/hosts
+	refute_line --partial store
+	run -1 --separate-stderr dl network disconnect back app
+	[[ "$stderr" == *"it is not on that network"* ]]
+	run -0 dl network inspect back
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	run -0 dl inspect app
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks | keys | join(",")' <<<"$output")" bridge
+	dl rm -f app store >/dev/null
+	run -0 dl network rm back
+}
+
+@test "dl network connect: only a running container with a network of its own; the connection ends with the run" {
+	dl network create --subnet 10.199.48.0/24 side >/dev/null
+	dl create --name idle busybox sleep 60 >/dev/null
+	run -1 --separate-stderr dl network connect side idle
+	[[ "$stderr" == *"it is not running"* ]]
+	dl run -d --name lone --network none busybox sleep 60 >/dev/null
+	run -3 --separate-stderr dl network connect side lone
+	[[ "$stderr" == *"its network is 'none'"* ]]
+	run -1 --separate-stderr dl network connect nosuch lone
+	run -2 --separate-stderr dl network connect side
+	run -2 --separate-stderr dl network connect --alias 'a b' side lone
+	dl run -d --name peer --network side busybox sleep 60 >/dev/null
+	dl run -d --name brief busybox sleep 60 >/dev/null
+	dl network connect side brief
+	run -0 dl exec peer ping -c1 -W2 brief
+	# stopped: its address on side given back, the others forget it
+	dl stop -t 1 brief >/dev/null
+	run -0 dl network inspect side
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	run -0 dl exec peer cat /etc/hosts
+	refute_line --partial brief
+	# started again: its own network only
+	dl start brief >/dev/null
+	run ! dl exec brief ip link show eth1
+	dl rm -f idle lone peer brief >/dev/null
+	run -0 dl network rm side
+}
+
+@test "dl run --network-alias: the other members find it by its aliases" {
+	dl network create --subnet 10.199.49.0/24 al >/dev/null
+	dl run -d --name db1 --network al --network-alias database --network-alias=pg busybox sh -c \
+		'mkdir -p /www && echo aliased >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+	dl run -d --name cl --network al busybox sleep 60 >/dev/null
+	run -0 dl exec cl wget -qO- http://database/
+	assert_output aliased
+	run -0 dl exec cl ping -c1 -W2 pg
+	run -0 dl inspect db1
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.al.Aliases' <<<"$output")" '["database","pg"]'
+	run -2 --separate-stderr dl-container-new --network-alias '-x' busybox true
+	dl rm -f db1 cl >/dev/null
+	run -0 dl network rm al
 }
 
 @test "dl network rm: the host's links and nft rules are back to what they were" {

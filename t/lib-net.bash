@@ -22,3 +22,24 @@ net_setup() {
 net_teardown() {
 	dl ps -aq 2>/dev/null | xargs -r dl rm -f >/dev/null 2>&1 || true
 }
+
+# net_poll CMD...: CMD run until it succeeds, for at most 20 s: a
+# container's network namespace, and its veth pair with it, goes in the
+# kernel's own time once its last process is gone
+net_poll() {
+	local end=$((SECONDS + 20))
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# net_links: the host's link names, sorted
+net_links() {
+	ip -d -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort
+}
+
+# net_links_are TEXT: the host's links are TEXT (net_links)
+net_links_are() {
+	[ "$(net_links)" = "$1" ]
+}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -396,5 +397,26 @@ int dl_net_undefine(const char *name, char **reason)
 						       : DL_EXIT_FAIL,
 			       "%s", errno == ENOENT ? "no such network"
 						     : strerror(errno));
+	return 0;
+}
+
+bool dl_net_alias_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || *s == '-' || *s == '.')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-_") == n;
+}
+
+int dl_net_created(const char *name, struct timespec *out)
+{
+	_cleanup_free_ char *path = def_path(name);
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	*out = st.st_mtim;
 	return 0;
 }

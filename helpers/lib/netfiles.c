@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* netfiles.c: a container's /etc/resolv.conf, /etc/hosts, /etc/hostname */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -134,14 +135,34 @@ char *dl_hosts_file(const char *addr, const char *hostname, const char *name,
 
 /* One member of a network, for dl_net_hosts_refresh(). */
 struct member {
-	char *dir, *base, *names;
+	char *dir, *names;
 	char addr[INET_ADDRSTRLEN];
 };
 
-/* "NAME HOSTNAME" of the container in @dir, or NULL. */
-static char *member_names(const char *dir)
+/* The aliases the container in @dir has on network @bridge
+ * (containers/ID/aliases.BRIDGE, one a line), each after a space. */
+static char *member_aliases(const char *dir, const char *bridge)
+{
+	_cleanup_free_ char *path = dl_xasprintf("%s/aliases.%s", dir, bridge);
+	_cleanup_free_ char *text = NULL;
+	char *out = dl_xstrdup(""), *save = NULL, *next;
+
+	if (dl_read_file(path, &text, NULL) < 0)
+		return out;
+	for (char *a = strtok_r(text, "\n", &save); a;
+	     a = strtok_r(NULL, "\n", &save)) {
+		next = dl_xasprintf("%s %s", out, a);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* "NAME HOSTNAME ALIAS..." of the container in @dir on @bridge, or NULL. */
+static char *member_names(const char *dir, const char *bridge)
 {
 	_cleanup_free_ char *path = dl_xasprintf("%s/spec.json", dir);
+	_cleanup_free_ char *aliases = NULL;
 	json_t *j = json_load_file(path, 0, NULL);
 	const char *host, *name;
 	char *out;
@@ -151,10 +172,36 @@ static char *member_names(const char *dir)
 	host = json_string_value(json_object_get(j, "hostname"));
 	name = json_string_value(json_object_get(
 		json_object_get(j, "annotations"), "org.dockerlite.name"));
+	aliases = member_aliases(dir, bridge);
+	{
+		/* --network-alias: on the network it was made with */
+		const char *own = json_string_value(json_object_get(
+			json_object_get(j, "annotations"),
+			"org.dockerlite.network"));
+		const char *more = json_string_value(json_object_get(
+			json_object_get(j, "annotations"),
+			"org.dockerlite.network-aliases"));
+		_cleanup_free_ char *why = NULL;
+		struct dl_net onet;
+
+		if (own && more && *more &&
+		    !dl_net_load_named(own, &onet, NULL, &why) &&
+		    !strcmp(onet.bridge, bridge)) {
+			char *next = dl_xasprintf("%s %s", aliases, more);
+
+			for (char *c = next; *c; c++)
+				if (*c == ',')
+					*c = ' ';
+			free(aliases);
+			aliases = next;
+		}
+	}
 	if (name && host && strcmp(name, host))
-		out = dl_xasprintf("%s %s", name, host);
+		out = dl_xasprintf("%s %s%s", name, host, aliases);
+	else if (name || host)
+		out = dl_xasprintf("%s%s", name ? name : host, aliases);
 	else
-		out = name || host ? dl_xstrdup(name ? name : host) : NULL;
+		out = *aliases ? dl_xstrdup(aliases + 1) : NULL;
 	json_decref(j);
 	return out;
 }
@@ -178,6 +225,59 @@ static int write_in_place(const char *path, const char *text)
 		off += (size_t)n;
 	}
 	return ftruncate(fd, (off_t)len);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dl_net_hosts_rebuild(const char *dir)
+{
+	_cleanup_free_ char *base = dl_xasprintf("%s/hosts.base", dir);
+	_cleanup_free_ char *path = dl_xasprintf("%s/hosts", dir);
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int lock = -1;
+	char **frags = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	DIR *d;
+
+	/* the base's flock: a refresh of another network of the same
+	 * container waits, so that neither writes the other's old lines */
+	lock = open(base, O_RDONLY | O_CLOEXEC);
+	if (lock < 0)
+		return -1;
+	while (flock(lock, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (dl_read_file(base, &text, NULL) < 0)
+		return -1;
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "hosts.net.", 10)) {
+			frags = dl_xrealloc(frags, (n + 1) * sizeof(*frags));
+			frags[n++] = dl_xstrdup(e->d_name);
+		}
+	closedir(d);
+	if (n)
+		qsort(frags, n, sizeof(*frags), by_name);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *fp = dl_xasprintf("%s/%s", dir, frags[i]);
+		_cleanup_free_ char *lines = NULL;
+		char *next;
+
+		if (dl_read_file(fp, &lines, NULL) == 0) {
+			next = dl_xasprintf("%s%s", text, lines);
+			free(text);
+			text = next;
+		}
+		free(frags[i]);
+	}
+	free(frags);
+	return write_in_place(path, text);
 }
 
 int dl_net_hosts_refresh(const struct dl_net *net, char **reason)
@@ -209,20 +309,21 @@ int dl_net_hosts_refresh(const struct dl_net *net, char **reason)
 		if (!l[i].live)
 			continue;
 		bp = dl_xasprintf("%s/hosts.base", l[i].owner);
-		if (dl_read_file(bp, &x->base, NULL) < 0)
+		if (access(bp, F_OK) < 0)
 			continue;
-		x->names = member_names(l[i].owner);
-		if (!x->names) {
-			free(x->base);
+		x->names = member_names(l[i].owner, net->bridge);
+		if (!x->names)
 			continue;
-		}
 		x->dir = l[i].owner;
 		inet_ntop(AF_INET, &l[i].addr, x->addr, sizeof(x->addr));
 		nm++;
 	}
+	/* each member's lines of this network, containers/ID/hosts.net.BRIDGE,
+	 * then its hosts made again from its base and all its networks' */
 	for (size_t i = 0; i < nm; i++) {
-		_cleanup_free_ char *path = dl_xasprintf("%s/hosts", m[i].dir);
-		char *text = dl_xstrdup(m[i].base), *next;
+		_cleanup_free_ char *path = dl_xasprintf("%s/hosts.net.%s",
+							 m[i].dir, net->bridge);
+		char *text = dl_xstrdup(""), *next;
 
 		for (size_t k = 0; k < nm; k++) {
 			if (k == i)
@@ -233,12 +334,12 @@ int dl_net_hosts_refresh(const struct dl_net *net, char **reason)
 			text = next;
 		}
 		/* a member gone meanwhile has no file to write: fine */
-		(void)write_in_place(path, text);
+		if (dl_write_file_atomic_flags(path, text, strlen(text), 0644,
+					       DL_WRITE_NOSYNC) == 0)
+			(void)dl_net_hosts_rebuild(m[i].dir);
 		free(text);
 	}
-	for (size_t i = 0; i < nm; i++) {
-		free(m[i].base);
+	for (size_t i = 0; i < nm; i++)
 		free(m[i].names);
-	}
 	return 0;
 }

@@ -703,6 +703,21 @@ static int opt_dns_search(struct dl_spec_opts *o, const char *s,
 	return 0;
 }
 
+/* ---- --network-alias ------------------------------------------------- */
+
+static int opt_network_alias(struct dl_spec_opts *o, const char *s,
+			     char **reason)
+{
+	if (!dl_net_alias_valid(s))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to use alias "
+			       "'%s': invalid name", s);
+	if (!o->aliases && !(o->aliases = json_array()))
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	if (append(o->aliases, json_string(s)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
 static int opt_add_host(struct dl_spec_opts *o, const char *s, char **reason)
 {
 	const char *colon = strchr(s, ':');
@@ -1053,6 +1068,7 @@ static const struct {
 	{ "dns", opt_dns, 0, false },
 	{ "dns-search", opt_dns_search, 0, false },
 	{ "add-host", opt_add_host, 0, false },
+	{ "network-alias", opt_network_alias, 0, false },
 	{ "label", opt_label, 0, false },
 	{ "publish", opt_publish, 0, false },
 	{ "publish-all", NULL, FIELD(publish_all), true },
@@ -1113,6 +1129,8 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	o->env = o->mounts = o->dns = o->dns_search = o->hosts = NULL;
 	o->rlimits = o->sysctl = o->group_add = o->volumes = o->labels = NULL;
 	o->publish = NULL;
+	json_decref(o->aliases);
+	o->aliases = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -1441,7 +1459,9 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 		  set_joined(a, "org.dockerlite.dns-search", o->dns_search) < 0 ||
 		  set_joined(a, "org.dockerlite.add-host", o->hosts) < 0 ||
 		  set_volumes(a, o->volumes) < 0 ||
-		  set_joined(a, "org.dockerlite.publish", o->publish) < 0)) {
+		  set_joined(a, "org.dockerlite.publish", o->publish) < 0 ||
+		  (o->aliases && set_joined(a, "org.dockerlite.network-aliases",
+					    o->aliases) < 0))) {
 		json_decref(a);
 		return NULL;
 	}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <net/if.h>
 
@@ -126,5 +127,23 @@ extern int dl_net_undefine(const char *name, char **reason);
  * Return: 0, or -1 with errno set.
  */
 extern int dl_net_names(char ***out, size_t *n);
+
+/**
+ * dl_net_alias_valid() - tell whether @s can be a container's alias on a
+ * network (a line of /etc/hosts): 1 to 64 letters, digits, '.', '-' and
+ * '_', not starting with '-' or '.'
+ * @s: the alias
+ * Return: true or false.
+ */
+extern bool dl_net_alias_valid(const char *s);
+
+/**
+ * dl_net_created() - when user-defined network @name was made (its
+ * definition file, written once, at dl_net_define())
+ * @name: the network
+ * @out: receives the time
+ * Return: 0, or -1 with errno set (ENOENT: no such network).
+ */
+extern int dl_net_created(const char *name, struct timespec *out);
 
 #endif

@@ -38,13 +38,25 @@ struct dl_net;
 /**
  * dl_net_hosts_refresh() - write the /etc/hosts of each running member of
  * user-defined network @net again: its own lines (containers/ID/hosts.base)
- * and a line for each other member, "ADDRESS NAME HOSTNAME"; under the
- * flock of DL_LEASE_DIR/BRIDGE/hosts.lock, each file in place (it is
- * bound into its container)
+ * and a line for each other member, "ADDRESS NAME HOSTNAME ALIAS..." (the
+ * aliases of containers/ID/aliases.BRIDGE), kept as
+ * containers/ID/hosts.net.BRIDGE beside the lines of its other networks;
+ * under the flock of DL_LEASE_DIR/BRIDGE/hosts.lock, each file in place
+ * (it is bound into its container).  A member whose supervisor is gone
+ * (a killed dl-spawn, a killed container) is no member.
  * @net: the network
  * @reason: receives the failure text
  * Return: 0 or DL_EXIT_FAIL.
  */
 extern int dl_net_hosts_refresh(const struct dl_net *net, char **reason);
+
+/**
+ * dl_net_hosts_rebuild() - write containers/ID/hosts (in @dir) again, in
+ * place: hosts.base, then each hosts.net.BRIDGE in name order; under the
+ * flock of hosts.base
+ * @dir: the container's directory
+ * Return: 0, or -1 with errno set (no hosts.base: ENOENT).
+ */
+extern int dl_net_hosts_rebuild(const char *dir);
 
 #endif

@@ -60,6 +60,7 @@ struct dl_spec_opts {
 	json_t *labels; /* --label K=V, an object */
 	json_t *publish; /* -p, as dl_port_string() writes them */
 	bool publish_all; /* -P: what dl_spec_publish_exposed() adds */
+	json_t *aliases; /* --network-alias, strings, in order */
 };
 
 /**
