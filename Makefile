@@ -66,6 +66,7 @@ PKGS_dl-ref-ls = jansson
 PKGS_dl-ref-resolve = jansson
 PKGS_dl-spawn = lxc jansson libbtrfsutil libseccomp zlib
 PKGS_dl-attach = lxc jansson libseccomp zlib
+PKGS_dl-console = jansson
 PKGS_dl-kill = lxc jansson
 PKGS_dl-pause = lxc jansson
 PKGS_dl-unpause = lxc jansson
