@@ -681,6 +681,9 @@ static void prepare(struct spawn *sp, char **argv)
 	dl_fault("dl-spawn:starting");
 	if (sp->spec.rm)
 		rm_armed = sp;
+	/* -di: stdin stays open for dl-console clients, at every start */
+	if (sp->detach && sp->spec.interactive)
+		sp->interactive = true;
 	free(path);
 	path = dl_xasprintf("%s/rootfs", sp->dir);
 	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);

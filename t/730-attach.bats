@@ -71,3 +71,82 @@ EOF
 	assert_output out
 	assert_equal "$stderr" err
 }
+
+@test "dl attach: a stopped container is refused as Docker refuses it, exit 1" {
+	dl create --name a2 busybox true >/dev/null
+	run -1 --separate-stderr dl attach a2
+	assert_output ''
+	assert_equal "$stderr" "dl attach: fatal: unable to attach to container '$(dl-ref-resolve -c a2)': You cannot attach to a stopped container, start it first"
+	dl start a2
+	dl wait a2 >/dev/null
+	run -1 --separate-stderr dl attach a2
+	[[ "$stderr" == *'You cannot attach to a stopped container, start it first' ]]
+	run -125 --separate-stderr dl attach no-such
+	run -125 --separate-stderr dl attach
+	[[ "$stderr" == 'dl attach: usage: dl attach '* ]]
+}
+
+@test "dl attach: -dit: a terminal, raw; input, window size, ctrl-p ctrl-q detaches" {
+	dl run -dit --name a3 busybox sh >/dev/null
+	run -0 ptydrive -w 33x77 -s 'stty size; echo "x$((6*7))"\n' -e x42 -s '\x10\x11' -- dl attach a3
+	assert_output --partial '33 77'
+	assert_output --partial x42
+	[ "$(dl inspect -f '{{.State.Status}}' a3)" = running ]
+	# again, and the shell's exit ends attach with its code
+	run -5 ptydrive -s 'exit 5\n' -- dl attach a3
+	run -0 dl inspect -f '{{.State.ExitCode}}' a3
+	assert_output 5
+}
+
+@test "dl attach: ctrl-p then another key is typed through; --detach-keys" {
+	dl run -dit --name a4 busybox sh -c 'head -c 4 | od -b; exec sh' >/dev/null
+	# ctrl-p b: both reach the command (ctrl-p is not the whole sequence)
+	run -0 ptydrive -s 'a\x10b\n' -e '012' -s '\x10\x11' -- dl attach a4
+	assert_output --partial '141 020 142 012'
+	run -0 ptydrive -s 'echo y$((2+3))\n' -e y5 -s 'q' -- dl attach --detach-keys q a4
+	assert_output --partial y5
+	[ "$(dl inspect -f '{{.State.Status}}' a4)" = running ]
+	run -125 --separate-stderr dl attach --detach-keys ctrl-1 a4 </dev/null
+	[[ "$stderr" == *"unable to use detach keys 'ctrl-1'"* ]]
+	dl rm -f a4 >/dev/null
+}
+
+@test "dl attach: -di without a terminal: stdin from the attached, the end of it keeps the container's open" {
+	dl run -di --name a5 busybox sh -c 'while read -r l; do echo "got $l"; done; echo eof' >/dev/null
+	run -0 --separate-stderr bash -c 'printf "one\ntwo\n" | timeout -s KILL 3 dl attach a5; echo rc=$?'
+	# our stdin ends, the container's does not: attach stays until killed
+	assert_output $'got one\ngot two\nrc=137'
+	[ "$(dl inspect -f '{{.State.Status}}' a5)" = running ]
+	dl rm -f a5 >/dev/null
+}
+
+@test "dl attach: --no-stdin sends nothing; two clients both get the output" {
+	dl run -di --name a6 busybox sh -c 'read -r l; echo "got $l"; sleep 2; echo late' >/dev/null
+	timeout 10 dl attach a6 >"$BATS_TEST_TMPDIR/second" 2>&1 </dev/null &
+	run -0 --separate-stderr bash -c 'echo ignored | timeout -s KILL 1 dl attach --no-stdin a6; echo rc=$?'
+	assert_output rc=137
+	run -0 bash -c '{ echo hello; sleep 5; } | dl attach a6'
+	assert_output $'got hello\nlate'
+	wait
+	run cat "$BATS_TEST_TMPDIR/second"
+	assert_output $'got hello\nlate'
+}
+
+@test "dl attach: a slow client never holds the container nor its log back" {
+	dl run -d --name a7 busybox sh -c 'sleep 1; i=0; while [ $i -lt 3000 ]; do echo "line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done; echo done' >/dev/null
+	# a client that reads nothing: its socket fills, the rest is dropped for it
+	{ dl attach a7 </dev/null | { sleep 30; cat >/dev/null; }; } 3>&- &
+	run -0 dl wait a7
+	assert_output 0
+	run -0 bash -c "dl logs a7 | wc -l"
+	assert_output 3001
+	kill %1 2>/dev/null || true
+}
+
+@test "dl attach: a container of a foreground dl run cannot be attached" {
+	dl run --name a8 busybox sleep 3 &
+	sleep 1
+	run -1 --separate-stderr dl attach a8 </dev/null
+	[[ "$stderr" == *"it runs in the foreground of the 'dl run' or 'dl start -a' that started it" ]]
+	wait
+}
