@@ -370,10 +370,11 @@ static int supervise(struct spawn *sp)
 			dl_warn("unable to record state of container '%s': %s",
 				sp->id, reason);
 	}
-	dl_relay_end(&sp->relay, code);
 	drop_lease();
 	if (rm_armed)
 		remove_container(sp);
+	/* the code reaches dl-console once a --rm container is gone */
+	dl_relay_end(&sp->relay, code);
 	if (why) {
 		_cleanup_free_ char *msg = dl_xasprintf("F%d %s", code, why);
 

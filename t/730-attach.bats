@@ -150,3 +150,105 @@ EOF
 	[[ "$stderr" == *"it runs in the foreground of the 'dl run' or 'dl start -a' that started it" ]]
 	wait
 }
+
+@test "dl attach: signals go to the command (--sig-proxy), or end attach alone (--sig-proxy=false)" {
+	dl run -d --name s1 busybox sh -c 'trap "echo got-usr1" USR1; trap "echo got-term; exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
+	dl attach s1 >"$BATS_TEST_TMPDIR/out" </dev/null 3>&- &
+	local pid=$!
+	sleep 1
+	kill -USR1 "$pid"
+	sleep 0.5
+	kill -TERM "$pid"
+	rc=0; wait "$pid" || rc=$?; assert_equal "$rc" 9
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output $'got-usr1\ngot-term'
+	dl run -d --name s2 busybox sh -c 'trap "echo got-term" TERM; while :; do sleep 0.1; done' >/dev/null
+	dl attach --sig-proxy=false s2 >"$BATS_TEST_TMPDIR/out2" </dev/null 3>&- &
+	pid=$!
+	sleep 1
+	kill -TERM "$pid"
+	rc=0; wait "$pid" || rc=$?; assert_equal "$rc" 143
+	sleep 0.5
+	run -0 dl inspect -f '{{.State.Status}}' s2
+	assert_output running
+	run cat "$BATS_TEST_TMPDIR/out2"
+	assert_output ''
+	dl rm -f s1 s2 >/dev/null
+}
+
+@test "dl run -a: only the streams named are connected, as Docker's" {
+	run -0 --separate-stderr dl run --rm -a stderr busybox sh -c 'echo out; echo err >&2'
+	assert_output ''
+	assert_equal "$stderr" err
+	run -0 --separate-stderr dl run -a stdout --name r1 busybox sh -c 'sleep 0.2; echo out; echo err >&2'
+	assert_output out
+	assert_equal "$stderr" ''
+	# the log keeps both, and the exit code is the command's
+	run -0 --separate-stderr dl logs r1
+	assert_output out
+	assert_equal "$stderr" err
+	run -7 dl run --rm -a STDOUT busybox sh -c 'exit 7'
+	# stdin only with -a stdin
+	run -0 --separate-stderr bash -c 'echo hi | dl run --rm -i -a stdout busybox sh -c "read -t 1 l || echo none"'
+	assert_output none
+	run -0 --separate-stderr bash -c 'echo hi | dl run --rm -i -a stdin -a stdout busybox sh -c "cat; echo done"'
+	assert_output $'hi\ndone'
+	run -125 --separate-stderr dl run -d -a stdout busybox true
+	[[ "$stderr" == *'conflicting options: -a and -d' ]]
+	run -125 --separate-stderr dl run -a stdbad busybox true
+	[[ "$stderr" == *"unable to attach 'stdbad': valid streams are STDIN, STDOUT and STDERR" ]]
+	# a --rm container is gone once dl run returns
+	run -0 dl ps -aq
+	assert_output "$(dl-ref-resolve -c r1 | cut -c1-12)"
+}
+
+@test "dl run --sig-proxy=false: SIGTERM to dl run leaves the container running" {
+	dl run --sig-proxy=false --name p1 busybox sh -c 'trap "echo got-term" TERM; echo up; while :; do sleep 0.1; done' >"$BATS_TEST_TMPDIR/out" 3>&- &
+	local pid=$!
+	sleep 1.5
+	kill -TERM "$pid"
+	rc=0; wait "$pid" || rc=$?; assert_equal "$rc" 143
+	run -0 dl inspect -f '{{.State.Status}}' p1
+	assert_output running
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output up
+	# with the proxy (the default), the command gets it
+	dl run --name p2 busybox sh -c 'trap "echo got-term; exit 4" TERM; echo up; while :; do sleep 0.1; done' >"$BATS_TEST_TMPDIR/out2" 3>&- &
+	pid=$!
+	sleep 1.5
+	kill -TERM "$pid"
+	rc=0; wait "$pid" || rc=$?; assert_equal "$rc" 4
+	run cat "$BATS_TEST_TMPDIR/out2"
+	assert_output $'up\ngot-term'
+	run -125 --separate-stderr dl run --sig-proxy=maybe busybox true
+	[[ "$stderr" == *"unable to use '--sig-proxy=maybe': not true or false" ]]
+	dl rm -f p1 >/dev/null
+}
+
+# pm: podman, with its own storage and config under this test's temp dir
+pm() {
+	local d=$BATS_TEST_TMPDIR/podman
+	if [ ! -f "$d/containers.conf" ]; then
+		mkdir -p "$d"
+		printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n' \
+			>"$d/containers.conf"
+	fi
+	CONTAINERS_CONF="$d/containers.conf" podman --root "$d/root" \
+		--runroot "$d/run" --storage-driver vfs "$@"
+}
+
+@test "dl run -a: the same streams as podman run -a, over the same image" {
+	command -v podman >/dev/null || fail "podman is not installed (make deps)"
+	dl image save -o "$BATS_TEST_TMPDIR/bb.tar" busybox
+	pm load -q -i "$BATS_TEST_TMPDIR/bb.tar" >/dev/null
+	local s streams cmd='echo out; echo err >&2; exit 3'
+	for streams in stderr stdout 'stdout stderr'; do
+		local a=()
+		for s in $streams; do a+=(-a "$s"); done
+		run -3 --separate-stderr pm run --runtime runc --rm --network none "${a[@]}" busybox sh -c "$cmd"
+		local pout=$output perr=$stderr
+		run -3 --separate-stderr dl run --rm "${a[@]}" busybox sh -c "$cmd"
+		assert_equal "$output" "$pout"
+		assert_equal "$stderr" "$perr"
+	done
+}
