@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # 730-attach.bats: dl attach to a detached container (its monitor's
 # relay), run -a/--attach, --sig-proxy, a terminal driven through a pty.
-# shellcheck disable=SC2154 # run sets $stderr
+# shellcheck disable=SC2016,SC2154 # scripts expand in the container; run sets $stderr
 
 load helpers
 load lib-btrfs
