@@ -252,3 +252,18 @@ pm() {
 		assert_equal "$stderr" "$perr"
 	done
 }
+
+@test "dl exec -d: a command that cannot start exits 127 or 126 with Docker's message; dl start: attachable" {
+	dl create -i --name e1 busybox sh -c 'read -r l; echo "got $l"; sleep 30' >/dev/null
+	dl start e1 >/dev/null
+	run -127 --separate-stderr dl exec -d e1 no-such-command
+	[[ "$stderr" == *'exec: "no-such-command": executable file not found in $PATH' ]]
+	run -126 --separate-stderr dl exec -d e1 /etc
+	[[ "$stderr" == *'exec: "/etc": '* ]]
+	run -0 --separate-stderr dl exec -d e1 sleep 5
+	assert_output ''
+	# started by dl start, with -i: stdin from the attached
+	run -0 --separate-stderr bash -c '{ echo hi; sleep 1; } | timeout -s KILL 3 dl attach e1; true'
+	assert_output 'got hi'
+	dl rm -f e1 >/dev/null
+}
