@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -101,19 +102,24 @@ static void on_accept(struct relay *r)
 	hello(r, fd);
 	r->cl[r->ncl++] = fd;
 	if (r->hold) {
-		/* the output of before, blocking: one client, once */
+		/* the output of before, one client, once: waiting for it a
+		 * second at most, then dropping the rest (never the log's) */
+		struct timeval tv = { 1, 0 }, none = { 0, 0 };
 		int fl = fcntl(fd, F_GETFL);
 
 		r->hold = false;
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		for (size_t off = 0; off < r->nheld;) {
 			uint32_t n;
 
 			memcpy(&n, r->held + off, sizeof(n));
 			off += sizeof(n);
-			(void)send(fd, r->held + off, n, MSG_NOSIGNAL);
+			if (send(fd, r->held + off, n, MSG_NOSIGNAL) < 0)
+				break;
 			off += n;
 		}
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none));
 		fcntl(fd, F_SETFL, fl);
 		free(r->held);
 		r->held = NULL;
