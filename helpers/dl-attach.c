@@ -45,7 +45,17 @@ struct payload {
 	bool tty;
 	const struct dl_user *user;
 	struct dl_bpf bpf;	/* the container's seccomp filter, or none */
+	int status;		/* -d: "CODE REASON" of a failure goes here
+				 * (close-on-exec: its end is a success) */
 };
+
+/* -d: tell dl-attach why the command did not start; return @code */
+static int tell(struct payload *p, int code, const char *why)
+{
+	if (p->status >= 0)
+		dprintf(p->status, "%d %s", code, why);
+	return code;
+}
 
 static int run_in(void *data)
 {
@@ -80,12 +90,22 @@ static int run_in(void *data)
 	/* Nothing of the host (liblxc's descriptors, ours) may stay open
 	 * when the working directory is entered: /proc/self/fd/N would
 	 * lead out of the root (CVE-2024-21626). */
-	syscall(SYS_close_range, 3, ~0U, 0);
+	if (p->status >= 0) {
+		/* a pipe of ours, no path out of the root; gone at exec */
+		if (p->status != 3 && dup3(p->status, 3, O_CLOEXEC) < 0)
+			return DL_EXIT_FAIL;
+		p->status = 3;
+		syscall(SYS_close_range, 4, ~0U, 0);
+	} else {
+		syscall(SYS_close_range, 3, ~0U, 0);
+	}
 	if (chdir(p->cwd) < 0) {
+		snprintf(buf, sizeof(buf), "chdir to cwd (\"%s\"): %s", p->cwd,
+			 strerror(errno));
 		dprintf(STDERR_FILENO,
-			"%s: fatal: unable to exec in container '%s': chdir to cwd (\"%s\"): %s\n",
-			dl_prog, p->id, p->cwd, strerror(errno));
-		return DL_EXIT_CANNOT_INVOKE;
+			"%s: fatal: unable to exec in container '%s': %s\n",
+			dl_prog, p->id, buf);
+		return tell(p, DL_EXIT_CANNOT_INVOKE, buf);
 	}
 	/* as runc: a directory the root does not reach has no path */
 	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/') {
@@ -93,6 +113,21 @@ static int run_in(void *data)
 			"%s: fatal: unable to exec in container '%s': the working directory '%s' is outside the container's root\n",
 			dl_prog, p->id, p->cwd);
 		return DL_EXIT_FAIL;
+	}
+	if (p->status >= 0) {
+		/* -d: nobody sees our stderr; the reason as the foreground's */
+		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+		r = root < 0 ? 0 : dl_root_find_exec(root, buf, p->argv[0],
+						     p->envp, &reason);
+		if (r)
+			return tell(p, r, reason);
+		if (root >= 0)
+			close(root);
+		r = dl_exec_in(p->argv, p->envp, "exec in", p->id);
+		snprintf(buf, sizeof(buf), "exec: \"%s\": %s", p->argv[0],
+			 strerror(errno));
+		return tell(p, r, buf);
 	}
 	return dl_exec_in(p->argv, p->envp, "exec in", p->id);
 }
@@ -183,6 +218,7 @@ int main(int argc, char **argv)
 	bool running;
 	int saved;
 	sigset_t mask;
+	int status[2] = { -1, -1 };
 	pid_t pid;
 	int r;
 
@@ -270,7 +306,12 @@ int main(int argc, char **argv)
 	p.tty = o.tty && !o.detach;
 
 	dl_session_signals(&mask);
+	p.status = -1;
 	if (o.detach) {
+		if (pipe2(status, O_CLOEXEC) < 0)
+			dl_die_sys(DL_EXIT_FAIL, "unable to exec in container "
+				   "'%s': pipe", id);
+		p.status = status[1];
 		io = (struct dl_stdio){ .in = -1, .out = -1, .err = -1 };
 		io.child[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		io.child[1] = io.child[2] = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -299,8 +340,26 @@ int main(int argc, char **argv)
 		       why ? why : "liblxc failed");
 	}
 	dl_stdio_close_child(&io);
-	if (o.detach)
+	if (o.detach) {
+		char msg[PATH_MAX + 64];
+		size_t len = 0;
+		ssize_t n;
+		int code;
+
+		/* the end of the pipe, empty: the command was exec'd */
+		dl_closep(&status[1]);
+		while ((n = read(status[0], msg + len, sizeof(msg) - 1 - len)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 || (len += (size_t)n) == sizeof(msg) - 1)
+				break;
+		}
+		msg[len] = '\0';
+		if (len && sscanf(msg, "%d", &code) == 1 && strchr(msg, ' '))
+			dl_die(code, "unable to exec in container '%s': %s", id,
+			       strchr(msg, ' ') + 1);
 		return dl_finish_stdout();
+	}
 	s.io = &io;
 	s.in_src = o.in ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;

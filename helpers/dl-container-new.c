@@ -37,6 +37,13 @@
 	"  -d, --detach               run in the background, print the "      \
 	"container ID\n"                                                       \
 	"  -i, --interactive          keep stdin open\n"                      \
+	"  -a, --attach STREAM        attach only stdin, stdout or stderr "   \
+	"(repeatable)\n"                                                       \
+	"      --sig-proxy=true|false pass the signals dl run gets on "       \
+	"(default true;\n"                                                     \
+	"                             never with -t); false: they leave the " \
+	"container\n"                                                          \
+	"                             running\n"                              \
 	"  -t, --tty                  allocate a pseudo-terminal\n"           \
 	"      --rm                   remove the container when it exits\n"   \
 	"      --name NAME            name the container\n"                   \
@@ -111,8 +118,10 @@
 	"      --cidfile FILE         write the container ID to FILE (which " \
 	"must not exist)\n"                                                    \
 	"      --sh                   print 'id=ID detach= interactive= "     \
-	"tty= rm='\n"                                                          \
-	"                             (each flag 1 or empty) for sh's eval\n"
+	"tty= rm= attach= sigproxy='\n"                                        \
+	"                             (each flag 1 or empty, attach the "     \
+	"streams\n"                                                            \
+	"                             joined by ',') for sh's eval\n"
 
 /* What exists so far, undone at exit unless published. */
 static struct {
@@ -199,6 +208,8 @@ static const struct option longopts[] = {
 	{ "memory-swap", required_argument, NULL, 0 },
 	{ "group-add", required_argument, NULL, 0 },
 	{ "cidfile", required_argument, NULL, 0 },
+	{ "attach", required_argument, NULL, 'a' },
+	{ "sig-proxy", optional_argument, NULL, 0 },
 	{ "sh", no_argument, NULL, 0 },
 	{ "help", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
@@ -207,6 +218,32 @@ static const struct option longopts[] = {
 static char *usage_line;
 static char *container_net; /* --network container:ID */
 static bool detach, sh_out;
+/* -a (the streams named, joined by ','), --sig-proxy: dl run's */
+static char attach_streams[32];
+static bool no_sig_proxy;
+
+/* -a STREAM: as Docker, in any case; each once */
+static void opt_attach(const char *v)
+{
+	static const char *const names[] = { "stdin", "stdout", "stderr" };
+	char low[8];
+	size_t i;
+
+	for (i = 0; v[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+	low[i] = '\0';
+	for (i = 0; i < 3; i++)
+		if (strlen(v) < sizeof(low) && !strcmp(low, names[i]))
+			break;
+	if (i == 3)
+		dl_die(DL_EXIT_USAGE, "unable to attach '%s': valid streams are "
+		       "STDIN, STDOUT and STDERR", v);
+	if (strstr(attach_streams, names[i]))
+		return;
+	if (attach_streams[0])
+		strcat(attach_streams, ",");
+	strcat(attach_streams, names[i]);
+}
 
 /* --env-file FILE (--label-file with @key "label"): each K=V (or K) line
  * an -e (an -l), '#' lines and blank ones skipped, as Docker reads it; the
@@ -250,7 +287,7 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 	int c, li, ret;
 
 	opterr = 0;
-	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:l:tidp:P",
+	while ((li = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:h:l:tidp:Pa:",
 					 longopts, &li)) != -1) {
 		_cleanup_free_ char *why = NULL;
 
@@ -267,6 +304,16 @@ static void parse_opts(int argc, char **argv, struct dl_spec_opts *o)
 			dl_help(usage_line, OPTIONS);
 		} else if (!strcmp(name, "detach")) {
 			detach = true;
+		} else if (!strcmp(name, "attach")) {
+			opt_attach(optarg);
+		} else if (!strcmp(name, "sig-proxy")) {
+			if (!optarg || !strcmp(optarg, "true"))
+				no_sig_proxy = false;
+			else if (!strcmp(optarg, "false"))
+				no_sig_proxy = true;
+			else
+				dl_die(DL_EXIT_USAGE, "unable to use '--sig-proxy=%s': "
+				       "not true or false", optarg);
 		} else if (!strcmp(name, "sh")) {
 			sh_out = true;
 		} else if (!strcmp(name, "env-file")) {
@@ -427,6 +474,9 @@ int main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	if (optind >= argc)
 		dl_usage(usage_line);
+	if (detach && attach_streams[0])
+		dl_die(DL_EXIT_USAGE, "unable to run: conflicting options: -a "
+		       "and -d");
 	ret = dl_spec_opts_check(&o, &why);
 	if (ret)
 		dl_die(ret, "%s", why);
@@ -575,9 +625,10 @@ int main(int argc, char **argv)
 	/* the ID reaches the caller before the container is published, so
 	 * a failed write leaves no container nobody knows of */
 	if (sh_out)
-		printf("id=%s detach=%s interactive=%s tty=%s rm=%s\n", id,
-		       detach ? "1" : "", o.interactive ? "1" : "",
-		       o.tty ? "1" : "", o.rm ? "1" : "");
+		printf("id=%s detach=%s interactive=%s tty=%s rm=%s attach=%s "
+		       "sigproxy=%s\n", id, detach ? "1" : "",
+		       o.interactive ? "1" : "", o.tty ? "1" : "", o.rm ? "1" : "",
+		       attach_streams, no_sig_proxy ? "" : "1");
 	else
 		printf("%s\n", id);
 	if (fflush(stdout) != 0 || ferror(stdout))

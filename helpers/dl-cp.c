@@ -12,15 +12,19 @@
 #include <unistd.h>
 
 #include "dl.h"
+#include "dl/archive.h"
 #include "dl/rootpath.h"
 #include "dl/tree.h"
+#include "dl/treetar.h"
 
 #define USAGE "dl-cp [-a] SOURCE DEST"
 #define OPTIONS                                                                \
 	"  -a  archive: keep the owners of the source (default: root in the\n" \
 	"      container, the caller on the host)\n"                          \
 	"\nOne of SOURCE and DEST is CONTAINER_ID:PATH, the other a host "      \
-	"path.\n"
+	"path, or -\n"                                                          \
+	"for a tar stream: on stdin, extracted into the directory DEST; on\n" \
+	"stdout, of SOURCE (owners kept, with or without -a).\n"
 
 /* One side of the copy: a host path, or a path in a container root. */
 struct loc {
@@ -288,6 +292,53 @@ static const char *container_path(const char *arg, char id[DL_ID_LEN + 1])
 	return *(arg + DL_ID_LEN + 1) ? arg + DL_ID_LEN + 1 : "/";
 }
 
+/* dl-cp - ID:DIR: a tar on stdin, extracted (hardened) into DIR. */
+static int tar_in(const struct loc *dst)
+{
+	_cleanup_free_ char *reason = NULL;
+	_cleanup_close_ int dfd = loc_open(dst, O_PATH), d = -1;
+	struct stat st;
+	int r;
+
+	if (dfd < 0 || fstat(dfd, &st) < 0)
+		dl_die(errno == ENOENT || errno == ENOTDIR ? DL_EXIT_NO
+							   : DL_EXIT_FAIL,
+		       "unable to copy to '%s': %s", dst->arg,
+		       errno == ENOENT ? "no such directory" : strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		dl_die(DL_EXIT_NO, "unable to copy to '%s': not a directory",
+		       dst->arg);
+	d = reopen(dfd, O_RDONLY | O_DIRECTORY);
+	if (d < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", dst->arg);
+	if ((r = dl_extract_fd(STDIN_FILENO, d, NULL, &reason)))
+		dl_die(r, "unable to extract '-' into '%s': %s", dst->arg,
+		       reason);
+	return dl_finish_stdout();
+}
+
+/* dl-cp ID:PATH -: PATH (and all below it) as a tar on stdout. */
+static int tar_out(const struct loc *src)
+{
+	_cleanup_free_ char *reason = NULL, *name = NULL;
+	_cleanup_close_ int pfd = loc_open_parent(src, &name);
+	int r;
+
+	if (pfd < 0)
+		dl_die(errno == ENOENT || errno == ENOTDIR ? DL_EXIT_NO
+							   : DL_EXIT_FAIL,
+		       "unable to copy '%s': %s", src->arg,
+		       errno == ENOENT ? "no such file or directory"
+				       : strerror(errno));
+	if (!name)
+		name = dl_xstrdup(".");
+	if (fflush(stdout) != 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to write to stdout");
+	if ((r = dl_tree_tar(pfd, name, STDOUT_FILENO, &reason)))
+		dl_die(r, "unable to copy '%s': %s", src->arg, reason);
+	return dl_finish_stdout();
+}
+
 int main(int argc, char **argv)
 {
 	_cleanup_free_ char *root = NULL, *sname = NULL, *dname = NULL;
@@ -317,9 +368,6 @@ int main(int argc, char **argv)
 	dp = container_path(dst.arg, id);
 	if (!sp == !dp || !*src.path || !*dst.path)
 		dl_usage(USAGE);
-	if (!strcmp(sp ? dst.path : src.path, "-"))
-		dl_die(DL_EXIT_USAGE, "unable to copy '-': tar streams are not "
-		       "supported");
 	dl_store_need();
 	root = dl_path("containers/%s/rootfs", id);
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -334,6 +382,8 @@ int main(int argc, char **argv)
 		dst.path = dp;
 		dst.rootfd = rootfd;
 	}
+	if (!strcmp(sp ? dst.path : src.path, "-"))
+		return sp ? tar_out(&src) : tar_in(&dst);
 	if (!archive)
 		opts = (struct dl_copy_opts){ .flags = DL_COPY_CHOWN,
 					      .uid = dp ? 0 : getuid(),

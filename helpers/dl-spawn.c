@@ -29,6 +29,7 @@
 #include "dl/netfiles.h"
 #include "dl/netmember.h"
 #include "dl/ports.h"
+#include "dl/relay.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
 #include "dl/seccomp.h"
@@ -38,13 +39,15 @@
 #include "dl/status.h"
 #include "dl/volume.h"
 
-#define USAGE "dl-spawn [-d] [-i] [-n] ID"
+#define USAGE "dl-spawn [-d] [-i] [-n] [-w] ID"
 #define OPTIONS \
 	"  -d  detach: return once the command runs; its output goes to\n" \
 	"      containers/ID/container.log\n" \
 	"  -i  keep stdin attached (otherwise the command reads /dev/null)\n" \
 	"  -n  the container was made for this start: a host port in use\n" \
-	"      removes it\n"
+	"      removes it\n" \
+	"  -w  with -d: the output is kept for the first dl-console that\n" \
+	"      attaches (up to 1 MiB)\n"
 
 /* What the monitor (the liblxc caller) tells us, in shared memory. */
 struct result {
@@ -60,6 +63,8 @@ struct spawn {
 	struct dl_spec spec;
 	char **env;
 	bool detach, interactive;
+	bool hold;			/* -w */
+	struct dl_relay relay;		/* -d: attach.sock (relay.h) */
 	int notify;			/* -d: pipe to the waiting parent */
 	int ready[2];			/* the init says the command runs */
 	struct dl_state st;
@@ -329,6 +334,16 @@ static int supervise(struct spawn *sp)
 	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;
 	s.err_dst = STDERR_FILENO;
+	/* -d: the output to dl-console clients too, stdin from them */
+	if (sp->detach) {
+		if ((r = dl_relay_start(&sp->relay, sp->dir,
+					io->tty ? io->out : -1,
+					sp->interactive, sp->hold, &reason)))
+			die_start(sp->id, r, reason);
+		s.in_src = sp->relay.in;
+		s.out_dst = sp->relay.out;
+		s.err_dst = sp->relay.err;
+	}
 	/* every run's output, foreground or not, for dl logs */
 	log = dl_xasprintf("%s/container.log", sp->dir);
 	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -370,6 +385,8 @@ static int supervise(struct spawn *sp)
 	drop_lease();
 	if (rm_armed)
 		remove_container(sp);
+	/* the code reaches dl-console once a --rm container is gone */
+	dl_relay_end(&sp->relay, code);
 	if (why) {
 		_cleanup_free_ char *msg = dl_xasprintf("F%d %s", code, why);
 
@@ -697,6 +714,9 @@ static void prepare(struct spawn *sp, char **argv)
 	dl_fault("dl-spawn:starting");
 	if (sp->spec.rm)
 		rm_armed = sp;
+	/* -di: stdin stays open for dl-console clients, at every start */
+	if (sp->detach && sp->spec.interactive)
+		sp->interactive = true;
 	free(path);
 	path = dl_xasprintf("%s/rootfs", sp->dir);
 	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -726,8 +746,8 @@ static void prepare(struct spawn *sp, char **argv)
 		net_prepare(sp, rootfd, host);
 	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
-	if (dl_stdio_open(&sp->io, sp->spec.terminal,
-			  sp->interactive && !sp->detach, -1, &reason))
+	if (dl_stdio_open(&sp->io, sp->spec.terminal, sp->interactive, -1,
+			  &reason))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if (sp->spec.terminal && ptsname_r(sp->io.out, console, sizeof(console)))
 		console[0] = '\0';
@@ -761,7 +781,7 @@ static void prepare(struct spawn *sp, char **argv)
 int main(int argc, char **argv)
 {
 	struct spawn sp = { .notify = -1, .ready = { -1, -1 }, .lock = -1,
-			    .netfd = -1 };
+			    .netfd = -1, .relay = { .pid = -1 } };
 	_cleanup_free_ char *share = NULL, *dir = NULL;
 	int c;
 
@@ -774,7 +794,7 @@ int main(int argc, char **argv)
 			return DL_EXIT_FAIL;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((c = getopt(argc, argv, "+din")) != -1) {
+	while ((c = getopt(argc, argv, "+dinw")) != -1) {
 		switch (c) {
 		case 'n':
 			sp.fresh = true;
@@ -784,6 +804,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			sp.interactive = true;
+			break;
+		case 'w':
+			sp.hold = true;
 			break;
 		default:
 			dl_usage(USAGE);

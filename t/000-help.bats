@@ -39,7 +39,7 @@ programs() {
 # commands, else 2 (dl-spawn and dl-attach, the helpers they become, too)
 usage_code() {
 	case "$1" in
-	"dl run" | "dl exec" | "dl wait") echo 125 ;;
+	"dl run" | "dl exec" | "dl attach" | "dl wait") echo 125 ;;
 	*) echo 2 ;;
 	esac
 }

@@ -147,6 +147,23 @@ PATH=/bin:/usr/bin"
 	assert_file_exists "$(cdir "$id")/rootfs/tmp/done"
 }
 
+@test "dl-attach: -d of a command not found exits 127, not executable 126, as in the foreground" {
+	local id
+	id=$(running)
+	run -127 --separate-stderr dl-attach -d "$id" no-such-command
+	assert_output ''
+	[[ "$stderr" == "dl-attach: fatal: unable to exec in container '$id': exec: \"no-such-command\": executable file not found in \$PATH" ]]
+	run -126 --separate-stderr dl-attach -d "$id" /etc/passwd
+	[[ "$stderr" == *'exec: "/etc/passwd": Permission denied' ]]
+	run -126 --separate-stderr dl-attach -d -w /no/such/dir "$id" true
+	[[ "$stderr" == *'chdir to cwd ("/no/such/dir"): No such file or directory' ]]
+	# one that starts and runs long returns at once
+	SECONDS=0
+	run -0 --separate-stderr dl-attach -d "$id" sleep 30
+	assert_output ''
+	[ "$SECONDS" -lt 5 ]
+}
+
 @test "dl-attach: SIGTERM to dl-attach reaches the command" {
 	local id pid rc=0 out=$BATS_TEST_TMPDIR/out
 	id=$(running)

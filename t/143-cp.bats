@@ -271,3 +271,70 @@ xattr_of() {
 	assert_output ''
 	[[ "$stderr" == "dl-cp: fatal: unable to copy to '$h/ro/pw': "*"Read-only file system" ]]
 }
+
+@test "dl-cp: - as DEST writes a tar of the path that GNU tar reads, owners, modes and times kept" {
+	mkdir -p "$r/data/sub"
+	echo hello >"$r/data/f"
+	echo deep >"$r/data/sub/g"
+	ln -s /etc/passwd "$r/data/link"
+	chown -R 12:34 "$r/data"
+	chmod 0751 "$r/data/sub"
+	touch -h -d '2001-02-03 04:05:06' "$r/data/f"
+	run -0 bash -c "dl-cp '$cid:/data' - >'$BATS_TEST_TMPDIR/d.tar'"
+	run -0 tar -tvf "$BATS_TEST_TMPDIR/d.tar" --numeric-owner
+	assert_line --regexp '^drwxr-xr-x 12/34 +0 .* data/$'
+	assert_line --regexp '^-rw-r--r-- 12/34 +6 2001-02-03 04:05 data/f$'
+	assert_line --regexp '^lrwxrwxrwx 12/34 +0 .* data/link -> /etc/passwd$'
+	assert_line --regexp '^drwxr-x--x 12/34 +0 .* data/sub/$'
+	mkdir "$BATS_TEST_TMPDIR/x"
+	tar -xf "$BATS_TEST_TMPDIR/d.tar" -C "$BATS_TEST_TMPDIR/x"
+	run -0 cat "$BATS_TEST_TMPDIR/x/data/sub/g"
+	assert_output deep
+	# one file: one member, by its name
+	run -0 bash -c "dl-cp '$cid:/data/f' - | tar -tf -"
+	assert_output f
+	run -1 --separate-stderr dl-cp "$cid:/no/such" -
+	assert_output ''
+	[[ "$stderr" == "dl-cp: fatal: unable to copy '$cid:/no/such': "* ]]
+}
+
+@test "dl-cp: - as SOURCE extracts GNU tar's stream into the directory, owners kept, nothing outside the root" {
+	mkdir -p "$BATS_TEST_TMPDIR/t/top/sub"
+	echo one >"$BATS_TEST_TMPDIR/t/top/f"
+	echo two >"$BATS_TEST_TMPDIR/t/top/sub/g"
+	chown -R 56:78 "$BATS_TEST_TMPDIR/t/top"
+	chmod 4755 "$BATS_TEST_TMPDIR/t/top/f"
+	mkdir -p "$r/dest"
+	run -0 bash -c "tar -C '$BATS_TEST_TMPDIR/t' -cf - top | dl-cp - '$cid:/dest'"
+	run -0 stat -c '%u:%g %a' "$r/dest/top/f" "$r/dest/top/sub/g"
+	assert_output $'56:78 4755\n56:78 644'
+	run -0 cat "$r/dest/top/sub/g"
+	assert_output two
+	# an entry that climbs out is refused (exit 4), nothing lands outside
+	python3 -c '
+import io, tarfile, sys
+t = tarfile.open(fileobj=sys.stdout.buffer, mode="w|")
+i = tarfile.TarInfo("../../../../escaped"); d = b"x"; i.size = 1
+t.addfile(i, io.BytesIO(d)); t.close()' >"$BATS_TEST_TMPDIR/evil.tar"
+	run -4 --separate-stderr dl-cp - "$cid:/dest" <"$BATS_TEST_TMPDIR/evil.tar"
+	[[ "$stderr" == "dl-cp: fatal: unable to extract '-' into '$cid:/dest': "* ]]
+	assert_file_not_exists "$DL_ROOT/containers/escaped"
+	assert_file_not_exists "$DL_ROOT/escaped"
+	# a symlink in the root leading out is resolved inside it
+	ln -s / "$r/out"
+	run -0 bash -c "tar -C '$BATS_TEST_TMPDIR/t' -cf - top | dl-cp - '$cid:/out/dest'"
+	assert_file_exists "$r/dest/top/f"
+	run -1 --separate-stderr dl-cp - "$cid:/dest/top/f" </dev/null
+	[[ "$stderr" == *"not a directory" ]]
+	run -1 --separate-stderr dl-cp - "$cid:/nowhere" </dev/null
+	[[ "$stderr" == *"no such directory" ]]
+}
+
+@test "dl cp: - both ways through the front command" {
+	local name
+	name=$(dl-container-new --name cpdash "$img" >/dev/null; echo cpdash)
+	mkdir -p "$r/../../$(dl-ref-resolve -c cpdash)/rootfs/srv"
+	run -0 bash -c "tar -C '$h' -cf - src | dl cp - '$name:/srv'"
+	run -0 bash -c "dl cp '$name:/srv/src/sub' - | tar -tf -"
+	assert_output $'sub/\nsub/g'
+}

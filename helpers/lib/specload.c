@@ -358,6 +358,8 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 	sp->privileged = s && !strcmp(s, "true");
 	s = annotation(ann, "org.dockerlite.rm");
 	sp->rm = s && !strcmp(s, "true");
+	s = annotation(ann, "org.dockerlite.interactive");
+	sp->interactive = s && !strcmp(s, "true");
 	sp->stop_signal = annotation(ann, "org.dockerlite.stop-signal");
 	sp->stop_timeout = annotation(ann, "org.dockerlite.stop-timeout");
 	sp->dns = split(annotation(ann, "org.dockerlite.dns"), &sp->ndns);

@@ -65,6 +65,7 @@ struct dl_spec {
 	size_t nro;
 	bool privileged;
 	bool rm;
+	bool interactive;	/* -i: a detached run keeps stdin open */
 	const char *stop_signal; /* annotation org.dockerlite.stop-signal */
 	const char *stop_timeout; /* annotation org.dockerlite.stop-timeout */
 	struct dl_rlimit *rlimits; /* process.rlimits */
