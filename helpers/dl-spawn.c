@@ -383,6 +383,9 @@ static int supervise(struct spawn *sp)
 				sp->id, reason);
 	}
 	drop_lease();
+	/* -w: the client 'dl run -a' starts may come after a short
+	 * command's end; the end waits for it (30 s at most) */
+	dl_relay_wait_first(&sp->relay, 30000);
 	if (rm_armed)
 		remove_container(sp);
 	/* the code reaches dl-console once a --rm container is gone */

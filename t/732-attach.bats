@@ -267,3 +267,22 @@ pm() {
 	assert_output 'got hi'
 	dl rm -f e1 >/dev/null
 }
+
+@test "dl run -a: a command that ends before its client attaches still gives it its output and code, 8 at once" {
+	local i rc pids=()
+	for i in 1 2 3 4 5 6 7 8
+	do
+		dl run --rm -a stdout busybox sh -c "echo run$i; exit $i" \
+			>"$BATS_TEST_TMPDIR/out$i" 2>&1 &
+		pids[i]=$!
+	done
+	for i in 1 2 3 4 5 6 7 8
+	do
+		rc=0; wait "${pids[i]}" || rc=$?
+		assert_equal "$rc" "$i"
+		run cat "$BATS_TEST_TMPDIR/out$i"
+		assert_output "run$i"
+	done
+	run -0 dl ps -aq
+	assert_output ''
+}

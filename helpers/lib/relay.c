@@ -29,6 +29,7 @@ struct relay {
 	int cl[MAXCLIENTS];
 	size_t ncl;
 	bool tty, stdin_open, hold;
+	int first;		/* -w: a byte here once the first client came */
 	char *held;		/* frames kept for the first client */
 	size_t nheld;
 	char inbuf[DL_RELAY_FRAME];	/* stdin not yet taken */
@@ -108,6 +109,11 @@ static void on_accept(struct relay *r)
 		int fl = fcntl(fd, F_GETFL);
 
 		r->hold = false;
+		if (r->first >= 0) {
+			(void)write(r->first, "", 1);
+			close(r->first);
+			r->first = -1;
+		}
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		for (size_t off = 0; off < r->nheld;) {
@@ -325,15 +331,16 @@ int dl_relay_start(struct dl_relay *r, const char *dir, int master,
 {
 	_cleanup_free_ char *sock = dl_xasprintf("%s/" DL_RELAY_SOCK, dir);
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 };
-	int pc[2] = { -1, -1 }, lfd;
+	int pc[2] = { -1, -1 }, pf[2] = { -1, -1 }, lfd;
 
 	*r = (struct dl_relay){ .pid = -1, .ctl = -1, .in = -1, .out = -1,
-				.err = -1 };
+				.err = -1, .first = -1 };
 	lfd = listen_on(dir, reason);
 	if (lfd < 0)
 		return DL_EXIT_FAIL;
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
-	    pipe2(pc, O_CLOEXEC) < 0 || (in && pipe2(pi, O_CLOEXEC) < 0))
+	    pipe2(pc, O_CLOEXEC) < 0 || (in && pipe2(pi, O_CLOEXEC) < 0) ||
+	    (hold && pipe2(pf, O_CLOEXEC) < 0))
 		goto fail;
 	r->pid = fork();
 	if (r->pid < 0)
@@ -343,12 +350,13 @@ int dl_relay_start(struct dl_relay *r, const char *dir, int master,
 				    .hold = hold };
 		sigset_t none;
 
-		/* ours at 3..8, nothing else: the supervisor's lock and
+		/* ours at 3..9, nothing else: the supervisor's lock and
 		 * pipes are not kept open by us */
-		int keep[6] = { lfd, po[0], pe[0], pi[1], pc[0], master };
-		int hi[6];
+		int keep[7] = { lfd, po[0], pe[0], pi[1], pc[0], master,
+				pf[1] };
+		int hi[7];
 
-		for (int k = 0; k < 6; k++)
+		for (int k = 0; k < 7; k++)
 			hi[k] = keep[k] < 0 ? -1 : fcntl(keep[k], F_DUPFD, 100);
 		syscall(SYS_close_range, 3, 99, 0);
 		syscall(SYS_close_range, 106, ~0U, 0);
@@ -358,7 +366,8 @@ int dl_relay_start(struct dl_relay *r, const char *dir, int master,
 		rl.in = place(hi[3], 6);
 		rl.ctl = place(hi[4], 7);
 		rl.master = place(hi[5], 8);
-		syscall(SYS_close_range, 9, ~0U, 0);
+		rl.first = place(hi[6], 9);
+		syscall(SYS_close_range, 10, ~0U, 0);
 		if (rl.in >= 0)
 			fcntl(rl.in, F_SETFL, O_NONBLOCK);
 		sigemptyset(&none);
@@ -373,6 +382,9 @@ int dl_relay_start(struct dl_relay *r, const char *dir, int master,
 	close(pc[0]);
 	if (pi[1] >= 0)
 		close(pi[1]);
+	if (pf[1] >= 0)
+		close(pf[1]);
+	r->first = pf[0];
 	r->out = po[1];
 	r->err = pe[1];
 	r->ctl = pc[1];
@@ -392,11 +404,26 @@ fail:
 				close(pc[k]);
 			if (pi[k] >= 0)
 				close(pi[k]);
+			if (pf[k] >= 0)
+				close(pf[k]);
 		}
 		close(lfd);
 		(void)unlink(sock);
 		return dl_fail(reason, DL_EXIT_FAIL, "pipe: %s", strerror(e));
 	}
+}
+
+void dl_relay_wait_first(struct dl_relay *r, int timeout_ms)
+{
+	struct pollfd p = { .fd = r->first, .events = POLLIN };
+
+	if (r->first < 0)
+		return;
+	/* a byte: it came; end of file: the relay is gone */
+	while (poll(&p, 1, timeout_ms) < 0 && errno == EINTR)
+		;
+	close(r->first);
+	r->first = -1;
 }
 
 void dl_relay_end(struct dl_relay *r, int code)

@@ -29,6 +29,7 @@ struct dl_relay {
 	int in;		/* the session reads the command's stdin here, or -1 */
 	int out;	/* the session writes the command's stdout here */
 	int err;	/* ...and its stderr */
+	int first;	/* @hold: readable once the first client came */
 };
 
 /**
@@ -46,6 +47,14 @@ struct dl_relay {
  */
 extern int dl_relay_start(struct dl_relay *r, const char *dir, int master,
 			  bool in, bool hold, char **reason);
+
+/**
+ * dl_relay_wait_first() - with @hold, wait until the first client has
+ * attached (or the relay is gone), @timeout_ms at most; at once otherwise
+ * @r: the relay
+ * @timeout_ms: the longest wait
+ */
+extern void dl_relay_wait_first(struct dl_relay *r, int timeout_ms);
 
 /**
  * dl_relay_end() - the command ended with @code: the relay sends what is
