@@ -161,3 +161,44 @@ teardown() {
 	[[ "$stderr" == *"not a positive decimal number" ]]
 	store_is_clean
 }
+
+@test "dl inspect: HostConfig and Mounts carry the run flags, as podman inspect shows them" {
+	command -v podman >/dev/null || fail "podman is not installed (make deps)"
+	mkdir -p "$BATS_TEST_TMPDIR/conf"
+	printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n' \
+		>"$BATS_TEST_TMPDIR/conf/containers.conf"
+	export CONTAINERS_CONF="$BATS_TEST_TMPDIR/conf/containers.conf"
+	local p=(podman --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/runroot" --storage-driver vfs --runtime runc)
+	local flags=(-m 64m --memory-swap 128m --cpus 0.5 --cpuset-cpus 0 --cpu-shares 512
+		--pids-limit 50 --sysctl kernel.shmmax=1234 --oom-score-adj 100
+		--group-add 10 --device /dev/zero:/dev/z:r --shm-size 32m --pid host
+		--tmpfs /run:size=1m --dns 1.1.1.1 --add-host a:1.2.3.4
+		--stop-timeout 7 --stop-signal SIGINT -v /tmp:/h:ro)
+	local t='{{.HostConfig.Memory}}|{{.HostConfig.MemorySwap}}|{{.HostConfig.NanoCpus}}|{{.HostConfig.CpusetCpus}}|{{.HostConfig.CpuShares}}|{{.HostConfig.PidsLimit}}|{{.HostConfig.OomScoreAdj}}|{{json .HostConfig.GroupAdd}}|{{range .HostConfig.Devices}}{{.PathOnHost}}:{{.PathInContainer}}{{end}}|{{.HostConfig.ShmSize}}|{{.HostConfig.PidMode}}|{{json .HostConfig.Dns}}|{{json .HostConfig.ExtraHosts}}|{{.Config.StopTimeout}}'
+	dl create --name pm "${flags[@]}" busybox sleep 5 >/dev/null
+	dl export pm | "${p[@]}" import -q - localhost/bb:1 >/dev/null
+	"${p[@]}" create -q --name pm "${flags[@]}" localhost/bb:1 sleep 5 >/dev/null
+	run -0 "${p[@]}" inspect -f "$t" pm
+	local want=$output
+	"${p[@]}" rm -f pm >/dev/null
+	run -0 dl inspect -f "$t" pm
+	assert_output "$want"
+	# where podman is not Docker: Docker's own shapes
+	run -0 dl inspect -f '{{json .HostConfig.Sysctls}}|{{json .HostConfig.Devices}}|{{json .HostConfig.Tmpfs}}|{{json .HostConfig.Binds}}|{{.Config.StopSignal}}|{{.HostConfig.IpcMode}}' pm
+	assert_output '{"kernel.shmmax":"1234"}|[{"CgroupPermissions":"r","PathInContainer":"/dev/z","PathOnHost":"/dev/zero"}]|{"/run":"size=1m"}|["/tmp:/h:ro"]|SIGINT|private'
+	dl rm pm >/dev/null
+}
+
+@test "dl inspect: Ulimits, caps, security options, volumes in Mounts, as Docker shows them" {
+	dl volume create vv >/dev/null
+	dl create --name ins --ulimit nofile=100:200 --cap-add NET_ADMIN --cap-drop CHOWN \
+		--security-opt no-new-privileges --ipc host -v vv:/data -v /tmp:/h:ro busybox true >/dev/null
+	run -0 dl inspect -f '{{json .HostConfig.Ulimits}}|{{json .HostConfig.CapAdd}}|{{json .HostConfig.CapDrop}}|{{json .HostConfig.SecurityOpt}}|{{.HostConfig.IpcMode}}|{{.HostConfig.ShmSize}}|{{.HostConfig.MemorySwap}}|{{.HostConfig.NanoCpus}}' ins
+	assert_output '[{"Hard":200,"Name":"nofile","Soft":100}]|["NET_ADMIN"]|["CHOWN"]|["no-new-privileges"]|host|67108864|0|0'
+	run -0 dl inspect -f '{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} {{.RW}};{{end}}' ins
+	assert_output "volume $DL_ROOT/volumes/vv/_data /data true;bind /tmp /h false;"
+	run -0 dl inspect -f '{{with index .Mounts 0}}{{.Name}} {{.Driver}}{{end}}' ins
+	assert_output 'vv local'
+	dl rm ins >/dev/null
+	dl volume rm vv >/dev/null
+}
