@@ -1517,12 +1517,15 @@ static json_t *make_linux(const struct dl_spec_opts *o)
 	}
 	/* a namespace left out is the host's, as OCI says: --pid host,
 	 * --ipc host; container:ID gets its path when it starts */
-	ns = json_pack("[{s:s},{s:s}]", "type", "uts", "type", "mount");
+	ns = json_array();
 	if (ns && !(o->pid_mode && !strcmp(o->pid_mode, "host")) &&
 	    append(ns, json_pack("{s:s}", "type", "pid")) < 0)
 		json_decref(dl_steal_pointer(&ns));
 	if (ns && !(o->ipc_mode && !strcmp(o->ipc_mode, "host")) &&
 	    append(ns, json_pack("{s:s}", "type", "ipc")) < 0)
+		json_decref(dl_steal_pointer(&ns));
+	if (ns && (append(ns, json_pack("{s:s}", "type", "uts")) < 0 ||
+		   append(ns, json_pack("{s:s}", "type", "mount")) < 0))
 		json_decref(dl_steal_pointer(&ns));
 	if (ns && strcmp(o->network, "host") &&
 	    append(ns, json_pack("{s:s}", "type", "network")) < 0)
@@ -1621,6 +1624,12 @@ static int set_hostconfig(json_t *a, const struct dl_spec_opts *o)
 	_cleanup_free_ char *text = NULL;
 	json_t *d;
 	size_t i;
+
+	if (!json_array_size(o->devices) && !json_array_size(o->group_add) &&
+	    !json_array_size(o->cap_add_names) &&
+	    !json_array_size(o->cap_drop_names) &&
+	    !json_array_size(o->security_opts))
+		return 0;
 
 	json_array_foreach(devs ? o->devices : NULL, i, d)
 		if (append(devs, json_pack("{s:O,s:O,s:O}", "PathOnHost",
