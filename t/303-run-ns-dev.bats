@@ -28,8 +28,15 @@ teardown() {
 	# without it: a namespace of its own
 	run -0 dl run --rm busybox readlink /proc/self/ns/pid
 	[ "$output" != "$(readlink /proc/self/ns/pid)" ]
-	run -0 dl run --rm --pid host busybox sh -c 'exit 3' || true
 	run -3 dl run --rm --pid host busybox sh -c 'exit 3'
+	# detached: exec, stop and its status work as with a namespace of its own
+	dl run -d --name ph --pid host busybox sleep 1000 >/dev/null
+	run -0 dl exec ph readlink /proc/self/ns/pid
+	assert_output "$(readlink /proc/self/ns/pid)"
+	run -0 dl stop -t 1 ph
+	run -0 dl inspect -f '{{.State.Status}} {{.HostConfig.PidMode}}' ph
+	assert_output 'exited host'
+	dl rm ph >/dev/null
 	store_is_clean
 }
 
