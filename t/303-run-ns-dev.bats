@@ -166,6 +166,13 @@ teardown() {
 	[[ "$stderr" == *"the minimum is 6MB" ]]
 	run -125 --separate-stderr dl run --rm --cpus -1 busybox true
 	[[ "$stderr" == *"not a positive decimal number" ]]
+	# a running container is given limits, not 0
+	dl run -d --name u0 busybox sleep 1000 >/dev/null
+	run -2 --separate-stderr dl update --memory 0 u0
+	[[ "$stderr" == *"unable to set memory '0': the minimum is 6MB" ]]
+	run -2 --separate-stderr dl update --cpus 0 u0
+	[[ "$stderr" == *"unable to set cpus '0': the minimum is 0.01" ]]
+	dl rm -f u0 >/dev/null
 	store_is_clean
 }
 
