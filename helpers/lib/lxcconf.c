@@ -137,8 +137,8 @@ static int put_user_devices(FILE *f, const struct dl_spec *sp, char **reason)
 	return 0;
 }
 
-/* The namespaces of --pid and --ipc, and the /dev/shm that goes with the
- * IPC one: the host's, another container's, or a tmpfs of its own */
+/* The namespaces of --pid and --ipc, and /dev/shm: the host's with --ipc
+ * host, else a tmpfs of its own */
 static void put_namespaces(FILE *f, const struct dl_spec *sp)
 {
 	/* the host's: those of the supervisor, where dl runs (with
@@ -151,10 +151,8 @@ static void put_namespaces(FILE *f, const struct dl_spec *sp)
 		fprintf(f, "lxc.namespace.share.pid = %s\n", sp->pidns);
 	if (sp->ipcns)
 		fprintf(f, "lxc.namespace.share.ipc = %s\n", sp->ipcns);
-	if (sp->ipc_host || sp->shm_bind) {
-		fputs("lxc.mount.entry = ", f);
-		put_field(f, sp->ipc_host ? "/dev/shm" : sp->shm_bind);
-		fputs(" dev/shm none rbind,create=dir 0 0\n", f);
+	if (sp->ipc_host) {
+		fputs("lxc.mount.entry = /dev/shm dev/shm none rbind,create=dir 0 0\n", f);
 	} else {
 		fprintf(f, "lxc.mount.entry = shm dev/shm tmpfs rw,nosuid,nodev,noexec,mode=1777,size=%lld,create=dir 0 0\n",
 			sp->shm_size > 0 ? (long long)sp->shm_size :

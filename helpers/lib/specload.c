@@ -469,7 +469,6 @@ void dl_spec_free(struct dl_spec *sp)
 	free(sp->devices);
 	free(sp->pidns);
 	free(sp->ipcns);
-	free(sp->shm_bind);
 	if (sp->doc)
 		json_decref(sp->doc);
 	memset(sp, 0, sizeof(*sp));

@@ -91,9 +91,9 @@ struct dl_spec {
 	bool pid_host, ipc_host;
 	/* annotations org.dockerlite.pid and .ipc "container:ID": the ID */
 	const char *pid_join, *ipc_join;
-	/* what dl-spawn found for them: /proc/PID/ns/pid and ipc, and the
-	 * /dev/shm to bind (malloc'd, freed by dl_spec_free()) */
-	char *pidns, *ipcns, *shm_bind;
+	/* what dl-spawn found for them: /proc/PID/ns/pid and ipc
+	 * (malloc'd, freed by dl_spec_free()) */
+	char *pidns, *ipcns;
 	int64_t shm_size;	/* org.dockerlite.shm-size, 0: the default */
 	/* org.dockerlite.devices "HOST:CTR:PERMS,...": --device */
 	char **devices;
