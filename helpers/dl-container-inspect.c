@@ -189,6 +189,222 @@ static json_t *port_bindings(const struct ctr *c)
 	return map;
 }
 
+/* The spec member at @path ("linux.resources.memory.limit"), or NULL */
+static json_t *at(const struct ctr *c, const char *path)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(path);
+	char *save = NULL;
+	json_t *v = c->spec;
+
+	for (char *k = strtok_r(copy, ".", &save); v && k;
+	     k = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, k);
+	return v;
+}
+
+static json_int_t int_at(const struct ctr *c, const char *path)
+{
+	return json_integer_value(at(c, path));
+}
+
+/* An annotation "a,b,c" as an array of strings */
+static json_t *list(const struct ctr *c, const char *key)
+{
+	_cleanup_free_ char *all = dl_xstrdup(annotation(c, key));
+	json_t *a = json_array();
+	char *save = NULL;
+
+	for (char *s = strtok_r(all, ",", &save); s;
+	     s = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(s));
+	return a;
+}
+
+static bool has_opt(json_t *m, const char *opt)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(m, "options"), i, v)
+		if (!strcmp(json_string_value(v), opt))
+			return true;
+	return false;
+}
+
+/* The propagation option of a bind mount, "rprivate" when none */
+static const char *propagation(json_t *m)
+{
+	static const char *const p[] = { "private", "rprivate", "shared",
+					 "rshared", "slave", "rslave" };
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(*p); i++)
+		if (has_opt(m, p[i]))
+			return p[i];
+	return "rprivate";
+}
+
+/* The volume whose data @src is, or NULL */
+static const char *volume_of(const struct ctr *c, const char *src,
+			     json_t *names)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(names, i, v) {
+		_cleanup_free_ char *data = dl_path("volumes/%s/_data",
+						    json_string_value(v));
+
+		if (!strcmp(src, data))
+			return json_string_value(v);
+	}
+	(void)c;
+	return NULL;
+}
+
+/* Docker's top-level Mounts, HostConfig.Binds and HostConfig.Tmpfs */
+static void mounts(const struct ctr *c, json_t *j, json_t *hc)
+{
+	json_t *all = json_array(), *binds = json_array();
+	json_t *tmpfs = json_object(), *m;
+	json_auto_t *names = list(c, "org.dockerlite.volumes");
+	size_t i;
+
+	json_array_foreach(json_object_get(c->spec, "mounts"), i, m) {
+		const char *type = json_string_value(json_object_get(m, "type"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		const char *dst = json_string_value(json_object_get(m,
+							"destination"));
+		const char *vol;
+		bool rw = !has_opt(m, "ro");
+
+		if (!type || !src || !dst)
+			continue;
+		if (!strcmp(type, "tmpfs")) {
+			_cleanup_free_ char *o = dl_xstrdup("");
+			json_t *v;
+			size_t k;
+
+			/* the options as given, without Docker's defaults */
+			json_array_foreach(json_object_get(m, "options"), k, v) {
+				const char *opt = json_string_value(v);
+				char *n;
+
+				if (!strcmp(opt, "noexec") ||
+				    !strcmp(opt, "nosuid") ||
+				    !strcmp(opt, "nodev"))
+					continue;
+				n = dl_xasprintf("%s%s%s", o, *o ? "," : "",
+						 opt);
+				free(o);
+				o = n;
+			}
+			json_object_set_new(tmpfs, dst, json_string(o));
+			continue;
+		}
+		if (strcmp(type, "bind") && !has_opt(m, "bind") &&
+		    !has_opt(m, "rbind"))
+			continue;
+		vol = volume_of(c, src, names);
+		if (vol) {
+			json_array_append_new(all, json_pack(
+				"{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "Type",
+				"volume", "Name", vol, "Source", src,
+				"Destination", dst, "Driver", "local", "Mode",
+				"", "RW", rw, "Propagation", ""));
+			json_array_append_new(binds, json_sprintf(
+				"%s:%s%s", vol, dst, rw ? "" : ":ro"));
+			continue;
+		}
+		json_array_append_new(all, json_pack(
+			"{s:s,s:s,s:s,s:s,s:b,s:s}", "Type", "bind", "Source",
+			src, "Destination", dst, "Mode", rw ? "" : "ro", "RW",
+			rw, "Propagation", propagation(m)));
+		json_array_append_new(binds, json_sprintf("%s:%s%s", src, dst,
+							  rw ? "" : ":ro"));
+	}
+	json_object_set_new(j, "Mounts", all);
+	json_object_set_new(hc, "Binds", binds);
+	json_object_set_new(hc, "Tmpfs", tmpfs);
+}
+
+/* "RLIMIT_NOFILE" as Docker's --ulimit name, "nofile" */
+static char *rlimit_name(const char *type)
+{
+	char *n = dl_xstrdup(type && !strncmp(type, "RLIMIT_", 7) ? type + 7 :
+							 type ? type : "");
+
+	for (char *p = n; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return n;
+}
+
+/* The run flags as Docker's HostConfig names them, in its units */
+static void host_config(const struct ctr *c, json_t *j)
+{
+	json_t *hc = json_object_get(j, "HostConfig");
+	json_t *ul = json_array(), *v, *extra;
+	json_int_t mem = int_at(c, "linux.resources.memory.limit");
+	json_int_t swap = int_at(c, "linux.resources.memory.swap");
+	json_int_t quota = int_at(c, "linux.resources.cpu.quota");
+	json_int_t period = int_at(c, "linux.resources.cpu.period");
+	const char *pid = annotation(c, "org.dockerlite.pid");
+	const char *ipc = annotation(c, "org.dockerlite.ipc");
+	const char *shm = annotation(c, "org.dockerlite.shm-size");
+	const char *cpuset = json_string_value(at(c,
+					"linux.resources.cpu.cpus"));
+	json_t *sysctl = at(c, "linux.sysctl");
+	size_t i;
+
+	json_array_foreach(at(c, "process.rlimits"), i, v) {
+		_cleanup_free_ char *n = rlimit_name(json_string_value(
+			json_object_get(v, "type")));
+
+		json_array_append_new(ul, json_pack("{s:s,s:O,s:O}", "Name", n,
+			"Soft", json_object_get(v, "soft"), "Hard",
+			json_object_get(v, "hard")));
+	}
+	extra = json_loads(annotation(c, "org.dockerlite.hostconfig"), 0,
+			   NULL);
+	if (!json_is_object(extra)) {
+		json_decref(extra);
+		extra = json_pack("{s:[],s:[],s:[],s:[],s:[]}", "CapAdd",
+				  "CapDrop", "SecurityOpt", "GroupAdd",
+				  "Devices");
+	}
+	json_object_update_missing(hc, extra);
+	json_decref(extra);
+	/* dl's memory.swap is memory and swap together; none: no swap */
+	json_object_set_new(hc, "MemorySwap",
+			    json_integer(swap ? swap : mem));
+	json_object_set_new(hc, "NanoCpus", json_integer(
+		quota > 0 ? quota * 1000000000 / (period > 0 ? period : 100000)
+			  : 0));
+	json_object_set_new(hc, "CpusetCpus", json_string(cpuset ? cpuset : ""));
+	json_object_set_new(hc, "CpuShares", json_integer(
+		int_at(c, "linux.resources.cpu.shares")));
+	json_object_set_new(hc, "Ulimits", ul);
+	json_object_set(hc, "Sysctls", json_is_object(sysctl) ? sysctl :
+				json_object());
+	if (!json_is_object(sysctl))
+		json_decref(json_object_get(hc, "Sysctls"));
+	json_object_set_new(hc, "OomScoreAdj", json_integer(
+		int_at(c, "process.oomScoreAdj")));
+	json_object_set_new(hc, "ShmSize", json_integer(
+		*shm ? strtoll(shm, NULL, 10) : 64LL << 20));
+	json_object_set_new(hc, "PidMode", json_string(pid));
+	json_object_set_new(hc, "IpcMode", json_string(*ipc ? ipc :
+							    "private"));
+	json_object_set_new(hc, "Dns", list(c, "org.dockerlite.dns"));
+	json_object_set_new(hc, "DnsSearch", list(c,
+						  "org.dockerlite.dns-search"));
+	json_object_set_new(hc, "DnsOptions", json_array());
+	json_object_set_new(hc, "ExtraHosts", list(c,
+						   "org.dockerlite.add-host"));
+	mounts(c, j, hc);
+	(void)mem;
+}
+
 static json_t *docker_shape(const struct ctr *c)
 {
 	json_t *proc = json_object_get(c->spec, "process");
@@ -250,12 +466,20 @@ static json_t *docker_shape(const struct ctr *c)
 		"PidsLimit", json_integer_value(json_object_get(
 				     json_object_get(res, "pids"), "limit")),
 		"AutoRemove", !strcmp(annotation(c, "org.dockerlite.rm"), "true"),
-		"Mounts", json_object_get(c->spec, "mounts"),
+		"Mounts", NULL,
 		"GraphDriver", "Name", "btrfs", "Data", "Dir", rootfs,
 		"LogPath", log, "Spec", c->spec);
 	if (!j)
 		dl_die(DL_EXIT_FAIL, "unable to describe container '%s': json_pack failed",
 		       c->id);
+	host_config(c, j);
+	{
+		const char *t = annotation(c, "org.dockerlite.stop-timeout");
+
+		json_object_set_new(json_object_get(j, "Config"), "StopTimeout",
+				    *t ? json_integer(strtol(t, NULL, 10)) :
+					 json_null());
+	}
 	/* the labels, kept as one JSON annotation; {} when none */
 	labels = json_loads(annotation(c, "org.dockerlite.labels"), 0, NULL);
 	if (!json_is_object(labels)) {

@@ -117,6 +117,16 @@
 	"number\n"                                                             \
 	"      --cidfile FILE         write the container ID to FILE (which " \
 	"must not exist)\n"                                                    \
+	"      --pid host|container:CONTAINER\n"                             \
+	"                             share the host's or a container's PID " \
+	"namespace\n"                                                          \
+	"      --ipc host|container:CONTAINER|private|shareable\n"           \
+	"                             the IPC namespace and /dev/shm "        \
+	"(default: private)\n"                                                 \
+	"      --device HOST[:CTR][:PERMS]\n"                                \
+	"                             give the container a host device (PERMS "\
+	"rwm)\n"                                                               \
+	"      --shm-size SIZE        the size of /dev/shm (default 64m)\n"   \
 	"      --sh                   print 'id=ID detach= interactive= "     \
 	"tty= rm= attach= sigproxy='\n"                                        \
 	"                             (each flag 1 or empty, attach the "     \
@@ -210,6 +220,10 @@ static const struct option longopts[] = {
 	{ "cidfile", required_argument, NULL, 0 },
 	{ "attach", required_argument, NULL, 'a' },
 	{ "sig-proxy", optional_argument, NULL, 0 },
+	{ "pid", required_argument, NULL, 0 },
+	{ "ipc", required_argument, NULL, 0 },
+	{ "device", required_argument, NULL, 0 },
+	{ "shm-size", required_argument, NULL, 0 },
 	{ "sh", no_argument, NULL, 0 },
 	{ "help", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
@@ -217,6 +231,23 @@ static const struct option longopts[] = {
 
 static char *usage_line;
 static char *container_net; /* --network container:ID */
+static char *pid_mode, *ipc_mode; /* --pid, --ipc container:ID */
+
+/* --pid or --ipc container:NAME as container:ID: by ID, as --network */
+static const char *resolve_mode(const char *what, const char *mode,
+				char **keep)
+{
+	_cleanup_free_ char *why = NULL;
+	char other[DL_ID_LEN + 1];
+	int ret;
+
+	if (!mode || strncmp(mode, "container:", 10))
+		return mode;
+	ret = dl_container_resolve(mode + 10, other, &why);
+	if (ret)
+		dl_die(ret, "unable to use %s mode '%s': %s", what, mode, why);
+	return *keep = dl_xasprintf("container:%s", other);
+}
 static bool detach, sh_out;
 /* -a (the streams named, joined by ','), --sig-proxy: dl run's */
 static char attach_streams[32];
@@ -507,6 +538,11 @@ int main(int argc, char **argv)
 			dl_die(ret, "unable to use network '%s': %s",
 			       o.network, why);
 		o.network = container_net = dl_xasprintf("container:%s", other);
+	}
+	o.pid_mode = resolve_mode("pid", o.pid_mode, &pid_mode);
+	o.ipc_mode = resolve_mode("ipc", o.ipc_mode, &ipc_mode);
+	if (!strncmp(o.network, "container:", 10)) {
+		;
 	} else if (strcmp(o.network, "bridge") && strcmp(o.network, "none") &&
 	    strcmp(o.network, "host")) {
 		struct dl_net net;

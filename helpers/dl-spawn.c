@@ -676,6 +676,34 @@ static void net_join(struct spawn *sp, int rootfd, const char *other)
 	}
 }
 
+/*
+ * --pid or --ipc container:ID: its namespace, which must run.  Its
+ * /dev/shm is a tmpfs of its own mount namespace, which no bind reaches:
+ * that one stays the container's own, unlike Docker's.
+ */
+static void ns_join(struct spawn *sp)
+{
+	const char *ids[] = { sp->spec.pid_join, sp->spec.ipc_join };
+	char **paths[] = { &sp->spec.pidns, &sp->spec.ipcns };
+
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *reason = NULL;
+		struct dl_state st;
+
+		if (!ids[i])
+			continue;
+		if (dl_state_read(ids[i], &st, &reason) || st.pid <= 0 ||
+		    st.status != DL_STATUS_RUNNING ||
+		    !dl_state_supervised(ids[i]))
+			die_start(sp->id, DL_EXIT_FAIL, i ? "the container whose "
+				  "IPC namespace it joins is not running" :
+				  "the container whose PID namespace it joins "
+				  "is not running");
+		*paths[i] = dl_xasprintf("/proc/%d/ns/%s", (int)st.pid,
+					 i ? "ipc" : "pid");
+	}
+}
+
 /* Check everything that can be checked, then make the container's stdio,
  * seccomp profile and LXC config; nothing runs yet. */
 static void prepare(struct spawn *sp, char **argv)
@@ -742,6 +770,7 @@ static void prepare(struct spawn *sp, char **argv)
 		seccomp = dl_seccomp_profile(share,
 					     dl_spec_has_cap(&sp->spec, "SYS_ADMIN"));
 	}
+	ns_join(sp);
 	if (!strncmp(sp->spec.network, "container:", 10))
 		net_join(sp, rootfd, sp->spec.network + 10);
 	else if (strcmp(sp->spec.network, "none") &&

@@ -143,6 +143,11 @@ int main(int argc, char **argv)
 	}
 	if (!(id = dl_live_operand(argc, argv)) || !(mem || cpu || pids))
 		dl_usage(USAGE);
+	/* dl run's 0 (no limit) is no value to change a running one to */
+	if ((mem && o.memory == 0) || (cpu && o.cpu_quota == 0))
+		dl_die(DL_EXIT_USAGE, "unable to set %s '0': the minimum is %s",
+		       mem && o.memory == 0 ? "memory" : "cpus",
+		       mem && o.memory == 0 ? "6MB" : "0.01");
 	if (!dl_is_id(id))
 		dl_die(DL_EXIT_USAGE, VERB DL_ID_INVALID, id);
 	dl_store_need();

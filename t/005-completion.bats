@@ -27,7 +27,7 @@ complete_words() {
 	assert_line prune
 	assert_line bootstrap
 	run -0 complete_words dl system ""
-	assert_output $'check\nprune'
+	assert_output $'check\nprune\ndf'
 	run -0 complete_words dl ps --
 	assert_line --all
 	assert_line --no-trunc

@@ -303,10 +303,14 @@ static noreturn void init_run(void)
 }
 
 /* The fork handler: only the container's init, pid 1 with the environment
- * liblxc just gave it, takes over; every other fork goes on. */
+ * liblxc just gave it, takes over; every other fork goes on.  In a PID
+ * namespace not its own (--pid host, --pid container:), the init is no
+ * pid 1: the environment alone tells it. */
 static void init_prepare(void)
 {
-	if (!dl_init.armed || getpid() != 1 || !getenv("container"))
+	if (!dl_init.armed || !getenv("container") ||
+	    (getpid() != 1 && !dl_init.spec->pid_host &&
+	     !dl_init.spec->pid_join))
 		return;
 	dl_init.armed = false;
 	init_run();

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include "dl.h"
@@ -98,6 +100,63 @@ static void put_masks(FILE *f, const struct dl_spec *sp, const char *rootfs)
 		else
 			fprintf(f, "lxc.mount.entry = /dev/null %s none bind,optional 0 0\n",
 				masked[i] + 1);
+	}
+}
+
+/* --device: the host's node bound at its place, and allowed in the
+ * devices cgroup (not needed, but harmless, when privileged) */
+static int put_user_devices(FILE *f, const struct dl_spec *sp, char **reason)
+{
+	const char *key = cg_v1("devices") ? "lxc.cgroup.devices" :
+					     "lxc.cgroup2.devices";
+	size_t i;
+
+	for (i = 0; i < sp->ndevices; i++) {
+		_cleanup_free_ char *d = dl_xstrdup(sp->devices[i]);
+		char *ctr = strchr(d, ':') + 1, *perms = strchr(ctr, ':');
+		struct stat st;
+
+		ctr[-1] = '\0';
+		*perms++ = '\0';
+		if (stat(d, &st) < 0)
+			return dl_fail(reason, DL_EXIT_NO, "unable to add device '%s': %s",
+				       d, strerror(errno));
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			return dl_fail(reason, DL_EXIT_REJECT, "unable to add device '%s': not a device node",
+				       d);
+		fputs("lxc.mount.entry = ", f);
+		put_field(f, d);
+		fputc(' ', f);
+		put_field(f, ctr + 1);
+		fputs(" none bind,create=file 0 0\n", f);
+		if (!sp->privileged)
+			fprintf(f, "%s.allow = %c %u:%u %s\n", key,
+				S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+				minor(st.st_rdev), perms);
+	}
+	return 0;
+}
+
+/* The namespaces of --pid and --ipc, and /dev/shm: the host's with --ipc
+ * host, else a tmpfs of its own */
+static void put_namespaces(FILE *f, const struct dl_spec *sp)
+{
+	/* the host's: those of the supervisor, where dl runs (with
+	 * lxc.namespace.keep, liblxc 5 fails to make /dev) */
+	if (sp->pid_host)
+		fputs("lxc.namespace.share.pid = /proc/self/ns/pid\n", f);
+	if (sp->ipc_host)
+		fputs("lxc.namespace.share.ipc = /proc/self/ns/ipc\n", f);
+	if (sp->pidns)
+		fprintf(f, "lxc.namespace.share.pid = %s\n", sp->pidns);
+	if (sp->ipcns)
+		fprintf(f, "lxc.namespace.share.ipc = %s\n", sp->ipcns);
+	if (sp->ipc_host) {
+		fputs("lxc.mount.entry = /dev/shm dev/shm none rbind,create=dir 0 0\n", f);
+	} else {
+		fprintf(f, "lxc.mount.entry = shm dev/shm tmpfs rw,nosuid,nodev,noexec,mode=1777,size=%lld,create=dir 0 0\n",
+			sp->shm_size > 0 ? (long long)sp->shm_size :
+					   DL_SHM_SIZE_DEFAULT);
 	}
 }
 
@@ -249,6 +308,7 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	char *buf = NULL;
 	size_t len = 0, i;
 	FILE *f;
+	int r;
 
 	if (has_nl(dir) || strpbrk(dir, " \t"))
 		return dl_fail(reason, DL_EXIT_REJECT, "'%s': LXC cannot hold this path", dir);
@@ -268,7 +328,7 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	fprintf(f, "lxc.mount.auto = %s\n",
 		sp->privileged ? "proc:rw sys:rw cgroup:rw" :
 				 "proc:mixed sys:ro cgroup:ro");
-	fputs("lxc.mount.entry = shm dev/shm tmpfs rw,nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0\n", f);
+	put_namespaces(f, sp);
 	fputs("lxc.mount.entry = mqueue dev/mqueue mqueue rw,nosuid,nodev,noexec,create=dir 0 0\n", f);
 	/* the terminal is also the console, as with docker run -t */
 	if (console && !has_nl(console) && !strpbrk(console, " \t\\"))
@@ -286,6 +346,11 @@ int dl_lxc_config(const struct dl_spec *sp, const char *id, const char *dir,
 	 * per profile (dl_init_seccomp()); dl-attach names the profile to
 	 * liblxc for the commands it runs */
 	put_devices(f, sp->privileged);
+	if ((r = put_user_devices(f, sp, reason))) {
+		fclose(f);
+		free(buf);
+		return r;
+	}
 	put_limits(f, sp);
 	put_process(f, sp, id);
 	if (sp->netns) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -111,6 +112,9 @@ static int set_cap(struct dl_spec_opts *o, const char *s, bool add,
 {
 	int n;
 
+	if (append(add ? o->cap_add_names : o->cap_drop_names,
+		   json_string(s)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
 	if (!strcasecmp(s, "ALL")) {
 		*(add ? &o->add_all : &o->drop_all) = true;
 		return 0;
@@ -182,7 +186,9 @@ static int opt_security(struct dl_spec_opts *o, const char *s, char **reason)
 	if (!strncmp(s, "no-new-privileges", n) &&
 	    (!s[n] || s[n] == '=' || s[n] == ':') &&
 	    is_true(s[n] ? s + n + 1 : NULL, &o->nnp))
-		return 0;
+		return append(o->security_opts, json_string(s)) < 0
+			       ? dl_fail(reason, DL_EXIT_FAIL, OOM)
+			       : 0;
 	return dl_fail(reason, DL_EXIT_USAGE, "unable to use security option "
 		    "'%s': not supported", s);
 }
@@ -527,7 +533,8 @@ static int opt_mount(struct dl_spec_opts *o, const char *spec, char **reason)
 	return add_tmpfs(o, dst, extra, spec, reason);
 }
 
-static bool sysctl_namespaced(const char *k, const char *network);
+static bool sysctl_namespaced(const char *k, const char *network,
+			      const char *ipc);
 
 int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 {
@@ -536,12 +543,12 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 	json_t *a, *b;
 
 	json_object_foreach(o->sysctl, k, a)
-		if (!sysctl_namespaced(k, o->network))
+		if (!sysctl_namespaced(k, o->network, o->ipc_mode))
 			return dl_fail(reason, DL_EXIT_USAGE, "unable to set "
 				    "sysctl '%s': not one of the container's "
 				    "namespaces (kernel.msg*, kernel.sem, "
-				    "kernel.shm*, fs.mqueue.*, net.* but with "
-				    "--network host)", k);
+				    "kernel.shm*, fs.mqueue.* but with --ipc "
+				    "host, net.* but with --network host)", k);
 	if (o->memory_swap && !o->memory)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory "
 			    "swap: --memory-swap needs --memory");
@@ -575,7 +582,8 @@ static int opt_memory(struct dl_spec_opts *o, const char *s, char **reason)
 	if (o->memory < 0)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "invalid size", s);
-	if (o->memory < MIN_MEMORY)
+	/* 0: no limit, as Docker */
+	if (o->memory > 0 && o->memory < MIN_MEMORY)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory '%s': "
 			    "the minimum is 6MB", s);
 	return 0;
@@ -589,9 +597,14 @@ static int opt_cpus(struct dl_spec_opts *o, const char *s, char **reason)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end || errno || !(v > 0) || *s == '+')
+	if (end == s || *end || errno || !(v >= 0) || *s == '+' || *s == '-')
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "not a positive decimal number", s);
+	/* 0: no limit, as Docker */
+	if (v == 0) {
+		o->cpu_quota = 0;
+		return 0;
+	}
 	if (ncpu > 0 && v > (double)ncpu)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set cpus '%s': "
 			    "the range is 0.01 to %ld.00, as there are only "
@@ -827,8 +840,12 @@ static int opt_ulimit(struct dl_spec_opts *o, const char *s, char **reason)
 
 /* The sysctls a container may set, as Docker allows them: those of the
  * namespaces it has of its own (IPC, and network unless --network host) */
-static bool sysctl_namespaced(const char *k, const char *network)
+static bool sysctl_namespaced(const char *k, const char *network,
+			      const char *ipc_mode)
 {
+	bool own_ipc = !ipc_mode || !strcmp(ipc_mode, "private") ||
+		       !strcmp(ipc_mode, "shareable");
+
 	static const char *const ipc[] = {
 		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
 		"kernel.sem", "kernel.shmall", "kernel.shmmax",
@@ -838,9 +855,9 @@ static bool sysctl_namespaced(const char *k, const char *network)
 
 	for (i = 0; i < ARRAY_SIZE(ipc); i++)
 		if (!strcmp(k, ipc[i]))
-			return true;
+			return own_ipc;
 	if (!strncmp(k, "fs.mqueue.", 10))
-		return true;
+		return own_ipc;
 	return !strncmp(k, "net.", 4) && strcmp(network, "host");
 }
 
@@ -939,8 +956,9 @@ static int opt_memory_swap(struct dl_spec_opts *o, const char *s,
 		o->memory_swap = -1;
 		return 0;
 	}
+	/* 0: unset (as much as --memory, no swap), as Docker */
 	o->memory_swap = dl_parse_bytes(s);
-	if (o->memory_swap <= 0)
+	if (o->memory_swap < 0)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory swap "
 			    "'%s': invalid size", s);
 	return 0;
@@ -1039,6 +1057,111 @@ int dl_spec_publish_exposed(struct dl_spec_opts *o, json_t *cfg,
 	return 0;
 }
 
+/* ---- namespaces, devices and /dev/shm ------------------------------ */
+
+/* --pid host|container:NAME */
+static int opt_pid(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (!strcmp(s, "host") || (!strncmp(s, "container:", 10) && s[10])) {
+		o->pid_mode = s;
+		return 0;
+	}
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to use pid mode '%s': "
+		    "not host nor container:CONTAINER", s);
+}
+
+/* --ipc host|container:NAME|private|shareable */
+static int opt_ipc(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	if (!strcmp(s, "host") || !strcmp(s, "private") ||
+	    !strcmp(s, "shareable") ||
+	    (!strncmp(s, "container:", 10) && s[10])) {
+		o->ipc_mode = s;
+		return 0;
+	}
+	return dl_fail(reason, DL_EXIT_USAGE, "unable to use ipc mode '%s': "
+		    "not host, private, shareable nor container:CONTAINER", s);
+}
+
+/* "rwm" and its non-empty subsets, each letter once */
+static bool device_perms(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 0 && n <= 3 && strspn(p, "rwm") == n &&
+	       !(strchr(p, 'r') != strrchr(p, 'r') ||
+		 strchr(p, 'w') != strrchr(p, 'w') ||
+		 strchr(p, 'm') != strrchr(p, 'm'));
+}
+
+/* --device HOST[:CTR][:PERMS], as Docker reads it: a second field that is
+ * permissions is no path */
+static int opt_device(struct dl_spec_opts *o, const char *spec, char **reason)
+{
+	_cleanup_free_ char *copy = dl_xstrdup(spec), *host = NULL;
+	_cleanup_free_ char *ctr = NULL;
+	char *f2 = strchr(copy, ':'), *f3 = NULL;
+	const char *perms = "rwm";
+	struct stat st;
+
+	if (f2) {
+		*f2++ = '\0';
+		f3 = strchr(f2, ':');
+		if (f3)
+			*f3++ = '\0';
+	}
+	if (f2 && !f3 && device_perms(f2)) {
+		perms = f2;
+		f2 = NULL;
+	} else if (f3) {
+		perms = f3;
+	}
+	if (!device_perms(perms))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to add device "
+			    "'%s': invalid permissions '%s' (a subset of rwm)",
+			    spec, perms);
+	if (*copy != '/' || (f2 && *f2 != '/') || strchr(spec, ','))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to add device "
+			    "'%s': not HOST[:CONTAINER][:PERMS] with absolute "
+			    "paths", spec);
+	host = dl_clean_path(copy);
+	ctr = dl_clean_path(f2 ? f2 : copy);
+	if (!strcmp(ctr, "/"))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to add device "
+			    "'%s': the container path cannot be '/'", spec);
+	if (stat(host, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return dl_fail(reason, DL_EXIT_NO, "unable to add device "
+				    "'%s': no such file or directory", host);
+		return dl_fail(reason, DL_EXIT_FAIL, "unable to add device "
+			    "'%s': %s", host, strerror(errno));
+	}
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to add device "
+			    "'%s': not a device node", host);
+	if (append(o->devices, json_pack(
+			"{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "host", host,
+			"path", ctr, "perms", perms, "type",
+			S_ISCHR(st.st_mode) ? "c" : "b", "major",
+			(json_int_t)major(st.st_rdev), "minor",
+			(json_int_t)minor(st.st_rdev), "mode",
+			(json_int_t)(st.st_mode & 07777), "uid",
+			(json_int_t)st.st_uid, "gid",
+			(json_int_t)st.st_gid)) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, OOM);
+	return 0;
+}
+
+/* --shm-size SIZE: the tmpfs of /dev/shm; 0 is Docker's default */
+static int opt_shm_size(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	o->shm_size = dl_parse_bytes(s);
+	if (o->shm_size < 0)
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set shm size "
+			    "'%s': invalid size", s);
+	return 0;
+}
+
 #define FIELD(f) offsetof(struct dl_spec_opts, f)
 
 /* An option: a parser, or a string field to keep, or a flag to set. */
@@ -1089,6 +1212,10 @@ static const struct {
 	{ "memory-swap", opt_memory_swap, 0, false },
 	{ "group-add", opt_group_add, 0, false },
 	{ "cidfile", NULL, FIELD(cidfile), false },
+	{ "pid", opt_pid, 0, false },
+	{ "ipc", opt_ipc, 0, false },
+	{ "device", opt_device, 0, false },
+	{ "shm-size", opt_shm_size, 0, false },
 };
 
 int dl_spec_opts_init(struct dl_spec_opts *o)
@@ -1106,9 +1233,15 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 	o->volumes = json_array();
 	o->labels = json_object();
 	o->publish = json_array();
+	o->devices = json_array();
+	o->cap_add_names = json_array();
+	o->cap_drop_names = json_array();
+	o->security_opts = json_array();
 	return o->env && o->mounts && o->dns && o->dns_search && o->hosts &&
 			       o->rlimits && o->sysctl && o->group_add &&
-			       o->volumes && o->labels && o->publish
+			       o->volumes && o->labels && o->publish &&
+			       o->devices && o->cap_add_names &&
+			       o->cap_drop_names && o->security_opts
 		       ? 0
 		       : -1;
 }
@@ -1131,6 +1264,12 @@ void dl_spec_opts_free(struct dl_spec_opts *o)
 	o->publish = NULL;
 	json_decref(o->aliases);
 	o->aliases = NULL;
+	json_decref(o->devices);
+	json_decref(o->cap_add_names);
+	json_decref(o->cap_drop_names);
+	json_decref(o->security_opts);
+	o->devices = o->cap_add_names = o->cap_drop_names = NULL;
+	o->security_opts = NULL;
 }
 
 int dl_spec_opt(struct dl_spec_opts *o, const char *key, const char *val,
@@ -1322,6 +1461,46 @@ static int set_limit(json_t *res, const char *key, long long n)
 				   json_pack("{s:I}", "limit", (json_int_t)n));
 }
 
+/* linux.devices: the nodes of --device, as the host has them */
+static json_t *device_nodes(const struct dl_spec_opts *o)
+{
+	json_t *a = json_array(), *d;
+	size_t i;
+
+	json_array_foreach(a ? o->devices : NULL, i, d)
+		if (append(a, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "path",
+					json_object_get(d, "path"), "type",
+					json_object_get(d, "type"), "major",
+					json_object_get(d, "major"), "minor",
+					json_object_get(d, "minor"), "fileMode",
+					json_object_get(d, "mode"), "uid",
+					json_object_get(d, "uid"), "gid",
+					json_object_get(d, "gid"))) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* linux.resources.devices: the devices cgroup rules of --device */
+static json_t *device_rules(const struct dl_spec_opts *o)
+{
+	json_t *a = json_array(), *d;
+	size_t i;
+
+	json_array_foreach(a ? o->devices : NULL, i, d)
+		if (append(a, json_pack("{s:b,s:O,s:O,s:O,s:O}", "allow", 1,
+					"type", json_object_get(d, "type"),
+					"major", json_object_get(d, "major"),
+					"minor", json_object_get(d, "minor"),
+					"access",
+					json_object_get(d, "perms"))) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static json_t *make_linux(const struct dl_spec_opts *o)
 {
 	json_t *res = json_object(), *ns, *lx;
@@ -1354,12 +1533,31 @@ static json_t *make_linux(const struct dl_spec_opts *o)
 		json_decref(res);
 		return NULL;
 	}
-	ns = json_pack("[{s:s},{s:s},{s:s},{s:s}]", "type", "pid", "type",
-		       "ipc", "type", "uts", "type", "mount");
+	/* a namespace left out is the host's, as OCI says: --pid host,
+	 * --ipc host; container:ID gets its path when it starts */
+	ns = json_array();
+	if (ns && !(o->pid_mode && !strcmp(o->pid_mode, "host")) &&
+	    append(ns, json_pack("{s:s}", "type", "pid")) < 0)
+		json_decref(dl_steal_pointer(&ns));
+	if (ns && !(o->ipc_mode && !strcmp(o->ipc_mode, "host")) &&
+	    append(ns, json_pack("{s:s}", "type", "ipc")) < 0)
+		json_decref(dl_steal_pointer(&ns));
+	if (ns && (append(ns, json_pack("{s:s}", "type", "uts")) < 0 ||
+		   append(ns, json_pack("{s:s}", "type", "mount")) < 0))
+		json_decref(dl_steal_pointer(&ns));
 	if (ns && strcmp(o->network, "host") &&
 	    append(ns, json_pack("{s:s}", "type", "network")) < 0)
 		json_decref(dl_steal_pointer(&ns));
+	if (res && json_array_size(o->devices) &&
+	    json_object_set_new(res, "devices", device_rules(o)) < 0) {
+		json_decref(res);
+		json_decref(ns);
+		return NULL;
+	}
 	lx = json_pack("{s:o,s:o}", "resources", res, "namespaces", ns);
+	if (lx && json_array_size(o->devices) &&
+	    json_object_set_new(lx, "devices", device_nodes(o)) < 0)
+		json_decref(dl_steal_pointer(&lx));
 	if (lx && json_object_size(o->sysctl) &&
 	    json_object_set(lx, "sysctl", o->sysctl) < 0)
 		json_decref(dl_steal_pointer(&lx));
@@ -1415,6 +1613,61 @@ static int set_volumes(json_t *a, json_t *volumes)
 	return names ? set_joined(a, "org.dockerlite.volumes", names) : -1;
 }
 
+static int set_mode(json_t *a, const char *key, const char *mode)
+{
+	return mode ? json_object_set_new(a, key, json_string(mode)) : 0;
+}
+
+/* org.dockerlite.devices: HOST:CTR:PERMS of each --device (no comma) */
+static int set_devices(json_t *a, json_t *devices)
+{
+	json_auto_t *all = json_array();
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(all ? devices : NULL, i, d)
+		if (append(all, json_sprintf("%s:%s:%s",
+			json_string_value(json_object_get(d, "host")),
+			json_string_value(json_object_get(d, "path")),
+			json_string_value(json_object_get(d, "perms")))) < 0)
+			return -1;
+	return all ? set_joined(a, "org.dockerlite.devices", all) : -1;
+}
+
+/* org.dockerlite.hostconfig: what inspect shows of the options as given
+ * and nothing else keeps, one JSON object */
+static int set_hostconfig(json_t *a, const struct dl_spec_opts *o)
+{
+	json_auto_t *devs = json_array(), *hc = NULL;
+	_cleanup_free_ char *text = NULL;
+	json_t *d;
+	size_t i;
+
+	if (!json_array_size(o->devices) && !json_array_size(o->group_add) &&
+	    !json_array_size(o->cap_add_names) &&
+	    !json_array_size(o->cap_drop_names) &&
+	    !json_array_size(o->security_opts))
+		return 0;
+
+	json_array_foreach(devs ? o->devices : NULL, i, d)
+		if (append(devs, json_pack("{s:O,s:O,s:O}", "PathOnHost",
+					   json_object_get(d, "host"),
+					   "PathInContainer",
+					   json_object_get(d, "path"),
+					   "CgroupPermissions",
+					   json_object_get(d, "perms"))) < 0)
+			return -1;
+	hc = json_pack("{s:O,s:O,s:O,s:O,s:O}", "CapAdd", o->cap_add_names,
+		       "CapDrop", o->cap_drop_names, "SecurityOpt",
+		       o->security_opts, "GroupAdd", o->group_add,
+		       "Devices", devs);
+	text = hc ? json_dumps(hc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (!text)
+		return -1;
+	return json_object_set_new(a, "org.dockerlite.hostconfig",
+				   json_string(text));
+}
+
 static json_t *make_annotations(const struct dl_spec_opts *o,
 				char *const *ids, size_t n,
 				const char *created)
@@ -1462,6 +1715,16 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 		  set_joined(a, "org.dockerlite.publish", o->publish) < 0 ||
 		  (o->aliases && set_joined(a, "org.dockerlite.network-aliases",
 					    o->aliases) < 0))) {
+		json_decref(a);
+		return NULL;
+	}
+	if (a && (set_mode(a, "org.dockerlite.pid", o->pid_mode) < 0 ||
+		  set_devices(a, o->devices) < 0 ||
+		  set_mode(a, "org.dockerlite.ipc", o->ipc_mode) < 0 ||
+		  (o->shm_size > 0 &&
+		   json_object_set_new(a, "org.dockerlite.shm-size",
+				       json_sprintf("%lld", o->shm_size)) < 0) ||
+		  set_hostconfig(a, o) < 0)) {
 		json_decref(a);
 		return NULL;
 	}

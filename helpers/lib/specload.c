@@ -193,7 +193,7 @@ static int load_mounts(json_t *a, struct dl_spec *sp, char **reason)
 static int load_linux(json_t *lx, struct dl_spec *sp, char **reason)
 {
 	json_t *res, *ns, *v, *o;
-	bool err = false;
+	bool err = false, pid = false, ipc = false;
 	size_t i;
 
 	res = member(lx, "resources", JSON_OBJECT, &err);
@@ -264,12 +264,18 @@ static int load_linux(json_t *lx, struct dl_spec *sp, char **reason)
 
 		if (err || !type)
 			return dl_fail(reason, DL_EXIT_REJECT, "linux.namespaces[%zu]: invalid entry", i);
+		if (!strcmp(json_string_value(type), "pid"))
+			pid = true;
+		if (!strcmp(json_string_value(type), "ipc"))
+			ipc = true;
 		if (!strcmp(json_string_value(type), "network") && path) {
 			sp->netns = json_string_value(path);
 			if (!safe_abs(sp->netns))
 				return dl_fail(reason, DL_EXIT_REJECT, "linux.namespaces[%zu].path: not a clean absolute path", i);
 		}
 	}
+	sp->pid_host = ns && !pid;
+	sp->ipc_host = ns && !ipc;
 	return 0;
 }
 
@@ -299,6 +305,48 @@ static char **split(const char *s, size_t *n)
 	return v;
 }
 
+/* "container:ID", or NULL for any other mode */
+static const char *join_id(const char *mode)
+{
+	return mode && !strncmp(mode, "container:", 10) &&
+			       dl_is_id(mode + 10)
+		       ? mode + 10
+		       : NULL;
+}
+
+/* --pid, --ipc container:ID, --shm-size and --device */
+static int load_modes(json_t *ann, struct dl_spec *sp, char **reason)
+{
+	const char *s = annotation(ann, "org.dockerlite.shm-size");
+	char *end;
+	size_t i;
+
+	sp->pid_join = join_id(annotation(ann, "org.dockerlite.pid"));
+	sp->ipc_join = join_id(annotation(ann, "org.dockerlite.ipc"));
+	if (s) {
+		errno = 0;
+		sp->shm_size = strtoll(s, &end, 10);
+		if (!*s || *end || errno || sp->shm_size < 0)
+			return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.shm-size: not a size");
+	}
+	sp->devices = split(annotation(ann, "org.dockerlite.devices"),
+			    &sp->ndevices);
+	for (i = 0; i < sp->ndevices; i++) {
+		_cleanup_free_ char *d = dl_xstrdup(sp->devices[i]);
+		char *c = strchr(d, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+
+		if (!c || !p)
+			return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.devices: not HOST:CTR:PERMS");
+		*c++ = '\0';
+		*p++ = '\0';
+		if (!safe_abs(d) || !safe_abs(c) || !strcmp(c, "/") ||
+		    strpbrk(d, " \t") || strpbrk(c, " \t") || !*p ||
+		    strspn(p, "rwm") != strlen(p))
+			return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.devices: invalid '%s'",
+				   sp->devices[i]);
+	}
+	return 0;
+}
 
 int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 {
@@ -376,6 +424,8 @@ int dl_spec_load(const char *path, struct dl_spec *sp, char **reason)
 			     !strncmp(sp->network, "container:", 10)))
 		return dl_fail(reason, DL_EXIT_REJECT, "org.dockerlite.publish: not with network %s",
 			   sp->network);
+	if ((r = load_modes(ann, sp, reason)))
+		return r;
 	for (i = 0; i < sp->ncaps; i++)
 		if (dl_cap_number(sp->caps[i]) < 0)
 			return dl_fail(reason, DL_EXIT_REJECT, "process.capabilities: unknown '%s'",
@@ -416,6 +466,11 @@ void dl_spec_free(struct dl_spec *sp)
 	for (i = 0; i < sp->nvolumes; i++)
 		free(sp->volumes[i]);
 	free(sp->volumes);
+	for (i = 0; i < sp->ndevices; i++)
+		free(sp->devices[i]);
+	free(sp->devices);
+	free(sp->pidns);
+	free(sp->ipcns);
 	if (sp->doc)
 		json_decref(sp->doc);
 	memset(sp, 0, sizeof(*sp));

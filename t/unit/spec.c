@@ -774,6 +774,28 @@ static void build_opts(void)
 		DL_EXIT_USAGE);
 	opt_bad("mount", "type=volume,src=db", DL_EXIT_USAGE);
 	opt_bad("security-opt", "seccomp=unconfined", DL_EXIT_USAGE);
+	opt_bad("pid", "private", DL_EXIT_USAGE);
+	opt_bad("pid", "container:", DL_EXIT_USAGE);
+	opt_bad("ipc", "none", DL_EXIT_USAGE);
+	opt_bad("device", "/dev/null:/dev/n:rwx", DL_EXIT_USAGE);
+	opt_bad("device", "/dev/null:/dev/n:rr", DL_EXIT_USAGE);
+	opt_bad("device", "/dev/null:/dev/n:", DL_EXIT_USAGE);
+	opt_bad("device", "/dev/null:rel", DL_EXIT_USAGE);
+	opt_bad("device", "/dev/null:/", DL_EXIT_USAGE);
+	opt_bad("device", "/dev/null,x", DL_EXIT_USAGE);
+	opt_bad("device", "/etc/passwd", DL_EXIT_USAGE);
+	opt_bad("device", "/no/such/node", DL_EXIT_NO);
+	opt_bad("shm-size", "lots", DL_EXIT_USAGE);
+	opt_bad("cpus", "-1", DL_EXIT_USAGE);
+	opt_bad("memory-swap", "-2", DL_EXIT_USAGE);
+	opts_check((const char *const[]){ "ipc", "host", "sysctl",
+					  "kernel.shmmax=1", NULL },
+		   DL_EXIT_USAGE, "no IPC sysctl with --ipc host");
+	opts_check((const char *const[]){ "ipc", "private", "sysctl",
+					  "kernel.shmmax=1", "memory", "0",
+					  "cpus", "0", "device",
+					  "/dev/null:rw", NULL },
+		   0, "IPC sysctl, zero limits, a device");
 	opts_check((const char *const[]){ "volume", twice, "tmpfs", "/data/",
 					  NULL },
 		   DL_EXIT_USAGE, "two mounts on one destination");

@@ -27,7 +27,8 @@ struct dl_lxc_net {
  * @net: with network "bridge", its interface; else NULL
  * @out: receives the malloc'd config text
  * @reason: receives the failure text
- * Return: 0 or DL_EXIT_REJECT (a value the config cannot hold).
+ * Return: 0, DL_EXIT_REJECT (a value the config cannot hold, a --device
+ * that is no device node) or DL_EXIT_NO (a --device that is gone).
  */
 extern int dl_lxc_config(const struct dl_spec *spec, const char *id,
 			 const char *dir, const char *console,

@@ -61,7 +61,20 @@ struct dl_spec_opts {
 	json_t *publish; /* -p, as dl_port_string() writes them */
 	bool publish_all; /* -P: what dl_spec_publish_exposed() adds */
 	json_t *aliases; /* --network-alias, strings, in order */
+	/* --pid, --ipc: NULL (private), "host", "container:NAME" (an ID once
+	 * dl-container-new resolved it), and for --ipc "private" or
+	 * "shareable" */
+	const char *pid_mode, *ipc_mode;
+	long long shm_size;	/* --shm-size bytes, 0: Docker's 64 MiB */
+	/* --device: {"host","path","perms","type","major","minor",
+	 * "mode","uid","gid"}, in order */
+	json_t *devices;
+	json_t *cap_add_names, *cap_drop_names; /* as given, for inspect */
+	json_t *security_opts;	/* --security-opt values, as given */
 };
+
+/* Docker's default size of a container's /dev/shm */
+#define DL_SHM_SIZE_DEFAULT (64LL << 20)
 
 /**
  * dl_spec_opts_init() - set @o to no options at all (network "bridge")
@@ -88,7 +101,10 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name,
  *       stop-signal, stop-timeout, ulimit (NAME=SOFT[:HARD]), sysctl
  *       (K=V), oom-score-adj, cpuset-cpus, cpu-shares, memory-swap,
- *       group-add, cidfile;
+ *       group-add, cidfile, pid (host|container:NAME), ipc
+ *       (host|container:NAME|private|shareable), device
+ *       (HOST[:CTR][:PERMS], HOST a device node: stat(2) here),
+ *       shm-size (N[bkmg]);
  *       label (K=V, or K for an empty value; the last one of K wins),
  *       publish ([HOSTIP:][HOSTPORT:]CTRPORT[/PROTO]); the flags
  *       read-only, privileged, tty, interactive, rm, init and publish-all

@@ -88,6 +88,17 @@ struct dl_spec {
 	size_t nvolumes;
 	char **publish;		/* -p, as dl_port_string() writes them */
 	size_t npublish;
+	/* linux.namespaces given without "pid" or "ipc": the host's */
+	bool pid_host, ipc_host;
+	/* annotations org.dockerlite.pid and .ipc "container:ID": the ID */
+	const char *pid_join, *ipc_join;
+	/* what dl-spawn found for them: /proc/PID/ns/pid and ipc
+	 * (malloc'd, freed by dl_spec_free()) */
+	char *pidns, *ipcns;
+	int64_t shm_size;	/* org.dockerlite.shm-size, 0: the default */
+	/* org.dockerlite.devices "HOST:CTR:PERMS,...": --device */
+	char **devices;
+	size_t ndevices;
 };
 
 /**
