@@ -206,7 +206,7 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	build "$C"
 	assert_equal "$id" "$first"
 	assert_equal "$(nimages)" "$n"
-	assert_equal "$(grep -c -- '---> CACHED' <<<"$stderr")" 5
+	assert_equal "$(grep -c -- '^#[0-9]* CACHED' <<<"$stderr")" 5
 	# a touch changes no content: still cached (and the file is not read
 	# again: its digest is kept by inode, size, mtime and ctime)
 	touch -d '2020-01-01' "$C/a"
@@ -219,17 +219,17 @@ with tarfile.open(sys.argv[1] + "/t.tar.gz", "w:gz") as t:
 	echo B >"$C/b"
 	build "$C"
 	[ "$id" != "$first" ]
-	assert_equal "$(grep -c -- '---> CACHED' <<<"$stderr")" 3
+	assert_equal "$(grep -c -- '^#[0-9]* CACHED' <<<"$stderr")" 3
 	assert_equal "$(cat "$DL_ROOT/images/$id/rootfs/b")" B
 	# a build argument changes the RUN that sees it, and what follows
 	second=$id
 	build --build-arg N=2 "$C"
-	assert_equal "$(grep -c -- '---> CACHED' <<<"$stderr")" 2
+	assert_equal "$(grep -c -- '^#[0-9]* CACHED' <<<"$stderr")" 2
 	assert_equal "$(cat "$DL_ROOT/images/$id/rootfs/n")" n=2
 	# --no-cache builds all again
 	build --no-cache "$C"
 	[ "$id" != "$second" ]
-	assert_equal "$(grep -c -- '---> CACHED' <<<"$stderr")" 0
+	assert_equal "$(grep -c -- '^#[0-9]* CACHED' <<<"$stderr")" 0
 	no_leftover
 }
 
@@ -396,10 +396,10 @@ os.execvp(sys.argv[1], sys.argv[1:])' dl build --network none "$C" \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	pid=$!
 	for _ in $(seq 100); do
-		grep -qx started "$BATS_TEST_TMPDIR/out" && break
+		grep -qx '#2 started' "$BATS_TEST_TMPDIR/out" && break
 		sleep 0.1
 	done
-	grep -qx started "$BATS_TEST_TMPDIR/out"
+	grep -qx '#2 started' "$BATS_TEST_TMPDIR/out"
 	kill -INT -- "-$pid"
 	SECONDS=0
 	wait "$pid" || true
@@ -543,5 +543,5 @@ os.execvp(sys.argv[1], sys.argv[1:])' dl build --network none "$C" \
 	assert_equal "$(nimages)" $((before - 3))
 	# and the cache knows they are gone
 	build "$C"
-	assert_equal "$(grep -c -- '---> CACHED' <<<"$stderr")" 0
+	assert_equal "$(grep -c -- '^#[0-9]* CACHED' <<<"$stderr")" 0
 }

@@ -27,5 +27,5 @@ load lib-btrfs
 	# built again: from the cache, without the network
 	run -0 --separate-stderr dl build --network none -t debjq "$C"
 	# shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
-	[[ "$stderr" == *"---> CACHED"* ]]
+	grep -q "^#[0-9]* CACHED" <<<"$stderr"
 }

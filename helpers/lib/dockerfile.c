@@ -742,14 +742,16 @@ int dl_dockerfile_eval(struct dl_dockerfile *df, char *const *bargs,
 		else if (!strcmp(in->cmd, "ENV"))
 			rc = env(in, &e, df->esc, reason);
 		in->stage = e.in_stage ? (int)e.nst - 1 : -1;
+		/* an ENV (the base image's too) hides an ARG of its name */
 		for (j = 0; e.in_stage && j < e.args.n; j++)
-			if (e.args.v[j])
+			if (e.args.v[j] && vfind(&e.env, e.args.k[j]) < 0)
 				push(&in->env, &in->nenv,
 				     dl_xasprintf("%s=%s", e.args.k[j],
 						  e.args.v[j]));
 		for (j = 0; e.in_stage && proxies[j]; j++)
 			if (vget(&e.bargs, proxies[j]) &&
-			    vfind(&e.args, proxies[j]) < 0)
+			    vfind(&e.args, proxies[j]) < 0 &&
+			    vfind(&e.env, proxies[j]) < 0)
 				push(&in->env, &in->nenv,
 				     dl_xasprintf("%s=%s", proxies[j],
 						  vget(&e.bargs, proxies[j])));
