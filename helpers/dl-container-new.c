@@ -13,6 +13,7 @@
 
 #include "dl.h"
 #include "dl/btrfs.h"
+#include "dl/healthopt.h"
 #include "dl/json.h"
 #include "dl/netconf.h"
 #include "dl/ref.h"
@@ -108,6 +109,21 @@
 	"number\n"                                                             \
 	"      --cidfile FILE         write the container ID to FILE (which " \
 	"must not exist)\n"                                                    \
+	"      --restart POLICY       no, on-failure[:N], always or "        \
+	"unless-stopped:\n"                                                    \
+	"                             start it again when it exits\n"       \
+	"      --health-cmd CMD       a health check, run by sh -c in the "  \
+	"container\n"                                                          \
+	"      --health-interval D    the time between checks (default "     \
+	"30s)\n"                                                               \
+	"      --health-timeout D     the time a check may take (default "   \
+	"30s)\n"                                                               \
+	"      --health-retries N     failures in a row to be unhealthy "    \
+	"(default 3)\n"                                                        \
+	"      --health-start-period D  failures in this first time do not " \
+	"count\n"                                                              \
+	"      --no-healthcheck       no health check, whatever the image "  \
+	"says\n"                                                               \
 	"      --sh                   print 'id=ID detach= interactive= "     \
 	"tty= rm='\n"                                                          \
 	"                             (each flag 1 or empty) for sh's eval\n"
@@ -196,6 +212,13 @@ static const struct option longopts[] = {
 	{ "memory-swap", required_argument, NULL, 0 },
 	{ "group-add", required_argument, NULL, 0 },
 	{ "cidfile", required_argument, NULL, 0 },
+	{ "restart", required_argument, NULL, 0 },
+	{ "health-cmd", required_argument, NULL, 0 },
+	{ "health-interval", required_argument, NULL, 0 },
+	{ "health-timeout", required_argument, NULL, 0 },
+	{ "health-retries", required_argument, NULL, 0 },
+	{ "health-start-period", required_argument, NULL, 0 },
+	{ "no-healthcheck", no_argument, NULL, 0 },
 	{ "sh", no_argument, NULL, 0 },
 	{ "help", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
@@ -498,6 +521,7 @@ int main(int argc, char **argv)
 	uspec = o.user ? o.user : image_string(cfg, "User");
 	if (!o.stop_signal && dl_signal_parse(image_string(cfg, "StopSignal")) > 0)
 		o.stop_signal = image_string(cfg, "StopSignal");
+	o.healthcheck = dl_health_merge(&o, json_object_get(cfg, "Healthcheck"));
 
 	if (dl_new_id(id) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to make 'container ID'");

@@ -60,6 +60,16 @@ struct dl_spec_opts {
 	json_t *labels; /* --label K=V, an object */
 	json_t *publish; /* -p, as dl_port_string() writes them */
 	bool publish_all; /* -P: what dl_spec_publish_exposed() adds */
+	/* --restart, as given (checked); NULL: no */
+	const char *restart;
+	/* --health-*: as given (checked); --no-healthcheck */
+	const char *health_cmd, *health_interval, *health_timeout;
+	const char *health_retries, *health_start_period;
+	bool no_healthcheck;
+	/* the healthcheck, merged with the image's (dl_health_merge()): a
+	 * Docker Healthcheck object as compact JSON, or NULL; kept as
+	 * annotation org.dockerlite.healthcheck */
+	char *healthcheck;
 };
 
 /**
@@ -87,10 +97,13 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       dns (IP), dns-search (DOMAIN), add-host (NAME:IP), image-name,
  *       stop-signal, stop-timeout, ulimit (NAME=SOFT[:HARD]), sysctl
  *       (K=V), oom-score-adj, cpuset-cpus, cpu-shares, memory-swap,
- *       group-add, cidfile;
+ *       group-add, cidfile, restart (no|on-failure[:N]|always|
+ *       unless-stopped), health-cmd, health-interval, health-timeout,
+ *       health-start-period (Go durations), health-retries;
  *       label (K=V, or K for an empty value; the last one of K wins),
  *       publish ([HOSTIP:][HOSTPORT:]CTRPORT[/PROTO]); the flags
- *       read-only, privileged, tty, interactive, rm, init and publish-all
+ *       read-only, privileged, tty, interactive, rm, init, publish-all and
+ *       no-healthcheck
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)
  * @reason: receives the failure text
