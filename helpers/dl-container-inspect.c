@@ -329,10 +329,10 @@ static json_t *docker_shape(const struct ctr *c)
 		if (hc)
 			json_object_set_new(json_object_get(j, "Config"),
 					    "Healthcheck", hc);
+		/* null without a check, as Docker's */
 		(void)health(c, &hs);
-		if (hs)
-			json_object_set_new(json_object_get(j, "State"),
-					    "Health", hs);
+		json_object_set_new(json_object_get(j, "State"), "Health",
+				    hs ? hs : json_null());
 	}
 	return j;
 }
