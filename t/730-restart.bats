@@ -225,3 +225,17 @@ reboot() {
 	run -2 --separate-stderr dl start --boot foo
 	assert_in_stderr usage
 }
+
+@test "make install: share/dockerlite.service in UNITDIR, calling dl start --boot; none with UNITDIR empty" {
+	local dest=$BATS_TEST_TMPDIR/dest unit
+	make -s -C "$DL_TOP" install DESTDIR="$dest" PREFIX=/opt/dlt >/dev/null
+	unit=$dest/opt/dlt/lib/systemd/system/dockerlite.service
+	assert_file_exists "$unit"
+	run -0 grep -x 'ExecStart=/opt/dlt/bin/dl start --boot' "$unit"
+	run -0 grep -x 'KillMode=process' "$unit"
+	make -s -C "$DL_TOP" uninstall DESTDIR="$dest" PREFIX=/opt/dlt >/dev/null
+	assert_file_not_exists "$unit"
+	make -s -C "$DL_TOP" install DESTDIR="$dest/b" PREFIX=/opt/dlt UNITDIR= >/dev/null
+	run -0 find "$dest/b" -name dockerlite.service
+	assert_output ''
+}
