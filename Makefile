@@ -12,6 +12,8 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+# the systemd unit of dl start --boot; empty: none installed
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
 CC ?= cc
@@ -187,6 +189,12 @@ install: all
 	sed -e 's|@BASHCOMPDIR@|$(BASHCOMPDIR)|g' share/_dl \
 		>$(DESTDIR)$(ZSHCOMPDIR)/_dl
 	chmod 644 $(DESTDIR)$(ZSHCOMPDIR)/_dl
+	if test -n "$(UNITDIR)"; then \
+		install -d $(DESTDIR)$(UNITDIR) && \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' share/dockerlite.service \
+			>$(DESTDIR)$(UNITDIR)/dockerlite.service && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/dockerlite.service; \
+	fi
 	$(MAKE) man
 	for f in share/man/*.1 share/man/*.7; do \
 		test -e "$$f" || continue; \
@@ -218,6 +226,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/dl.1 $(DESTDIR)$(MANDIR)/man1/dl-*.1 \
 		$(DESTDIR)$(MANDIR)/man7/dockerlite.7
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/dl $(DESTDIR)$(ZSHCOMPDIR)/_dl
+	test -z "$(UNITDIR)" || rm -f $(DESTDIR)$(UNITDIR)/dockerlite.service
 
 # Debian 12 packages that build, run and test dockerlite (INSTALL.md).
 DEBIAN_DEPS = build-essential pkg-config libjansson-dev libbtrfsutil-dev \

@@ -12,18 +12,22 @@
 
 #include "dl.h"
 #include "dl/netmember.h"
+#include "dl/healthopt.h"
 #include "dl/json.h"
 #include "dl/lxc.h"
 #include "dl/ports.h"
+#include "dl/restart.h"
 #include "dl/state.h"
 
 #define USAGE "dl-container-inspect [-r] [-o FIELDS] [ID...]"
 #define OPTIONS                                                                \
-	"  -r         only running (paused, starting) containers\n"               \
+	"  -r         only running (paused, starting, restarting) containers\n"               \
 	"  -o FIELDS  tab-separated fields instead of JSON, one line a\n"     \
 	"             container: id,name,image,image_id,command,created,\n"   \
 	"             status,exit_code,pid,started,finished,ports (as\n"  \
-	"             0.0.0.0:8080->80/tcp, ...; - for none)\n"
+	"             0.0.0.0:8080->80/tcp, ...; - for none),health\n"   \
+	"             (starting, healthy, unhealthy; - for none),\n"       \
+	"             restart_policy,restart_count,user_stopped (1 or 0)\n"
 
 /* One container: its spec and its state, as read from the store. */
 struct ctr {
@@ -33,6 +37,7 @@ struct ctr {
 	const char *created;
 	bool unknown; /* its state could not be read or was never recorded */
 	bool paused;  /* running, and frozen by dl pause */
+	bool restarting; /* exited, and its monitor waits to start it again */
 };
 
 static const char *annotation(const struct ctr *c, const char *key)
@@ -41,6 +46,27 @@ static const char *annotation(const struct ctr *c, const char *key)
 	const char *v = json_string_value(json_object_get(a, key));
 
 	return v ? v : "";
+}
+
+/* The health of a running container with a check: starting, healthy,
+ * unhealthy; "" otherwise */
+static const char *health(const struct ctr *c, json_t **state)
+{
+	json_t *h;
+
+	*state = NULL;
+	if (!*annotation(c, "org.dockerlite.healthcheck") ||
+	    strstr(annotation(c, "org.dockerlite.healthcheck"), "\"NONE\""))
+		return "";
+	h = dl_health_state(c->id);
+	if (!json_is_object(h)) {
+		json_decref(h);
+		return "";
+	}
+	*state = h;
+	if (c->unknown || c->st.status != DL_STATUS_RUNNING)
+		return "";
+	return json_string_value(json_object_get(h, "Status")) ?: "";
 }
 
 /* The command as one line: args joined by spaces. */
@@ -102,6 +128,8 @@ static int load(const char *id, struct ctr *c, char **reason)
 	}
 	c->paused = !c->unknown && c->st.status == DL_STATUS_RUNNING &&
 		    dl_lxc_frozen(id);
+	c->restarting = !c->unknown && c->st.status == DL_STATUS_EXITED &&
+			dl_restart_waiting(id);
 	return 0;
 }
 
@@ -109,6 +137,8 @@ static const char *status(const struct ctr *c)
 {
 	if (c->paused)
 		return "paused";
+	if (c->restarting)
+		return "restarting";
 	return c->unknown ? "unknown" : dl_status_name(c->st.status);
 }
 
@@ -503,6 +533,34 @@ static json_t *docker_shape(const struct ctr *c)
 				    "PortBindings", port_bindings(c));
 		free(line);
 	}
+	{
+		struct dl_restart_policy p;
+		json_t *hs = NULL, *hc;
+
+		dl_restart_policy_of(c->id, &p);
+		json_object_set_new(json_object_get(j, "HostConfig"),
+				    "RestartPolicy",
+				    json_pack("{s:s,s:i}", "Name",
+					      dl_restart_policy_name(p.name),
+					      "MaximumRetryCount", p.max));
+		json_object_set_new(j, "RestartCount",
+				    json_integer(dl_restart_count(c->id)));
+		json_object_set_new(json_object_get(j, "State"), "Restarting",
+				    json_boolean(c->restarting));
+		/* Docker: restarting is "running" too */
+		if (c->restarting)
+			json_object_set_new(json_object_get(j, "State"),
+					    "Running", json_true());
+		hc = json_loads(annotation(c, "org.dockerlite.healthcheck"), 0,
+				NULL);
+		if (hc)
+			json_object_set_new(json_object_get(j, "Config"),
+					    "Healthcheck", hc);
+		/* null without a check, as Docker's */
+		(void)health(c, &hs);
+		json_object_set_new(json_object_get(j, "State"), "Health",
+				    hs ? hs : json_null());
+	}
 	return j;
 }
 
@@ -541,6 +599,22 @@ static void print_tokens(const struct ctr *c, const char *fields)
 			fputs(time_or_zero(c->st.started), stdout);
 		else if (!strcmp(f, "finished"))
 			fputs(time_or_zero(c->st.finished), stdout);
+		else if (!strcmp(f, "health")) {
+			json_t *hs = NULL;
+			const char *h = health(c, &hs);
+
+			fputs(*h ? h : "-", stdout);
+			json_decref(hs);
+		} else if (!strcmp(f, "restart_count"))
+			printf("%d", dl_restart_count(c->id));
+		else if (!strcmp(f, "restart_policy")) {
+			struct dl_restart_policy p;
+
+			dl_restart_policy_of(c->id, &p);
+			fputs(dl_restart_policy_name(p.name), stdout);
+		} else if (!strcmp(f, "user_stopped"))
+			fputs(dl_restart_user_stopped(c->id, NULL) ? "1" : "0",
+			      stdout);
 		else if (!strcmp(f, "ports")) {
 			_cleanup_free_ char *line = ports_line(c, NULL);
 
@@ -648,7 +722,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (running_only && (v[i].unknown ||
 				     (v[i].st.status != DL_STATUS_RUNNING &&
-				      v[i].st.status != DL_STATUS_STARTING)))
+				      v[i].st.status != DL_STATUS_STARTING &&
+				      !v[i].restarting)))
 			continue;
 		if (fields)
 			print_tokens(&v[i], fields);

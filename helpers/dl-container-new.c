@@ -13,6 +13,7 @@
 
 #include "dl.h"
 #include "dl/btrfs.h"
+#include "dl/healthopt.h"
 #include "dl/json.h"
 #include "dl/netconf.h"
 #include "dl/ref.h"
@@ -127,6 +128,21 @@
 	"                             give the container a host device (PERMS "\
 	"rwm)\n"                                                               \
 	"      --shm-size SIZE        the size of /dev/shm (default 64m)\n"   \
+	"      --restart POLICY       no, on-failure[:N], always or "        \
+	"unless-stopped:\n"                                                    \
+	"                             start it again when it exits\n"       \
+	"      --health-cmd CMD       a health check, run by sh -c in the "  \
+	"container\n"                                                          \
+	"      --health-interval D    the time between checks (default "     \
+	"30s)\n"                                                               \
+	"      --health-timeout D     the time a check may take (default "   \
+	"30s)\n"                                                               \
+	"      --health-retries N     failures in a row to be unhealthy "    \
+	"(default 3)\n"                                                        \
+	"      --health-start-period D  failures in this first time do not " \
+	"count\n"                                                              \
+	"      --no-healthcheck       no health check, whatever the image "  \
+	"says\n"                                                               \
 	"      --sh                   print 'id=ID detach= interactive= "     \
 	"tty= rm= attach= sigproxy='\n"                                        \
 	"                             (each flag 1 or empty, attach the "     \
@@ -224,6 +240,13 @@ static const struct option longopts[] = {
 	{ "ipc", required_argument, NULL, 0 },
 	{ "device", required_argument, NULL, 0 },
 	{ "shm-size", required_argument, NULL, 0 },
+	{ "restart", required_argument, NULL, 0 },
+	{ "health-cmd", required_argument, NULL, 0 },
+	{ "health-interval", required_argument, NULL, 0 },
+	{ "health-timeout", required_argument, NULL, 0 },
+	{ "health-retries", required_argument, NULL, 0 },
+	{ "health-start-period", required_argument, NULL, 0 },
+	{ "no-healthcheck", no_argument, NULL, 0 },
 	{ "sh", no_argument, NULL, 0 },
 	{ "help", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
@@ -587,6 +610,7 @@ int main(int argc, char **argv)
 	uspec = o.user ? o.user : image_string(cfg, "User");
 	if (!o.stop_signal && dl_signal_parse(image_string(cfg, "StopSignal")) > 0)
 		o.stop_signal = image_string(cfg, "StopSignal");
+	o.healthcheck = dl_health_merge(&o, json_object_get(cfg, "Healthcheck"));
 
 	if (dl_new_id(id) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to make 'container ID'");

@@ -8,6 +8,7 @@
 #include "dl.h"
 #include "dl/live.h"
 #include "dl/lxc.h"
+#include "dl/restart.h"
 #include "dl/state.h"
 #include "dl/status.h"
 
@@ -40,6 +41,9 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_USAGE, "unable to kill container '%s': " DL_ID_INVALID,
 		       id);
 	dl_store_need();
+	/* a stop of the user, for the restart policy (as Docker's) */
+	if (dl_restart_stop(id, dl_restart_kill_cancels(id, sig)) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to kill container '%s'", id);
 	if ((r = dl_live_state(id, &st, &reason)))
 		dl_die(r, "unable to kill container '%s': %s", id, reason);
 	if ((r = dl_live_wait_started(id, &st, &reason)))

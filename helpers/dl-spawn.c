@@ -21,6 +21,7 @@
 #include "dl/bridge.h"
 #include "dl/container.h"
 #include "dl/exec.h"
+#include "dl/health.h"
 #include "dl/init.h"
 #include "dl/lease.h"
 #include "dl/lxc.h"
@@ -30,6 +31,7 @@
 #include "dl/netmember.h"
 #include "dl/ports.h"
 #include "dl/relay.h"
+#include "dl/restart.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
 #include "dl/seccomp.h"
@@ -39,7 +41,7 @@
 #include "dl/status.h"
 #include "dl/volume.h"
 
-#define USAGE "dl-spawn [-d] [-i] [-n] [-w] ID"
+#define USAGE "dl-spawn [-d] [-i] [-n] [-w] [-R] ID"
 #define OPTIONS \
 	"  -d  detach: return once the command runs; its output goes to\n" \
 	"      containers/ID/container.log\n" \
@@ -47,7 +49,9 @@
 	"  -n  the container was made for this start: a host port in use\n" \
 	"      removes it\n" \
 	"  -w  with -d: the output is kept for the first dl-console that\n" \
-	"      attaches (up to 1 MiB)\n"
+	"      attaches (up to 1 MiB)\n" \
+	"  -R  a start of the restart policy: the count goes on, and a stop\n" \
+	"      of the user meanwhile cancels it\n"
 
 /* What the monitor (the liblxc caller) tells us, in shared memory. */
 struct result {
@@ -79,6 +83,8 @@ struct spawn {
 	struct dl_lxc_net lnet;
 	int netfd;			/* its network namespace, made by us */
 	bool fresh;			/* -n */
+	bool restart;			/* -R */
+	pid_t health;			/* the prober, while it runs */
 	bool named;			/* a user-defined network */
 	struct dl_port *ports;		/* published, with their host ports */
 	size_t nports;
@@ -290,6 +296,10 @@ static int on_ready(struct dl_session *s)
 			reason);
 	start_armed = NULL;
 	s->target = pid;
+	sp->health = dl_health_start(&sp->spec, sp->id, sp->lxcpath, sp->env);
+	if (sp->health < 0)
+		dl_warn("unable to check the health of container '%s': %s",
+			sp->id, strerror(errno));
 	tell_parent(sp, "R");
 	return 0;
 }
@@ -356,7 +366,9 @@ static int supervise(struct spawn *sp)
 	s.on_event = on_ready;
 	s.ev_fd = sp->ready[0];
 	s.data = sp;
-	if ((r = dl_session_run(&s, &reason)))
+	r = dl_session_run(&s, &reason);
+	dl_health_stop(sp->health);
+	if (r)
 		die_start(sp->id, r, reason);
 	if (!sp->res->done || !sp->res->start_ok) {
 		why = dl_lxc_error(sp->id, 0);
@@ -400,6 +412,43 @@ static int supervise(struct spawn *sp)
 	return code;
 }
 
+/* The restart policy, after a run that ended in @code (dl/restart.h). */
+static int restart_after(struct spawn *sp, int code)
+{
+	return dl_restart_after(sp->id, code, sp->st.started, sp->st.finished,
+				&sp->lock);
+}
+
+/* A foreground run: its code is the caller's at once, as docker run's;
+ * a monitor of its own restarts it as the policy says. */
+static int restart_behind(struct spawn *sp, int code)
+{
+	struct dl_restart_policy p;
+	_cleanup_free_ char *log = NULL;
+	pid_t pid;
+	int fd;
+
+	dl_restart_policy_of(sp->id, &p);
+	if (p.name == DL_RESTART_NO || sp->spec.rm)
+		return code;
+	fflush(NULL);
+	pid = fork();
+	if (pid != 0)
+		return code;
+	setsid();
+	log = dl_xasprintf("%s/console.log", sp->dir);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+		_exit(code);
+	close(fd);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 ||
+	    dup2(fd, STDOUT_FILENO) < 0)
+		_exit(code);
+	close(fd);
+	_exit(restart_after(sp, code));
+}
+
 /* -d: the supervisor goes on alone; we wait until the command runs. */
 static int detach(struct spawn *sp)
 {
@@ -432,7 +481,7 @@ static int detach(struct spawn *sp)
 		    dup2(fd, STDOUT_FILENO) < 0)
 			_exit(DL_EXIT_FAIL);
 		close(fd);
-		_exit(supervise(sp));
+		_exit(restart_after(sp, supervise(sp)));
 	}
 	/* the supervisor removes a --rm container now, records a failed
 	 * start and gives the address back */
@@ -727,6 +776,11 @@ static void prepare(struct spawn *sp, char **argv)
 	 * "starting" until the command runs, which no removal can take */
 	free(reason);
 	reason = NULL;
+	/* stopped by the user while the monitor re-executed us */
+	if (sp->restart && dl_restart_user_stopped(sp->id, NULL)) {
+		dl_restart_done(sp->id);
+		exit(DL_EXIT_OK);
+	}
 	free(path);
 	path = dl_xasprintf("%s/state.json", sp->dir);
 	sp->had_state = access(path, F_OK) == 0;
@@ -742,6 +796,10 @@ static void prepare(struct spawn *sp, char **argv)
 	if (dl_state_write(sp->id, &sp->st, &reason))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	start_armed = sp;
+	if (sp->restart)
+		dl_restart_done(sp->id);
+	else if (dl_restart_begin(sp->id) < 0)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
 	dl_fault("dl-spawn:starting");
 	if (sp->spec.rm)
 		rm_armed = sp;
@@ -826,8 +884,11 @@ int main(int argc, char **argv)
 			return DL_EXIT_FAIL;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((c = getopt(argc, argv, "+dinw")) != -1) {
+	while ((c = getopt(argc, argv, "+dinwR")) != -1) {
 		switch (c) {
+		case 'R':
+			sp.restart = true;
+			break;
 		case 'n':
 			sp.fresh = true;
 			break;
@@ -879,5 +940,5 @@ int main(int argc, char **argv)
 	prepare(&sp, argv);
 	if (sp.detach)
 		return detach(&sp);
-	return supervise(&sp);
+	return restart_behind(&sp, supervise(&sp));
 }

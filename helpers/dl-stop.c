@@ -10,6 +10,7 @@
 #include "dl.h"
 #include "dl/live.h"
 #include "dl/lxc.h"
+#include "dl/restart.h"
 #include "dl/specload.h"
 #include "dl/state.h"
 #include "dl/status.h"
@@ -105,6 +106,10 @@ int main(int argc, char **argv)
 		dl_die(DL_EXIT_USAGE, "unable to stop container '%s': " DL_ID_INVALID,
 		       id);
 	dl_store_need();
+	/* a stop of the user: its restart policy ends (and one waiting to
+	 * restart it gives up first) */
+	if (dl_restart_stop(id, true) < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to stop container '%s'", id);
 	if ((r = dl_live_state(id, &st, &reason)))
 		dl_die(r, "unable to stop container '%s': %s", id, reason);
 	if ((r = dl_live_wait_started(id, &st, &reason)))

@@ -16,12 +16,14 @@
 #include "dl/spec.h"
 #include "dl/state.h"
 
-#define USAGE "dl-update [-m SIZE] [-c CPUS] [-p N] ID"
+#define USAGE "dl-update [-m SIZE] [-c CPUS] [-p N] [-r POLICY] ID"
 #define OPTIONS                                                                \
 	"  -m SIZE   memory limit (as dl run --memory)\n"                    \
 	"  -c CPUS   CPU limit (as dl run --cpus)\n"                         \
 	"  -p N      process limit (as dl run --pids-limit; 0 or less: "     \
 	"none)\n"                                                              \
+	"  -r POLICY the restart policy (as dl run --restart), from the\n"    \
+	"            next exit on\n"                                           \
 	"\nThe spec changes for later starts; a running container gets the\n" \
 	"new limits in its cgroup at once.\n"
 
@@ -116,7 +118,7 @@ int main(int argc, char **argv)
 {
 	_cleanup_free_ char *reason = NULL, *path = NULL, *dir = NULL;
 	struct dl_spec_opts o;
-	bool mem = false, cpu = false, pids = false;
+	bool mem = false, cpu = false, pids = false, restart = false;
 	struct lxc_container *c;
 	struct dl_state st;
 	json_t *spec, *lx, *res;
@@ -128,10 +130,11 @@ int main(int argc, char **argv)
 		dl_help(USAGE, OPTIONS);
 	if (dl_spec_opts_init(&o) < 0)
 		dl_oom();
-	while ((opt = getopt(argc, argv, "+m:c:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "+m:c:p:r:")) != -1) {
 		const char *key = opt == 'm' ? "memory" :
 				  opt == 'c' ? "cpus" :
-				  opt == 'p' ? "pids-limit" : NULL;
+				  opt == 'p' ? "pids-limit" :
+				  opt == 'r' ? "restart" : NULL;
 
 		if (!key)
 			dl_usage(USAGE);
@@ -140,8 +143,10 @@ int main(int argc, char **argv)
 		mem |= opt == 'm';
 		cpu |= opt == 'c';
 		pids |= opt == 'p';
+		restart |= opt == 'r';
 	}
-	if (!(id = dl_live_operand(argc, argv)) || !(mem || cpu || pids))
+	if (!(id = dl_live_operand(argc, argv)) ||
+	    !(mem || cpu || pids || restart))
 		dl_usage(USAGE);
 	/* dl run's 0 (no limit) is no value to change a running one to */
 	if ((mem && o.memory == 0) || (cpu && o.cpu_quota == 0))
@@ -169,6 +174,21 @@ int main(int argc, char **argv)
 		res = json_object();
 		if (!res || json_object_set_new(lx, "resources", res))
 			dl_oom();
+	}
+	if (restart) {
+		json_t *a = json_object_get(spec, "annotations");
+
+		/* as Docker: a --rm container keeps no policy */
+		if (strcmp(o.restart, "no") &&
+		    !strcmp(json_string_value(json_object_get(
+				    a, "org.dockerlite.rm")) ?: "", "true"))
+			dl_die(DL_EXIT_USAGE, VERB "the restart policy cannot be "
+			       "set on a container that removes itself (--rm)",
+			       id);
+		if (!json_is_object(a) ||
+		    json_object_set_new(a, "org.dockerlite.restart",
+					json_string(o.restart)))
+			dl_die(DL_EXIT_REJECT, VERB "spec.json: no annotations", id);
 	}
 	if (mem)
 		put_limit(res, "memory", o.memory);

@@ -11,10 +11,10 @@ load lib-spawn
 
 @test "dl-spawn: --help prints the synopsis, a usage error exits 2" {
 	run -0 --separate-stderr dl-spawn --help
-	assert_line --index 0 'usage: dl-spawn [-d] [-i] [-n] ID'
+	assert_line --index 0 'usage: dl-spawn [-d] [-i] [-n] [-R] ID'
 	run -2 --separate-stderr dl-spawn
 	assert_output ''
-	[[ "$stderr" == 'dl-spawn: usage: dl-spawn [-d] [-i] [-n] ID' ]]
+	[[ "$stderr" == 'dl-spawn: usage: dl-spawn [-d] [-i] [-n] [-R] ID' ]]
 	run -2 --separate-stderr dl-spawn -x "$(new_id)"
 	[[ "$stderr" == 'dl-spawn: usage: '* ]]
 }

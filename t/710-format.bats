@@ -109,7 +109,7 @@ setup() {
 
 @test "dl ps --filter: refusals" {
 	run -2 --separate-stderr dl ps -f nosuch=1
-	assert_equal "$stderr" "dl ps: fatal: unable to filter by 'nosuch=1': no filter 'nosuch' (one of: id name label status exited ancestor before since volume)"
+	assert_equal "$stderr" "dl ps: fatal: unable to filter by 'nosuch=1': no filter 'nosuch' (one of: id name label status exited ancestor before since volume health)"
 	run -2 --separate-stderr dl ps -f name
 	assert_equal "$stderr" "dl ps: fatal: unable to filter by 'name': not KEY=VALUE"
 	run -2 --separate-stderr dl ps -f status=sleeping
@@ -179,8 +179,8 @@ setup() {
 	assert_output $'["sh"] h:1\n["sh"] busybox:latest'
 	run -0 dl image inspect -f '{{json .Config.Labels}}' busybox
 	assert_output 'null'
-	run -2 --separate-stderr dl inspect -f '{{.State.Health}}' hs
-	assert_equal "$stderr" "dl inspect: fatal: unable to render '{{.State.Health}}': at {{.State.Health}}: no field 'Health'"
+	run -2 --separate-stderr dl inspect -f '{{.State.NoSuch}}' hs
+	assert_equal "$stderr" "dl inspect: fatal: unable to render '{{.State.NoSuch}}': at {{.State.NoSuch}}: no field 'NoSuch'"
 	# options after the operands, as Docker's
 	run -0 dl inspect hs -f '{{.Name}}' --type container
 	assert_output /hs

@@ -22,7 +22,9 @@
 #include "dl/exec.h"
 #include "dl/netconf.h"
 #include "dl/ports.h"
+#include "dl/healthopt.h"
 #include "dl/ref.h"
+#include "dl/restart.h"
 #include "dl/size.h"
 #include "dl/spec.h"
 #include "dl/status.h"
@@ -552,6 +554,17 @@ int dl_spec_opts_check(const struct dl_spec_opts *o, char **reason)
 	if (o->memory_swap && !o->memory)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory "
 			    "swap: --memory-swap needs --memory");
+	/* as Docker: a --rm container has no restart policy */
+	if (o->rm && o->restart && strcmp(o->restart, "no"))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set restart "
+			    "policy '%s': conflicting options --restart and "
+			    "--rm", o->restart);
+	if (o->no_healthcheck &&
+	    (o->health_cmd || o->health_interval || o->health_timeout ||
+	     o->health_retries || o->health_start_period))
+		return dl_fail(reason, DL_EXIT_USAGE, "unable to set health "
+			    "check: --no-healthcheck conflicts with "
+			    "--health-* options");
 	if (o->memory_swap > 0 && o->memory_swap < o->memory)
 		return dl_fail(reason, DL_EXIT_USAGE, "unable to set memory "
 			    "swap: --memory-swap must be at least --memory");
@@ -1162,6 +1175,58 @@ static int opt_shm_size(struct dl_spec_opts *o, const char *s, char **reason)
 	return 0;
 }
 
+/* ---- the monitor: restart policy, health check ---------------------- */
+
+static int opt_restart(struct dl_spec_opts *o, const char *s, char **reason)
+{
+	struct dl_restart_policy p;
+	int r = dl_restart_parse(s, &p, reason);
+
+	if (!r)
+		o->restart = s;
+	return r;
+}
+
+static int opt_health_interval(struct dl_spec_opts *o, const char *s,
+			       char **reason)
+{
+	int r = dl_health_duration_check("interval", s, reason);
+
+	if (!r)
+		o->health_interval = s;
+	return r;
+}
+
+static int opt_health_timeout(struct dl_spec_opts *o, const char *s,
+			      char **reason)
+{
+	int r = dl_health_duration_check("timeout", s, reason);
+
+	if (!r)
+		o->health_timeout = s;
+	return r;
+}
+
+static int opt_health_start_period(struct dl_spec_opts *o, const char *s,
+				   char **reason)
+{
+	int r = dl_health_duration_check("start-period", s, reason);
+
+	if (!r)
+		o->health_start_period = s;
+	return r;
+}
+
+static int opt_health_retries(struct dl_spec_opts *o, const char *s,
+			      char **reason)
+{
+	int r = dl_health_retries_check(s, reason);
+
+	if (!r)
+		o->health_retries = s;
+	return r;
+}
+
 #define FIELD(f) offsetof(struct dl_spec_opts, f)
 
 /* An option: a parser, or a string field to keep, or a flag to set. */
@@ -1216,6 +1281,14 @@ static const struct {
 	{ "ipc", opt_ipc, 0, false },
 	{ "device", opt_device, 0, false },
 	{ "shm-size", opt_shm_size, 0, false },
+	/* the monitor's: restart policy and health check */
+	{ "restart", opt_restart, 0, false },
+	{ "health-cmd", NULL, FIELD(health_cmd), false },
+	{ "health-interval", opt_health_interval, 0, false },
+	{ "health-timeout", opt_health_timeout, 0, false },
+	{ "health-start-period", opt_health_start_period, 0, false },
+	{ "health-retries", opt_health_retries, 0, false },
+	{ "no-healthcheck", NULL, FIELD(no_healthcheck), true },
 };
 
 int dl_spec_opts_init(struct dl_spec_opts *o)
@@ -1248,6 +1321,8 @@ int dl_spec_opts_init(struct dl_spec_opts *o)
 
 void dl_spec_opts_free(struct dl_spec_opts *o)
 {
+	free(o->healthcheck);
+	o->healthcheck = NULL;
 	json_decref(o->env);
 	json_decref(o->mounts);
 	json_decref(o->dns);
@@ -1703,7 +1778,13 @@ static json_t *make_annotations(const struct dl_spec_opts *o,
 				       json_string(o->stop_signal)) < 0) ||
 		  (o->stop_timeout &&
 		   json_object_set_new(a, "org.dockerlite.stop-timeout",
-				       json_string(o->stop_timeout)) < 0))) {
+				       json_string(o->stop_timeout)) < 0) ||
+		  (o->restart &&
+		   json_object_set_new(a, "org.dockerlite.restart",
+				       json_string(o->restart)) < 0) ||
+		  (o->healthcheck &&
+		   json_object_set_new(a, "org.dockerlite.healthcheck",
+				       json_string(o->healthcheck)) < 0))) {
 		json_decref(a);
 		return NULL;
 	}

@@ -71,6 +71,16 @@ struct dl_spec_opts {
 	json_t *devices;
 	json_t *cap_add_names, *cap_drop_names; /* as given, for inspect */
 	json_t *security_opts;	/* --security-opt values, as given */
+	/* --restart, as given (checked); NULL: no */
+	const char *restart;
+	/* --health-*: as given (checked); --no-healthcheck */
+	const char *health_cmd, *health_interval, *health_timeout;
+	const char *health_retries, *health_start_period;
+	bool no_healthcheck;
+	/* the healthcheck, merged with the image's (dl_health_merge()): a
+	 * Docker Healthcheck object as compact JSON, or NULL; kept as
+	 * annotation org.dockerlite.healthcheck */
+	char *healthcheck;
 };
 
 /* Docker's default size of a container's /dev/shm */
@@ -104,10 +114,13 @@ extern void dl_spec_opts_free(struct dl_spec_opts *o);
  *       group-add, cidfile, pid (host|container:NAME), ipc
  *       (host|container:NAME|private|shareable), device
  *       (HOST[:CTR][:PERMS], HOST a device node: stat(2) here),
- *       shm-size (N[bkmg]);
+ *       shm-size (N[bkmg]), restart (no|on-failure[:N]|always|
+ *       unless-stopped), health-cmd, health-interval, health-timeout,
+ *       health-start-period (Go durations), health-retries;
  *       label (K=V, or K for an empty value; the last one of K wins),
  *       publish ([HOSTIP:][HOSTPORT:]CTRPORT[/PROTO]); the flags
- *       read-only, privileged, tty, interactive, rm, init and publish-all
+ *       read-only, privileged, tty, interactive, rm, init, publish-all and
+ *       no-healthcheck
  * @val: the value, NULL for a flag; kept by pointer, so it must outlive @o
  *       (argv strings do)
  * @reason: receives the failure text
