@@ -11,7 +11,7 @@ load lib-spawn
 
 @test "dl-spawn: --help prints the synopsis, a usage error exits 2" {
 	run -0 --separate-stderr dl-spawn --help
-	assert_line --index 0 'usage: dl-spawn [-d] [-i] [-n] [-R] ID'
+	assert_line --index 0 'usage: dl-spawn [-d] [-i] [-n] [-w] [-R] ID'
 	run -2 --separate-stderr dl-spawn
 	assert_output ''
 	[[ "$stderr" == 'dl-spawn: usage: dl-spawn [-d] [-i] [-n] [-R] ID' ]]

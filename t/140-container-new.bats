@@ -68,13 +68,13 @@ add_users() {
 	dl-ref-set web:1 "$img"
 	run -0 --separate-stderr dl-container-new --sh -dit --rm web:1
 	assert_equal "$stderr" ''
-	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=1\ interactive=1\ tty=1\ rm=1$ ]]
+	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=1\ interactive=1\ tty=1\ rm=1\ attach=\ sigproxy=1$ ]]
 	cid=${output#id=}
 	cid=${cid%% *}
 	run -0 spec '[.annotations["org.dockerlite.image"], .annotations["org.dockerlite.image-name"]]'
 	assert_output "[\"$img\",\"web:1\"]"
 	run -0 --separate-stderr dl-container-new --sh "$img"
-	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=\ interactive=\ tty=\ rm=$ ]]
+	[[ "$output" =~ ^id=[0-9a-f]{64}\ detach=\ interactive=\ tty=\ rm=\ attach=\ sigproxy=1$ ]]
 }
 
 @test "dl-container-new: --env-file adds its K=V lines, skipping comments" {

@@ -325,6 +325,7 @@ podman_setup() {
 
 		[network]
 		network_config_dir = "$PODMAN_DIR/net"
+		default_subnet = "10.199.251.0/24"
 
 		[engine]
 		cgroup_manager = "cgroupfs"
@@ -872,6 +873,32 @@ part7() {
 	compare "-p: a new TCP connect + GET (curl) through 127.0.0.1:PORT vs the container's address" \
 		connect-published connect-direct "direct:" 1.2
 	dl rm -f bench-web >/dev/null
+
+	# 7c. podman on its default network (netavark: a bridge, a veth pair
+	# and firewall rules a run), its subnet the bench's own, vs dl run on
+	# its bridge; runc, as crun fails on this host (part 3)
+	local podline rt=
+	if command -v podman >/dev/null
+	then
+		podman_setup
+		command -v runc >/dev/null && rt="--runtime runc"
+		tar -C "$DL_ROOT/images/$(image_id busybox)/rootfs" -cf \
+			"$BENCH_TMP/busybox.tar" .
+		podman_cmd import "$BENCH_TMP/busybox.tar" \
+			localhost/dl-bench-busybox >/dev/null 2>&1 || true
+		podline="env CONTAINERS_CONF=$PODMAN_DIR/containers.conf TMPDIR=$PODMAN_DIR/tmp podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/runroot run --rm --pull=never $rt localhost/dl-bench-busybox true"
+		if $podline >/dev/null 2>&1 </dev/null
+		then
+			HF_NOSHELL=1 hf_set "$RUNS_RUN" 2 \
+				run-bridge2 "" "$REPO/bin/dl run --rm busybox true" \
+				run-podman-bridge "" "$podline"
+			compare "run on the default bridge: dl run / podman run --rm (netavark)" \
+				run-bridge2 run-podman-bridge "podman run, its bridge:" 0.1
+		else
+			row "run on the default bridge: dl / podman" - \
+				"podman: not measurable here" - - SKIPPED
+		fi
+	fi
 	"$HELPERS/dl-net-down" || true
 }
 
