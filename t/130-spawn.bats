@@ -14,7 +14,7 @@ load lib-spawn
 	assert_line --index 0 'usage: dl-spawn [-d] [-i] [-n] [-w] [-R] ID'
 	run -2 --separate-stderr dl-spawn
 	assert_output ''
-	[[ "$stderr" == 'dl-spawn: usage: dl-spawn [-d] [-i] [-n] [-R] ID' ]]
+	[[ "$stderr" == 'dl-spawn: usage: dl-spawn [-d] [-i] [-n] [-w] [-R] ID' ]]
 	run -2 --separate-stderr dl-spawn -x "$(new_id)"
 	[[ "$stderr" == 'dl-spawn: usage: '* ]]
 }
