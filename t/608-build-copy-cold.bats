@@ -105,3 +105,15 @@ tree() {
 	build --no-cache "$C"
 	assert_equal "$(stat -c '%u:%g %a' "$DL_ROOT/images/$id/rootfs/x/g")" "12:34 600"
 }
+
+@test "dl-build-sum: a digest is kept for a file changed more than a second ago, not for one just changed" {
+	dl_test_store
+	C=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$C"
+	echo old >"$C/old"
+	sleep 1.5
+	echo new >"$C/new"
+	run -0 dl-build-sum -c "$DL_ROOT/sums" "$C" old new
+	grep -q "^$(stat -c '%d %i %s' "$C/old") " "$DL_ROOT/sums"
+	run -1 grep -q "^$(stat -c '%d %i %s' "$C/new") " "$DL_ROOT/sums"
+}
