@@ -34,7 +34,49 @@ static struct {
 	const char *dest; /* the directory the entries go in */
 	const char *top;  /* the source, cut from the walk's paths */
 	const struct dl_ignore *ig;
-} c = { .mode = -1 };
+	char *pdir; /* the directory the last file went in, open in pfd */
+	int pfd;
+} c = { .mode = -1, .pfd = -1 };
+
+/* Forget the open directory of the last file: a directory is made or
+ * left, or another source begins */
+static void parent_forget(void)
+{
+	dl_closep(&c.pfd);
+	free(c.pdir);
+	c.pdir = NULL;
+}
+
+/* The directory holding @path in the container, opened once for the files
+ * of one directory; @last receives the last component (malloc'd), NULL
+ * when @path names a directory.  Not to be closed: -1 with errno set. */
+static int parent_open(const char *path, char **last)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir = NULL;
+	const char *base;
+
+	*last = NULL;
+	if (!slash || !slash[1] || !strcmp(slash + 1, ".") ||
+	    !strcmp(slash + 1, "..")) {
+		parent_forget();
+		c.pfd = dl_root_open_parent(c.rootfd, path, last);
+		return c.pfd;
+	}
+	base = slash + 1;
+	dir = slash == path ? dl_xstrdup("/")
+			    : dl_xasprintf("%.*s", (int)(slash - path), path);
+	if (!c.pdir || c.pfd < 0 || strcmp(c.pdir, dir)) {
+		parent_forget();
+		c.pfd = dl_root_open(c.rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
+		if (c.pfd < 0)
+			return -1;
+		c.pdir = dir;
+		dir = NULL;
+	}
+	*last = dl_xstrdup(base);
+	return c.pfd;
+}
 
 static int chmod_at(int dfd, const char *name, const struct stat *st,
 		    char **reason)
@@ -60,11 +102,13 @@ static int enter(int dirfd, const char *name, const char *rel,
 		 const struct stat *st, void *ctx, char **reason)
 {
 	_cleanup_free_ char *path = target(rel), *last = NULL;
-	_cleanup_close_ int pfd = -1;
+	int pfd;
 
 	if (S_ISDIR(st->st_mode)) {
 		_cleanup_close_ int fd = -1;
 		bool top = !strcmp(rel, c.top), made = false;
+
+		parent_forget();
 
 		if (top) {
 			/* DEST, when made, is 755 and the owner's, as
@@ -95,7 +139,7 @@ static int enter(int dirfd, const char *name, const char *rel,
 				       strerror(errno));
 		return 0;
 	}
-	pfd = dl_root_open_parent(c.rootfd, path, &last);
+	pfd = parent_open(path, &last);
 	if (pfd < 0 || !last)
 		return dl_fail(reason, DL_EXIT_FAIL, "unable to open '%s': %s",
 			       path, pfd < 0 ? strerror(errno) : "not a file");
@@ -112,6 +156,7 @@ static int leave(int dirfd, const char *name, const char *rel,
 					      O_RDONLY | O_DIRECTORY, 0);
 	struct timespec t[2] = { st->st_atim, st->st_mtim };
 
+	parent_forget();
 	/* the directory's mtime, as its entries left it, is the source's */
 	if (fd >= 0 && strcmp(rel, c.top))
 		futimens(fd, t);
@@ -279,10 +324,12 @@ int main(int argc, char **argv)
 			c.dest = d;
 		}
 		c.top = all[i];
+		parent_forget();
 		rc = dl_ctx_walk(dfd, src, all[i], ig, &v, &why);
 		if (rc)
 			dl_die(rc, "unable to copy '%s': %s", src, why);
 	}
+	parent_forget();
 	for (i = 0; i < nall; i++)
 		free(all[i]);
 	free(all);

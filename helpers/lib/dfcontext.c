@@ -491,6 +491,9 @@ int dl_sumcache_save(struct dl_sumcache *c)
 	return rc;
 }
 
+/* how old a change must be for its digest to be kept */
+#define RACY_NS 1000000000u
+
 static uint64_t ns(const struct timespec *t)
 {
 	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
@@ -520,12 +523,14 @@ static void remember(struct dl_sumcache *c, const struct stat *st,
 	struct entry e = { st->st_dev, st->st_ino, (uint64_t)st->st_size,
 			   ns(&st->st_mtim), ns(&st->st_ctim), "" };
 	struct timespec now;
+	uint64_t t;
 
-	/* as git's racy index: a file changed in the last seconds may
-	 * change again within the same timestamp, unseen */
+	/* as git's racy index: a file changed in the last second may
+	 * change again within the same timestamp, unseen (the kernel's
+	 * timestamps are a clock tick coarse, far less than a second) */
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (st->st_mtim.tv_sec + 2 >= now.tv_sec ||
-	    st->st_ctim.tv_sec + 2 >= now.tv_sec)
+	t = ns(&now);
+	if (ns(&st->st_mtim) + RACY_NS >= t || ns(&st->st_ctim) + RACY_NS >= t)
 		return;
 	memcpy(e.hex, hex, DL_DIGEST_HEX_LEN + 1);
 	c->v = dl_xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
