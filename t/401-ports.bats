@@ -56,7 +56,7 @@ C
 	cc -static -O -o "$BATS_FILE_TMPDIR/bin/udpecho" "$BATS_FILE_TMPDIR/udpecho.c"
 	# the host before this file
 	BASE_LINKS=$(links)
-	BASE_RULES=$(nft list ruleset)
+	BASE_RULES=$(nft -s list ruleset 2>/dev/null)
 	export BASE_LINKS BASE_RULES
 }
 
@@ -412,5 +412,5 @@ s.listen(1); time.sleep(30)' &
 	ip link del dlt401o0 2>/dev/null || true
 	ip link del dlt401l0 2>/dev/null || true
 	assert_equal "$(links)" "$BASE_LINKS"
-	assert_equal "$(nft list ruleset)" "$BASE_RULES"
+	assert_equal "$(nft -s list ruleset 2>/dev/null)" "$BASE_RULES"
 }

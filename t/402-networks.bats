@@ -24,7 +24,7 @@ links() {
 setup_file() {
 	dl_btrfs_setup
 	BASE_LINKS=$(links)
-	BASE_RULES=$(nft list ruleset)
+	BASE_RULES=$(nft -s list ruleset 2>/dev/null)
 	BASE_LEASES=$(find /run/dockerlite/net -maxdepth 1 -name 'dlb*' 2>/dev/null | sort)
 	export BASE_LINKS BASE_RULES BASE_LEASES
 }
@@ -395,6 +395,6 @@ while True:
 	ip netns del "$OUT" 2>/dev/null || true
 	ip link del dlt402o0 2>/dev/null || true
 	assert_equal "$(links)" "$BASE_LINKS"
-	assert_equal "$(nft list ruleset)" "$BASE_RULES"
+	assert_equal "$(nft -s list ruleset 2>/dev/null)" "$BASE_RULES"
 	assert_equal "$(find /run/dockerlite/net -maxdepth 1 -name 'dlb*' | sort)" "$BASE_LEASES"
 }

@@ -377,6 +377,17 @@ application/vnd.oci.image.layer.v1.tar+gzip"
 
 # cut_layer: the digest of the image's large layer, served by the stub
 # in $BATS_TEST_TMPDIR/fake
+# part_free DIR: wait until no process of the cut pull holds the kept
+# part's lock (a late one makes the next pull start the blob over)
+part_free() {
+	for _ in $(seq 300)
+	do
+		flock -n "$1" true 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 cut_layer() {
 	jq -r '.layers[0].digest' "$BATS_TEST_TMPDIR/fake/manifests/1"
 }
@@ -396,6 +407,7 @@ cut_layer() {
 	assert_equal "$(stat -c %s "$part/data")" 100000
 	assert_equal "$(head -c 100000 "$d/blobs/$layer" | sha256sum)" \
 		"$(sha256sum <"$part/data")"
+	part_free "$part"
 	run -0 dl pull -q "$STUB/cut:1"
 	stub_stop fake
 	grep -qx "GET /v2/cut/blobs/$layer - bytes=100000-" "$BATS_TEST_TMPDIR/log"
@@ -433,6 +445,7 @@ cut_layer() {
 	part=$DL_ROOT/tmp/${layer#sha256:}.part
 	stub_start fake "$d" --cut 100000
 	run -125 dl pull -q "$STUB/cut:1"
+	part_free "$part"
 	# a byte of the kept part changed
 	printf 'X' | dd of="$part/data" bs=1 seek=50 conv=notrunc status=none
 	run -4 --separate-stderr dl pull -q "$STUB/cut:1"

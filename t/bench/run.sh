@@ -877,9 +877,10 @@ part7() {
 	# 7c. podman on its default network (netavark: a bridge, a veth pair
 	# and firewall rules a run), its subnet the bench's own, vs dl run on
 	# its bridge; runc, as crun fails on this host (part 3)
-	local podline rt=
+	local podline rt='' tables t
 	if command -v podman >/dev/null
 	then
+		tables=$(nft list tables 2>/dev/null)
 		podman_setup
 		command -v runc >/dev/null && rt="--runtime runc"
 		tar -C "$DL_ROOT/images/$(image_id busybox)/rootfs" -cf \
@@ -898,6 +899,14 @@ part7() {
 			row "run on the default bridge: dl / podman" - \
 				"podman: not measurable here" - - SKIPPED
 		fi
+		# netavark leaves its iptables-nft tables: the ones it made go
+		nft list tables 2>/dev/null | while read -r t
+		do
+			case "$tables" in
+			*"$t"*) ;;
+			*) nft "delete $t" 2>/dev/null || true ;;
+			esac
+		done
 	fi
 	"$HELPERS/dl-net-down" || true
 }
