@@ -11,20 +11,6 @@ setup() {
 	busybox_store
 }
 
-# wait_for DESC CMD...: poll CMD until it succeeds, for up to a minute
-wait_for() {
-	local what=$1 i
-	shift
-	for ((i = 0; i < 600; i++)); do
-		if "$@" >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "# timed out waiting for: $what" >&3
-	return 1
-}
-
 # assert_in_stderr TEXT: the stderr of the last run holds TEXT
 assert_in_stderr() {
 	[[ $stderr == *"$1"* ]] || {

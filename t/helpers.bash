@@ -147,3 +147,17 @@ damaged_streams() {
 		open(d + '/bad.bz2', 'wb').write(b)
 	EOF
 }
+
+# wait_for DESC CMD...: poll CMD until it succeeds, for up to a minute
+wait_for() {
+	local what=$1 i
+	shift
+	for ((i = 0; i < 600; i++)); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "# timed out waiting for: $what" >&3
+	return 1
+}
