@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* dl-build-copy: copy the sources of a COPY or ADD into a container's root */
+/* dl-build-copy: copy the sources of a COPY or ADD into a new image made
+ * from another one's root, without a container */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -10,22 +11,30 @@
 #include <unistd.h>
 
 #include "dl.h"
-#include "dl/archive.h"
+#include "dl/derive.h"
 #include "dl/dfcontext.h"
+#include "dl/helper.h"
+#include "dl/imgconfig.h"
 #include "dl/rootpath.h"
 #include "dl/tree.h"
 
 #define USAGE                                                                  \
-	"dl-build-copy [-I] [-x] [-u USER[:GROUP]] [-m MODE] DIR "             \
-	"CONTAINER_ID DEST SOURCE..."
+	"dl-build-copy [-I] [-x] [-u USER[:GROUP]] [-m MODE] [-H] "            \
+	"[-C CONFIG] DIR IMAGE_ID DEST SOURCE..."
 #define OPTIONS                                                                \
 	"  -I                no .dockerignore (DIR is a stage's root)\n"     \
 	"  -x                extract the sources that are tar archives (ADD)\n" \
 	"  -u USER[:GROUP]   owner of what is copied, resolved in the\n"     \
-	"                    container (default 0:0)\n"                      \
+	"                    image (default 0:0)\n"                          \
 	"  -m MODE           octal mode of what is copied\n"                 \
-	"\nSOURCE is a path in DIR, its components globs; DEST an absolute\n" \
-	"path in the container, a directory when it ends in '/'.\n"
+	"  -H                a hidden image: listed by dl-image-ls -a only,\n" \
+	"                    removed with its last child (dl build's steps)\n" \
+	"  -C CONFIG         the new image's config, used as it is (a file,\n" \
+	"                    - for stdin; make it with dl-image-config -b);\n" \
+	"                    default: IMAGE_ID's\n"                           \
+	"\nThe new image is IMAGE_ID's root with the sources copied in; its ID\n" \
+	"is printed.  SOURCE is a path in DIR, its components globs; DEST an\n" \
+	"absolute path in the image, a directory when it ends in '/'.\n"
 
 static struct {
 	int rootfd;
@@ -182,15 +191,47 @@ static bool is_archive(int dirfd, const char *name)
 	return n == 512 && !memcmp(b + 257, "ustar", 5);
 }
 
+/*
+ * Extract the archive @name of the context @ctx beneath the directory @out
+ * with dl-extract, the one hardened extractor, in a process of its own (so
+ * that only ADD pays for loading libarchive).  It is handed @out as a
+ * descriptor.  Return: its exit code, after its own message.
+ */
+static int extract_add(int ctx, const char *name, int out)
+{
+	_cleanup_free_ char *dir = NULL;
+	int keep = fcntl(out, F_DUPFD, 3), rc;
+	const char *argv[] = { "dl-extract", name, NULL, NULL };
+
+	if (keep < 0)
+		return DL_EXIT_FAIL;
+	dir = dl_xasprintf("/proc/self/fd/%d", keep);
+	argv[2] = dir;
+	rc = dl_helper_run(argv, -1, -1, ctx);
+	close(keep);
+	return rc;
+}
+
+static struct dl_derive work = { .lock = -1 };
+
+static void undo(void)
+{
+	_cleanup_free_ char *why = NULL;
+
+	if (dl_derive_undo(&work, &why))
+		dl_warn("%s", why);
+}
+
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *why = NULL, *root = NULL;
+	_cleanup_free_ char *why = NULL, *cfgpath = NULL;
+	json_t *cfg = NULL;
 	_cleanup_close_ int dfd = -1;
 	struct dl_ignore *ig = NULL;
 	const char *user = NULL, *dest;
 	char **all = NULL;
 	size_t nall = 0, i;
-	bool noignore = false, extract = false, todir;
+	bool noignore = false, extract = false, hidden = false, todir;
 	struct dl_ctx_visit v = { enter, leave, NULL };
 	int opt, rc;
 
@@ -198,7 +239,7 @@ int main(int argc, char **argv)
 	opterr = 0;
 	if (dl_want_help(argc, argv))
 		dl_help(USAGE, OPTIONS);
-	while ((opt = getopt(argc, argv, "+Ixu:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "+Ixu:m:HC:")) != -1) {
 		char *end;
 
 		switch (opt) {
@@ -210,6 +251,13 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'H':
+			hidden = true;
+			break;
+		case 'C':
+			free(cfgpath);
+			cfgpath = dl_xstrdup(optarg);
 			break;
 		case 'm':
 			c.mode = strtol(optarg, &end, 8);
@@ -225,25 +273,32 @@ int main(int argc, char **argv)
 	if (argc - optind < 4)
 		dl_usage(USAGE);
 	if (!dl_is_id(argv[optind + 1]))
-		dl_die(DL_EXIT_USAGE, "unable to copy into '%s': " DL_ID_INVALID,
-		       argv[optind + 1]);
+		dl_die(DL_EXIT_USAGE, "unable to copy into image '%s': "
+		       DL_ID_INVALID, argv[optind + 1]);
 	dest = argv[optind + 2];
 	if (*dest != '/')
 		dl_die(DL_EXIT_USAGE, "unable to copy to '%s': not an absolute "
 		       "path", dest);
 	dl_store_need();
-	root = dl_path("containers/%s/rootfs", argv[optind + 1]);
-	c.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c.rootfd < 0)
-		dl_die(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
-		       "unable to open container '%s': %s", argv[optind + 1],
-		       errno == ENOENT ? "no such container" : strerror(errno));
+	if (!cfgpath)
+		cfgpath = dl_path("images/%s/config.json", argv[optind + 1]);
+	rc = dl_imgconfig_load(cfgpath, &cfg, &why);
+	if (rc)
+		dl_die(rc, "%s", why);
 	dfd = open(argv[optind], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
 			   "unable to open '%s'", argv[optind]);
 	if (!noignore && (rc = dl_ignore_load(dfd, &ig, &why)))
 		dl_die(rc, "unable to read '%s': %s", argv[optind], why);
+	/* side effects from here on: undone at exit unless published */
+	atexit(undo);
+	rc = dl_derive_begin(&work, argv[optind + 1], &why);
+	if (rc)
+		dl_die(rc, "%s", why);
+	c.rootfd = open(work.rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.rootfd < 0)
+		dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", work.rootfs);
 	c.ig = ig;
 	c.o.flags = DL_COPY_MERGE | DL_COPY_CHOWN;
 	if (user) {
@@ -284,19 +339,16 @@ int main(int argc, char **argv)
 		if (fstatat(dfd, src, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			dl_die_sys(DL_EXIT_FAIL, "unable to copy '%s'", src);
 		if (extract && S_ISREG(st.st_mode) && is_archive(dfd, src)) {
-			_cleanup_close_ int in = -1, out = -1;
+			_cleanup_close_ int out = -1;
 
 			if (dl_root_mkdir_p(c.rootfd, d, 0755) < 0 ||
 			    (out = dl_root_open(c.rootfd, d,
 						O_RDONLY | O_DIRECTORY, 0)) < 0)
 				dl_die_sys(DL_EXIT_FAIL, "unable to make '%s'", d);
-			in = openat(dfd, src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			if (in < 0)
-				dl_die_sys(DL_EXIT_FAIL, "unable to open '%s'", src);
-			rc = dl_extract_fd(in, out, NULL, &why);
+			/* dl-extract says why it fails */
+			rc = extract_add(dfd, src, out);
 			if (rc)
-				dl_die(rc, "unable to extract '%s': %s", src,
-				       why);
+				exit(rc);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
@@ -330,9 +382,16 @@ int main(int argc, char **argv)
 			dl_die(rc, "unable to copy '%s': %s", src, why);
 	}
 	parent_forget();
+	dl_closep(&c.rootfd);
+	dl_fault("dl-build-copy:copied");
+	rc = dl_derive_publish(&work, cfg, hidden, &why);
+	if (rc)
+		dl_die(rc, "%s", why);
+	printf("%s\n", work.id);
 	for (i = 0; i < nall; i++)
 		free(all[i]);
 	free(all);
 	dl_ignore_free(ig);
+	json_decref(cfg);
 	return dl_finish_stdout();
 }

@@ -10,6 +10,7 @@
 
 #include "dl.h"
 #include "dl/dfcontext.h"
+#include "dl/sumcache.h"
 
 #define USAGE "dl-build-sum [-I] [-c CACHE] DIR SOURCE..."
 #define OPTIONS                                                                \

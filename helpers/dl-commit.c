@@ -247,25 +247,6 @@ static json_t *load_spec(const char *id, const char **image)
 	return spec;
 }
 
-static json_t *load_config(const char *path)
-{
-	_cleanup_free_ char *why = NULL;
-	json_t *cfg;
-
-	if (strcmp(path, "-") && access(path, F_OK) < 0)
-		dl_die_sys(errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
-			   "unable to load '%s'", path);
-	cfg = dl_json_load(path, &why);
-	if (!cfg)
-		dl_die(DL_EXIT_REJECT, "unable to load '%s': %s", path, why);
-	if (!json_is_object(cfg) ||
-	    (json_object_get(cfg, "config") &&
-	     !json_is_object(json_object_get(cfg, "config"))))
-		dl_die(DL_EXIT_REJECT, "unable to load '%s': not an image "
-		       "config", path);
-	return cfg;
-}
-
 /* Stamp the config as Docker's commit does: created, author, and one
  * history entry made by the container's command. */
 static void stamp(json_t *cfg, json_t *spec, const char *now,
@@ -355,7 +336,9 @@ int main(int argc, char **argv)
 		       "spec names no image", id);
 	path = config ? dl_xstrdup(config)
 		      : dl_path("images/%s/config.json", parent);
-	cfg = load_config(path);
+	ret = dl_imgconfig_load(path, &cfg, &why);
+	if (ret)
+		dl_die(ret, "%s", why);
 	if (dl_time_now(now) < 0)
 		dl_die_sys(DL_EXIT_FAIL, "unable to read 'the clock'");
 	/* a CONFIG given is stamped by its maker (dl-image-config -b) */

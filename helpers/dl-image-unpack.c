@@ -21,6 +21,7 @@
 #include "dl/blob.h"
 #include "dl/btrfs.h"
 #include "dl/digest.h"
+#include "dl/helper.h"
 #include "dl/image.h"
 #include "dl/json.h"
 #include "dl/ocidoc.h"
@@ -108,40 +109,19 @@ static char *wrap(char *reason, const char *verb, const char *obj)
 	return s;
 }
 
-/* The directory of the helpers: $DL_EXEC_PATH, else our own */
-static char *exec_dir(void)
-{
-	const char *env = getenv("DL_EXEC_PATH");
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env)
-		return dl_xstrdup(env);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return dl_xstrdup(".");
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	return dl_xstrdup(self);
-}
-
 /*
  * Apply the layer of @c onto @rootfs by running dl-layer-apply, which
  * checks its diff_id and prints it.  Its own message goes to stderr.
  */
 static int apply(const struct chain *c, const char *rootfs, char **reason)
 {
-	_cleanup_free_ char *dir = exec_dir(), *prog = NULL, *blob = NULL;
+	_cleanup_free_ char *prog = dl_helper_path(APPLIER), *blob = NULL;
 	_cleanup_free_ char *opt = NULL;
 	char out[DL_DIGEST_LEN + 2] = "";
 	size_t got = 0;
 	int p[2], status;
 	pid_t pid;
 
-	prog = dl_xasprintf("%s/" APPLIER, dir);
 	blob = dl_blob_path(c->desc.digest);
 	opt = dl_xasprintf("--diff-id=%s", c->diff_id);
 	if (pipe2(p, O_CLOEXEC) < 0)

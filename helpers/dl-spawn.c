@@ -22,6 +22,7 @@
 #include "dl/container.h"
 #include "dl/exec.h"
 #include "dl/health.h"
+#include "dl/helper.h"
 #include "dl/init.h"
 #include "dl/lease.h"
 #include "dl/lxc.h"
@@ -507,39 +508,21 @@ static int detach(struct spawn *sp)
 	die_start(sp->id, DL_EXIT_FAIL, "the supervisor died");
 }
 
-/* Run helper @name (with @arg, if any) beside us ($DL_EXEC_PATH); its
- * messages are ours.  Return: its exit code, or DL_EXIT_FAIL. */
+/* Run helper @name (with @arg, if any) beside us ($DL_EXEC_PATH, set at
+ * start); its messages are ours, its output goes.  Return: its exit
+ * code, or DL_EXIT_FAIL. */
 static int run_helper(const char *name, const char *arg)
 {
-	const char *dir = getenv("DL_EXEC_PATH");
-	_cleanup_free_ char *prog = NULL;
-	int status;
-	pid_t pid;
+	const char *argv[] = { name, arg, NULL };
+	_cleanup_close_ int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int rc;
 
-	if (!dir || !*dir) {
-		dl_warn("no %s found: set DL_EXEC_PATH", name);
+	if (null < 0)
 		return DL_EXIT_FAIL;
-	}
-	prog = dl_xasprintf("%s/%s", dir, name);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return DL_EXIT_FAIL;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
-			_exit(DL_EXIT_FAIL);
-		execl(prog, prog, arg, (char *)NULL);
-		dl_warn("unable to run '%s': %s", prog, strerror(errno));
-		_exit(DL_EXIT_FAIL);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return DL_EXIT_FAIL;
-	if (!WIFEXITED(status))
-		return DL_EXIT_FAIL;
-	return WEXITSTATUS(status);
+	rc = dl_helper_run(argv, -1, null, -1);
+	if (rc == 127)
+		dl_warn("unable to run '%s'", name);
+	return rc > 125 ? DL_EXIT_FAIL : rc;
 }
 
 /* Make the bridge of the container's network with dl-net-up. */

@@ -329,6 +329,8 @@ check_synopsis() {
 		dl-image-rm|remove image|abc
 		dl-image-inspect|inspect|abc
 		dl-ref-ls|list|abc
+		dl-image-derive|derive from image|abc x
+		dl-build-copy|copy into image|/tmp abc /x .
 	EOF
 	[ -z "$bad" ]
 }

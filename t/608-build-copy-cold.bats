@@ -117,3 +117,119 @@ tree() {
 	grep -q "^$(stat -c '%d %i %s' "$C/old") " "$DL_ROOT/sums"
 	run -1 grep -q "^$(stat -c '%d %i %s' "$C/new") " "$DL_ROOT/sums"
 }
+
+# images: the IDs under images/, sorted
+images() {
+	ls "$DL_ROOT/images" | LC_ALL=C sort
+}
+
+@test "dl build: COPY, ADD, WORKDIR and the config steps make no container: without dl-container-new and dl-commit the build still works" {
+	busybox_store
+	C=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$C/t" "$BATS_TEST_TMPDIR/exec"
+	echo inner >"$C/t/x"
+	tar -C "$C" -czf "$C/a.tgz" t
+	echo f >"$C/f"
+	cp -a "$DL_TOP/helpers/." "$BATS_TEST_TMPDIR/exec/"
+	for h in dl-container-new dl-commit; do
+		rm -f "$BATS_TEST_TMPDIR/exec/$h"
+		printf '#!/bin/sh\necho "%s must not run" >&2\nexit 1\n' "$h" \
+			>"$BATS_TEST_TMPDIR/exec/$h"
+		chmod 755 "$BATS_TEST_TMPDIR/exec/$h"
+	done
+	cat >"$C/Dockerfile" <<-'EOF2'
+		FROM busybox
+		ENV A=1
+		WORKDIR /w/x
+		COPY f g
+		ADD a.tgz /opt/
+		USER 1:1
+		LABEL k=v
+		CMD ["sh"]
+	EOF2
+	for nc in --no-cache ''; do
+		run -0 --separate-stderr env DL_EXEC_PATH="$BATS_TEST_TMPDIR/exec" \
+			dl build $nc --network none -t nocontainer "$C"
+		id=$output
+		r=$DL_ROOT/images/$id/rootfs
+		assert_equal "$(cat "$r/w/x/g" "$r/opt/t/x")" "f
+inner"
+		assert_equal "$(dl-image-get "$DL_ROOT/images/$id/config.json" config.User)" "1:1"
+		assert_equal "$(dl-image-get "$DL_ROOT/images/$id/config.json" config.WorkingDir)" "/w/x"
+		assert_equal "$(dl-image-get "$DL_ROOT/images/$id/config.json" config.Labels.k)" "v"
+		run -0 btrfs property get "$r" ro
+		assert_output "ro=true"
+	done
+	# the history has one entry a step, as a commit's
+	run -0 dl image history -q --no-trunc nocontainer
+	assert_equal "${#lines[@]}" 8
+	no_leftover
+}
+
+@test "dl-image-derive: an image of IMAGE's root with CONFIG, IMAGE its parent; the errors leave nothing" {
+	busybox_store
+	local base before cfg
+	base=$(dl-ref-resolve busybox)
+	cfg=$BATS_TEST_TMPDIR/cfg.json
+	echo '{"architecture":"amd64","os":"linux","config":{"Cmd":["derived"]}}' >"$cfg"
+	before=$(images)
+	run -0 --separate-stderr dl-image-derive -H "$base" "$cfg"
+	id=$output
+	[[ "$id" =~ ^[0-9a-f]{64}$ ]] || fail "not an image ID: $id"
+	assert_equal "$(dl-image-get "$DL_ROOT/images/$id/meta.json" parent)" "$base"
+	assert_equal "$(dl-image-get "$DL_ROOT/images/$id/meta.json" hidden)" "true"
+	assert_equal "$(dl-image-get "$DL_ROOT/images/$id/config.json" config.Cmd.0)" "derived"
+	diff -r "$DL_ROOT/images/$base/rootfs" "$DL_ROOT/images/$id/rootfs"
+	run -0 btrfs property get "$DL_ROOT/images/$id/rootfs" ro
+	assert_output "ro=true"
+	# stdin for CONFIG, and no -H: listed
+	run -0 --separate-stderr dl-image-derive "$base" - <"$cfg"
+	assert_equal "$(dl-image-get "$DL_ROOT/images/$output/meta.json" hidden 2>/dev/null || echo none)" "none"
+	before=$(images)
+	run -1 --separate-stderr dl-image-derive "$(printf '%064d' 0)" "$cfg"
+	assert_equal "$stderr" "dl-image-derive: fatal: unable to open image '$(printf '%064d' 0)': no such image"
+	run -1 --separate-stderr dl-image-derive "$base" "$BATS_TEST_TMPDIR/none.json"
+	assert_equal "$stderr" "dl-image-derive: fatal: unable to load '$BATS_TEST_TMPDIR/none.json': No such file or directory"
+	echo '[1]' >"$BATS_TEST_TMPDIR/bad.json"
+	run -4 --separate-stderr dl-image-derive "$base" "$BATS_TEST_TMPDIR/bad.json"
+	assert_equal "$stderr" "dl-image-derive: fatal: unable to load '$BATS_TEST_TMPDIR/bad.json': not an image config"
+	run -2 --separate-stderr dl-image-derive "$base"
+	assert_equal "$stderr" "dl-image-derive: usage: dl-image-derive [-H] IMAGE_ID CONFIG"
+	assert_equal "$(images)" "$before"
+	no_leftover
+}
+
+@test "dl-build-copy: killed before the publish, nothing is listed and a sweep leaves nothing; the modes and owners it copies" {
+	busybox_store
+	local base before r
+	base=$(dl-ref-resolve busybox)
+	C=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$C/d" "$C/s"
+	echo a >"$C/d/a"
+	echo w >"$C/d/w"
+	echo u >"$C/d/u"
+	echo p >"$C/d/p"
+	chmod 666 "$C/d/w"
+	chmod 4755 "$C/d/u"
+	chmod 600 "$C/d/p"
+	chmod 2775 "$C/s"
+	chown 7:8 "$C/d/a"
+	before=$(images)
+	run -137 env DL_FAULT=dl-build-copy:copied dl-build-copy -I "$C" "$base" /app/ .
+	assert_equal "$(images)" "$before"
+	run -0 dl-store-sweep
+	no_leftover
+	run -0 --separate-stderr dl-build-copy -I "$C" "$base" /app/ .
+	r=$DL_ROOT/images/$output/rootfs/app
+	assert_equal "$(cd "$r" && stat -c '%n %a %u:%g' d/a d/w d/u d/p s)" "d/a 644 0:0
+d/w 666 0:0
+d/u 4755 0:0
+d/p 600 0:0
+s 2775 0:0"
+	run -0 --separate-stderr dl-build-copy -I -u 5:6 -m 640 "$C" "$base" /app/ .
+	r=$DL_ROOT/images/$output/rootfs/app
+	assert_equal "$(cd "$r" && stat -c '%n %a %u:%g' d/a d/u s)" "d/a 640 5:6
+d/u 640 5:6
+s 640 5:6"
+	no_leftover
+}

@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "dl.h"
 #include "dl/imgconfig.h"
+#include "dl/json.h"
 
 const char *dl_goarch(void)
 {
@@ -115,4 +118,28 @@ int dl_imgconfig_stamp(json_t *j, const struct dl_history *h)
 on_error:
 	json_decref(e);
 	return -1;
+}
+
+int dl_imgconfig_load(const char *path, json_t **out, char **reason)
+{
+	_cleanup_free_ char *why = NULL;
+	json_t *cfg;
+
+	*out = NULL;
+	if (strcmp(path, "-") && access(path, F_OK) < 0)
+		return dl_fail(reason, errno == ENOENT ? DL_EXIT_NO : DL_EXIT_FAIL,
+			       "unable to load '%s': %s", path, strerror(errno));
+	cfg = dl_json_load(path, &why);
+	if (!cfg)
+		return dl_fail(reason, DL_EXIT_REJECT, "unable to load '%s': %s",
+			       path, why);
+	if (!json_is_object(cfg) ||
+	    (json_object_get(cfg, "config") &&
+	     !json_is_object(json_object_get(cfg, "config")))) {
+		json_decref(cfg);
+		return dl_fail(reason, DL_EXIT_REJECT, "unable to load '%s': "
+			       "not an image config", path);
+	}
+	*out = cfg;
+	return 0;
 }

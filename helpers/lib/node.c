@@ -12,10 +12,20 @@
 int dl_node_own_fd(int fd, uid_t uid, gid_t gid, mode_t perm,
 		   const char **verb)
 {
+	struct stat st;
+
+	/* what is already so is not set again: each change is an inode
+	 * update, and a node made here is often made so */
+	*verb = "stat";
+	if (fstat(fd, &st) < 0)
+		return -1;
 	*verb = "chown";
-	if (fchown(fd, uid, gid) < 0)
+	if ((st.st_uid != uid || st.st_gid != gid) && fchown(fd, uid, gid) < 0)
 		return -1;
 	*verb = "chmod";
+	if (st.st_uid == uid && st.st_gid == gid &&
+	    (st.st_mode & 07777) == (perm & 07777))
+		return 0;
 	return fchmod(fd, perm);
 }
 

@@ -33,6 +33,7 @@ struct cp {
 	gid_t gid;
 	dev_t ddev; /* the destination root: never copied into itself */
 	ino_t dino;
+	bool lazy;  /* ddev and dino not read yet (from rootfd) */
 	void *links; /* tsearch(3) tree of struct link */
 	struct dl_tree_stats st;
 	char *reason;
@@ -334,9 +335,11 @@ static int copy_file(struct cp *c, int sdir, const char *sname, int ddir,
 		return csys(c, "open", rel);
 	if (!S_ISREG(ist.st_mode) || ist.st_ino != st->st_ino)
 		return cfail(c, "unable to copy '%s': changed meanwhile", rel);
+	/* made with its mode when nobody but its owner could write it, so
+	 * that meta_fd() has nothing to change (setuid bits come last) */
 	out = openat(ddir, name,
 		     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		     0600);
+		     ist.st_mode & 0755);
 	if (out < 0)
 		return csys(c, "create", rel);
 	c->st.entries++;
@@ -473,6 +476,13 @@ static int copy_entry(struct cp *c, int sdir, const char *sname, int ddir,
 
 	if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : csys(c, "stat", rel);
+	if (S_ISDIR(st.st_mode) && c->lazy) {
+		if (fstat(c->rootfd, &dst) < 0)
+			return csys(c, "stat", "");
+		c->ddev = dst.st_dev;
+		c->dino = dst.st_ino;
+		c->lazy = false;
+	}
 	if (S_ISDIR(st.st_mode) && st.st_dev == c->ddev &&
 	    st.st_ino == c->dino)
 		return 0; /* the destination itself, inside the source */
@@ -622,19 +632,14 @@ int dl_copy_tree(int srcfd, int destfd, unsigned flags,
 int dl_copy_at(int sdir, const char *sname, int ddir, const char *dname,
 	       const struct dl_copy_opts *o, char **reason)
 {
-	struct stat dst;
 	struct cp c;
 	int r;
 
 	init(&c, o);
 	*reason = NULL;
 	c.rootfd = ddir;
-	if (fstat(ddir, &dst) < 0) {
-		r = csys(&c, "stat", "");
-		return finish(&c, r, NULL, reason);
-	}
-	c.ddev = dst.st_dev;
-	c.dino = dst.st_ino;
+	/* @ddir's identity only matters when a directory is copied */
+	c.lazy = true;
 	r = copy_entry(&c, sdir, sname, ddir, dname, sname);
 	return finish(&c, r, NULL, reason);
 }

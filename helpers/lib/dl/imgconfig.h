@@ -34,6 +34,17 @@ extern json_t *dl_imgconfig_new(void);
  */
 extern int dl_imgconfig_fill(json_t *j, const char *created);
 
+/**
+ * dl_imgconfig_load() - read an image config: a JSON object whose
+ * "config", when there, is an object
+ * @path: the file, or "-" for stdin
+ * @out: receives a new reference
+ * @reason: receives the failure text ("unable to load 'PATH': ...")
+ * Return: 0, DL_EXIT_NO when @path does not exist, DL_EXIT_REJECT when it
+ * is not an image config, or DL_EXIT_FAIL.
+ */
+extern int dl_imgconfig_load(const char *path, json_t **out, char **reason);
+
 /* One change of an image, as its history entry tells it. */
 struct dl_history {
 	const char *created;	/* RFC 3339, required */

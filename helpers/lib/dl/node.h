@@ -12,12 +12,15 @@
 
 /**
  * dl_node_own_fd() - set the owner, then the mode, of an open node
- * (chown(2) first: it clears setuid and setgid)
+ * (chown(2) first: it clears setuid and setgid); an owner or a mode it
+ * already has is not set again (the node is one being made: it has no
+ * setuid bit nor capability that a chown would clear)
  * @fd: the node
  * @uid: the owner
  * @gid: the group
  * @perm: the permission bits (07777)
- * @verb: on failure, receives the step that failed: "chown" or "chmod"
+ * @verb: on failure, receives the step that failed: "stat", "chown" or
+ *        "chmod"
  *
  * Needs root (CAP_CHOWN) to give the node another owner.
  *
