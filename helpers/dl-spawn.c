@@ -344,6 +344,11 @@ static int supervise(struct spawn *sp)
 	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;
 	s.err_dst = STDERR_FILENO;
+	/* a socket a killed supervisor's relay left says nothing of this
+	 * run: -d replaces it, a foreground run has none */
+	if (dl_relay_clear(sp->dir) < 0)
+		dl_warn("unable to remove '%s/" DL_RELAY_SOCK "': %s", sp->dir,
+			strerror(errno));
 	/* -d: the output to dl-console clients too, stdin from them */
 	if (sp->detach) {
 		if ((r = dl_relay_start(&sp->relay, sp->dir,
