@@ -781,6 +781,12 @@ static void prepare(struct spawn *sp, char **argv)
 	 * "starting" until the command runs, which no removal can take */
 	free(reason);
 	reason = NULL;
+	/* disconnected from its own network (dl network disconnect): it
+	 * starts with lo alone, until it is connected to it again */
+	if (strcmp(sp->spec.network, "host") &&
+	    strncmp(sp->spec.network, "container:", 10) &&
+	    dl_net_own_left(sp->dir))
+		sp->spec.network = "none";
 	/* stopped by the user while the monitor re-executed us */
 	if (sp->restart && dl_restart_user_stopped(sp->id, NULL)) {
 		dl_restart_done(sp->id);
