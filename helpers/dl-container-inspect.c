@@ -404,9 +404,11 @@ static void host_config(const struct ctr *c, json_t *j)
 	}
 	json_object_update_missing(hc, extra);
 	json_decref(extra);
-	/* dl's memory.swap is memory and swap together; none: no swap */
+	/* dl's memory.swap is memory and swap together, as Docker's;
+	 * none: twice the memory (dl_lxc_config() applies that), 0 with no
+	 * memory limit */
 	json_object_set_new(hc, "MemorySwap",
-			    json_integer(swap ? swap : mem));
+			    json_integer(swap ? swap : 2 * mem));
 	json_object_set_new(hc, "NanoCpus", json_integer(
 		quota > 0 ? quota * 1000000000 / (period > 0 ? period : 100000)
 			  : 0));

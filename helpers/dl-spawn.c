@@ -32,6 +32,7 @@
 #include "dl/netmember.h"
 #include "dl/ports.h"
 #include "dl/relay.h"
+#include "dl/shm.h"
 #include "dl/restart.h"
 #include "dl/rootpath.h"
 #include "dl/rootprep.h"
@@ -83,6 +84,7 @@ struct spawn {
 	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 	struct dl_lxc_net lnet;
 	int netfd;			/* its network namespace, made by us */
+	int shmfd;			/* --ipc container:ID: its /dev/shm */
 	bool fresh;			/* -n */
 	bool restart;			/* -R */
 	pid_t health;			/* the prober, while it runs */
@@ -205,11 +207,13 @@ static noreturn void monitor(struct spawn *sp, struct dl_stdio *io,
 			     const sigset_t *mask)
 {
 	struct lxc_container *c;
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), ready;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), ready, shm = -1;
 
 	/* above the descriptors being placed */
 	null = null < 0 ? -1 : fcntl(null, F_DUPFD_CLOEXEC, 10);
 	ready = fcntl(sp->ready[1], F_DUPFD_CLOEXEC, 10);
+	if (sp->shmfd >= 0 && (shm = fcntl(sp->shmfd, F_DUPFD_CLOEXEC, 10)) < 0)
+		_exit(DL_EXIT_FAIL);
 	setsid();
 	if (null < 0 || ready < 0 || dup2(io->child[0], 0) < 0 ||
 	    dup2(io->child[1], 1) < 0 || dup2(io->child[2], 3) < 0 ||
@@ -219,9 +223,17 @@ static noreturn void monitor(struct spawn *sp, struct dl_stdio *io,
 	 * /proc/self/fd/5 */
 	if (sp->netfd >= 0 && dup3(sp->netfd, 5, O_CLOEXEC) < 0)
 		_exit(DL_EXIT_FAIL);
+	/* the other's /dev/shm, which our init moves onto its own: fd 6
+	 * (spec.shm_fd) */
+	if (shm >= 0 && dup3(shm, 6, O_CLOEXEC) < 0)
+		_exit(DL_EXIT_FAIL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	syscall(SYS_close_range, sp->netfd >= 0 ? 6 : 5, ~0U, 0);
+	if (sp->netfd < 0)
+		close(5);
+	if (shm < 0)
+		close(6);
+	syscall(SYS_close_range, 7, ~0U, 0);
 	dl_lxc_log(sp->id, true);
 	c = lxc_container_new(sp->id, sp->lxcpath);
 	if (c && c->is_defined(c)) {
@@ -339,12 +351,18 @@ static int supervise(struct spawn *sp)
 	if (mon == 0)
 		monitor(sp, io, &mask);
 	dl_closep(&sp->ready[1]);
+	dl_closep(&sp->shmfd);
 	dl_stdio_close_child(io);
 	dl_lxc_log(NULL, false);
 	s.io = io;
 	s.in_src = sp->interactive && !sp->detach ? STDIN_FILENO : -1;
 	s.out_dst = STDOUT_FILENO;
 	s.err_dst = STDERR_FILENO;
+	/* a socket a killed supervisor's relay left says nothing of this
+	 * run: -d replaces it, a foreground run has none */
+	if (dl_relay_clear(sp->dir) < 0)
+		dl_warn("unable to remove '%s/" DL_RELAY_SOCK "': %s", sp->dir,
+			strerror(errno));
 	/* -d: the output to dl-console clients too, stdin from them */
 	if (sp->detach) {
 		if ((r = dl_relay_start(&sp->relay, sp->dir,
@@ -709,9 +727,10 @@ static void net_join(struct spawn *sp, int rootfd, const char *other)
 }
 
 /*
- * --pid or --ipc container:ID: its namespace, which must run.  Its
- * /dev/shm is a tmpfs of its own mount namespace, which no bind reaches:
- * that one stays the container's own, unlike Docker's.
+ * --pid or --ipc container:ID: its namespace, which must run.  With
+ * --ipc, its /dev/shm too, as Docker's: a tmpfs of its own mount
+ * namespace, which no bind from here reaches, so a copy of that mount
+ * (dl_shm_clone()) that our init moves onto its own.
  */
 static void ns_join(struct spawn *sp)
 {
@@ -733,6 +752,10 @@ static void ns_join(struct spawn *sp)
 				  "is not running");
 		*paths[i] = dl_xasprintf("/proc/%d/ns/%s", (int)st.pid,
 					 i ? "ipc" : "pid");
+		if (i && dl_shm_clone(st.pid, &sp->shmfd, &reason))
+			die_start(sp->id, DL_EXIT_FAIL, reason);
+		if (i)
+			sp->spec.shm_fd = 6;
 	}
 }
 
@@ -759,6 +782,12 @@ static void prepare(struct spawn *sp, char **argv)
 	 * "starting" until the command runs, which no removal can take */
 	free(reason);
 	reason = NULL;
+	/* disconnected from its own network (dl network disconnect): it
+	 * starts with lo alone, until it is connected to it again */
+	if (strcmp(sp->spec.network, "host") &&
+	    strncmp(sp->spec.network, "container:", 10) &&
+	    dl_net_own_left(sp->dir))
+		sp->spec.network = "none";
 	/* stopped by the user while the monitor re-executed us */
 	if (sp->restart && dl_restart_user_stopped(sp->id, NULL)) {
 		dl_restart_done(sp->id);
@@ -854,7 +883,7 @@ static void prepare(struct spawn *sp, char **argv)
 int main(int argc, char **argv)
 {
 	struct spawn sp = { .notify = -1, .ready = { -1, -1 }, .lock = -1,
-			    .netfd = -1, .relay = { .pid = -1 } };
+			    .netfd = -1, .shmfd = -1, .relay = { .pid = -1 } };
 	_cleanup_free_ char *share = NULL, *dir = NULL;
 	int c;
 

@@ -53,14 +53,19 @@ static bool has_item(struct lxc_container *c, const char *key)
 	return c->get_cgroup_item(c, key, buf, sizeof(buf)) > 0;
 }
 
+/* The memory limit, and memory+swap twice it (the swap of the spec goes:
+ * Docker's default), as dl_lxc_config() applies them at a start. */
 static void apply_memory(struct lxc_container *c, long long bytes)
 {
 	_cleanup_free_ char *v = dl_xasprintf("%lld", bytes);
+	_cleanup_free_ char *both = dl_xasprintf("%lld", 2 * bytes);
 	char cur[64];
 	long long old;
 
 	if (!has_item(c, "memory.limit_in_bytes")) {
 		set_item(c, "memory.max", v);
+		if (has_item(c, "memory.swap.max"))
+			set_item(c, "memory.swap.max", v);
 		return;
 	}
 	/* v1: memory+swap may never be below memory: raise it first when
@@ -73,11 +78,11 @@ static void apply_memory(struct lxc_container *c, long long bytes)
 		dl_die(DL_EXIT_FAIL, VERB "memory.limit_in_bytes unreadable", id);
 	old = strtoll(cur, NULL, 10);
 	if (bytes > old) {
-		set_item(c, "memory.memsw.limit_in_bytes", v);
+		set_item(c, "memory.memsw.limit_in_bytes", both);
 		set_item(c, "memory.limit_in_bytes", v);
 	} else {
 		set_item(c, "memory.limit_in_bytes", v);
-		set_item(c, "memory.memsw.limit_in_bytes", v);
+		set_item(c, "memory.memsw.limit_in_bytes", both);
 	}
 }
 

@@ -80,6 +80,71 @@ setup() {
 	store_is_clean
 }
 
+# memsw NAME: the memory limit and the memory+swap limit of container NAME,
+# as its cgroup has them (v1) or memory.max and memory+swap from
+# memory.swap.max (v2); "max" for none
+memsw() {
+	dl exec "$1" sh -c '
+		c=/sys/fs/cgroup/memory
+		if [ -f $c/memory.limit_in_bytes ]; then
+			m=$(cat $c/memory.limit_in_bytes)
+			s=$(cat $c/memory.memsw.limit_in_bytes)
+			[ "$m" -ge 9223372036854771712 ] && m=max
+			[ "$s" -ge 9223372036854771712 ] && s=max
+		else
+			m=$(cat /sys/fs/cgroup/memory.max)
+			s=$(cat /sys/fs/cgroup/memory.swap.max)
+			[ "$m" = max ] || [ "$s" = max ] || s=$((m + s))
+		fi
+		echo "$m $s"'
+}
+
+@test "--memory, --memory-swap: HostConfig.MemorySwap as Docker shows it, the limit its cgroup has the same" {
+	[ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] ||
+		[ -f /sys/fs/cgroup/unified/memory.swap.max ] || [ -f /sys/fs/cgroup/memory.swap.max ] ||
+		fail "the kernel accounts no swap (swapaccount=1)"
+	local m=$((64 * 1024 * 1024))
+	# --memory alone: memory and swap together twice the memory (Docker's
+	# default: as much swap again)
+	dl run -d --name ms1 -m 64m busybox sleep 1000 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms1
+	assert_output "$m $((2 * m))"
+	run -0 memsw ms1
+	assert_output "$m $((2 * m))"
+	# dl update -m: the same default for the new limit, both at once
+	dl update -m 32m ms1 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms1
+	assert_output "$((m / 2)) $m"
+	run -0 memsw ms1
+	assert_output "$((m / 2)) $m"
+	# --memory-swap SIZE: that, memory and swap together
+	dl run -d --name ms2 -m 64m --memory-swap 100m busybox sleep 1000 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.MemorySwap}}' ms2
+	assert_output $((100 * 1024 * 1024))
+	run -0 memsw ms2
+	assert_output "$m $((100 * 1024 * 1024))"
+	# --memory-swap equal to --memory: no swap
+	dl run -d --name ms3 -m 64m --memory-swap 64m busybox sleep 1000 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.MemorySwap}}' ms3
+	assert_output "$m"
+	run -0 memsw ms3
+	assert_output "$m $m"
+	# -1: swap unlimited
+	dl run -d --name ms4 -m 64m --memory-swap -1 busybox sleep 1000 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.MemorySwap}}' ms4
+	assert_output -1
+	run -0 memsw ms4
+	assert_output "$m max"
+	# no memory limit: 0, and none
+	dl run -d --name ms5 busybox sleep 1000 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms5
+	assert_output '0 0'
+	run -0 memsw ms5
+	assert_output 'max max'
+	dl rm -f ms1 ms2 ms3 ms4 ms5 >/dev/null
+	store_is_clean
+}
+
 @test "--group-add: by number and by the image's group name; an unknown name is refused" {
 	run -0 dl run --rm --group-add 10 --group-add nogroup -u 1000 busybox id -G
 	assert_output '0 10 65534'

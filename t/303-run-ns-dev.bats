@@ -75,12 +75,30 @@ teardown() {
 	store_is_clean
 }
 
-@test "--ipc container:NAME: its IPC namespace" {
+@test "--ipc container:NAME: its IPC namespace and its /dev/shm" {
 	dl run -d --name ia busybox sleep 1000 >/dev/null
 	run -0 dl exec ia readlink /proc/self/ns/ipc
 	local want=$output
 	run -0 dl run --rm --ipc container:ia busybox readlink /proc/self/ns/ipc
 	assert_output "$want"
+	dl stop -t 0 ia >/dev/null
+	dl rm ia >/dev/null
+	# and its /dev/shm, both ways, as Docker's: its size, not our own
+	dl run -d --name ia --shm-size 32m busybox sh -c 'echo from-ia >/dev/shm/a; sleep 1000' >/dev/null
+	run -0 dl run --rm --shm-size 128m --ipc container:ia busybox sh -c 'cat /dev/shm/a; echo from-joiner >/dev/shm/b; df -k /dev/shm'
+	assert_line from-ia
+	assert_line --regexp '^shm +32768 '
+	run -0 dl exec ia cat /dev/shm/b
+	assert_output from-joiner
+	# private (the default) and shareable: a /dev/shm of their own
+	run -0 dl run --rm busybox ls -A /dev/shm
+	assert_output ''
+	run -0 dl run --rm --ipc shareable busybox ls -A /dev/shm
+	assert_output ''
+	run -0 dl run --rm --ipc private busybox sh -c 'echo mine >/dev/shm/c; ls -A /dev/shm'
+	assert_output c
+	run -0 dl exec ia ls -A /dev/shm
+	assert_output $'a\nb'
 	dl stop -t 0 ia >/dev/null
 	run -125 --separate-stderr dl run --rm --ipc container:ia busybox true
 	[[ "$stderr" == *"not running"* ]]

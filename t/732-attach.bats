@@ -151,6 +151,58 @@ EOF
 	wait
 }
 
+# kill_monitor NAME: SIGKILL the supervisor of detached container NAME and
+# its children (the relay among them), all stopped first so that none can
+# clean up after the others
+kill_monitor() {
+	local id mon kids
+	id=$(dl-ref-resolve -c "$1")
+	mon=$(sed 's/.*"monitor_pid":\([0-9]*\).*/\1/' "$DL_ROOT/containers/$id/state.json")
+	[ "$mon" -gt 0 ]
+	kids=$(ps -o pid= --ppid "$mon")
+	# shellcheck disable=SC2086 # one pid a word
+	kill -STOP "$mon" $kids
+	# shellcheck disable=SC2086
+	kill -KILL "$mon" $kids
+	while kill -0 "$mon" 2>/dev/null; do sleep 0.05; done
+}
+
+@test "dl attach: a supervisor killed with its relay: not running, exit 1; the socket it left goes; a start serves anew" {
+	dl run -d --name m1 busybox sh -c 'if [ -e /first ]; then sleep 2; echo again; exit 4; fi; touch /first; sleep 100' >/dev/null
+	local id sock
+	id=$(dl-ref-resolve -c m1)
+	sock=$DL_ROOT/containers/$id/attach.sock
+	kill_monitor m1
+	# nobody listens on it any more
+	[ -S "$sock" ]
+	run -1 --separate-stderr dl attach m1 </dev/null
+	assert_output ''
+	assert_equal "$stderr" "dl attach: fatal: unable to attach to container '$id': You cannot attach to a stopped container, start it first"
+	[ ! -e "$sock" ]
+	# a start serves a socket of its own, the restarted command attachable
+	dl start m1 >/dev/null
+	run -4 --separate-stderr dl attach m1 </dev/null
+	assert_output again
+	[ ! -e "$sock" ]
+	# killed again, then started in the foreground: the stale socket goes
+	dl rm -f m1 >/dev/null
+	dl run -d --name m2 busybox sh -c 'if [ -e /first ]; then sleep 2; echo again; exit 4; fi; touch /first; sleep 100' >/dev/null
+	id=$(dl-ref-resolve -c m2)
+	sock=$DL_ROOT/containers/$id/attach.sock
+	kill_monitor m2
+	[ -S "$sock" ]
+	dl start -a m2 >"$BATS_TEST_TMPDIR/fg" 3>&- &
+	local pid=$!
+	sleep 1
+	[ ! -e "$sock" ]
+	run -1 --separate-stderr dl attach m2 </dev/null
+	[[ "$stderr" == *"it runs in the foreground of the 'dl run' or 'dl start -a' that started it" ]]
+	rc=0; wait "$pid" || rc=$?; assert_equal "$rc" 4
+	run cat "$BATS_TEST_TMPDIR/fg"
+	assert_output again
+	dl rm -f m2 >/dev/null
+}
+
 @test "dl attach: signals go to the command (--sig-proxy), or end attach alone (--sig-proxy=false)" {
 	dl run -d --name s1 busybox sh -c 'trap "echo got-usr1" USR1; trap "echo got-term; exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
 	dl attach s1 >"$BATS_TEST_TMPDIR/out" </dev/null 3>&- &

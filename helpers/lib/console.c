@@ -118,20 +118,31 @@ static void send_input(int fd, const unsigned char *p, size_t n)
 	}
 }
 
-/* Not running: stopped, or running without a relay (in the foreground). */
+/* Not running: stopped, its supervisor gone, or running without a relay
+ * (in the foreground). */
 static int not_attachable(const char *id, char **reason)
 {
-	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *why = NULL, *dir = NULL;
+	_cleanup_close_ int lock = -1;
 	struct dl_state st;
 	int r = dl_state_read(id, &st, &why);
 
 	if (r)
 		return dl_fail(reason, r == DL_EXIT_NO ? DL_EXIT_NO : DL_EXIT_FAIL,
 			       "%s", why);
-	if (st.status != DL_STATUS_RUNNING)
-		return dl_fail(reason, DL_EXIT_NO, DL_CONSOLE_STOPPED);
-	return dl_fail(reason, DL_EXIT_NO, "it runs in the foreground of the "
-		       "'dl run' or 'dl start -a' that started it");
+	if ((st.status == DL_STATUS_RUNNING || st.status == DL_STATUS_STARTING) &&
+	    dl_state_supervised(id))
+		return dl_fail(reason, DL_EXIT_NO, "it runs in the foreground "
+			       "of the 'dl run' or 'dl start -a' that started "
+			       "it");
+	/* Nobody supervises it: a socket left by a relay killed with its
+	 * supervisor goes, under the lock, so that the next start's is not
+	 * the one removed. */
+	if (dl_state_lock(id, true, &lock, &why) == 0) {
+		dir = dl_path("containers/%s", id);
+		(void)dl_relay_clear(dir);
+	}
+	return dl_fail(reason, DL_EXIT_NO, DL_CONSOLE_STOPPED);
 }
 
 static int connect_to(const char *id, int *out, char **reason)

@@ -250,6 +250,11 @@ static noreturn void init_run(void)
 	/* First of all, no descriptor of liblxc's (of the host) stays.
 	 * Closing them, the synchronisation socket among them, is also what
 	 * tells the monitor that init is up (as lxc-init). */
+	/* --ipc container:ID: its /dev/shm over ours, as Docker's */
+	if (sp->shm_fd > 0 && move_mount(sp->shm_fd, "", AT_FDCWD, "/dev/shm",
+					 MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		init_die("mount the /dev/shm of the container whose IPC "
+			 "namespace it joins: %s", strerror(errno));
 	close_but(dl_init.readyfd);
 	init_mounts(sp);
 	init_seccomp();

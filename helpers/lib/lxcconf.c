@@ -183,10 +183,11 @@ static void put_devices(FILE *f, bool privileged)
 static void put_limits(FILE *f, const struct dl_spec *sp)
 {
 	if (sp->mem_limit > 0) {
-		/* memory and swap together: as much as memory (no swap)
-		 * unless --memory-swap says more, or -1 for unlimited */
+		/* memory and swap together: twice memory (as much swap
+		 * again), as Docker's, unless --memory-swap says how much,
+		 * or -1 for unlimited */
 		long long both = sp->mem_swap ? (long long)sp->mem_swap :
-						(long long)sp->mem_limit;
+						2 * (long long)sp->mem_limit;
 
 		if (cg_v1("memory")) {
 			fprintf(f, "lxc.cgroup.memory.limit_in_bytes = %lld\n",

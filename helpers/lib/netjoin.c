@@ -113,10 +113,21 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 		goto undo_aliases;
 	}
 	dl_net_list_free(v, n);
+	/* back on its own network: its next starts join it again */
+	if (!strcmp(own, name) && dl_net_own_leave(dir, false) < 0) {
+		r = dl_fail(reason, DL_EXIT_FAIL, "%s/" DL_NET_LEFT ": %s",
+			    dir, strerror(errno));
+		goto undo_list;
+	}
 	if ((r = dl_net_hosts_refresh(&net, reason)))
 		return r;
 	inet_ntop(AF_INET, &a, addr, INET_ADDRSTRLEN);
 	return 0;
+
+undo_list:
+	v = dl_net_connected(dir, &n);
+	(void)dl_net_connected_save(dir, v, n, name, NULL);
+	dl_net_list_free(v, n);
 
 undo_aliases:
 	(void)unlink(al);
@@ -133,6 +144,15 @@ undo_lease:
 		(void)dl_lease_drop(&net, dir, &why);
 	}
 	return r;
+}
+
+/* Off its own network: the mark its next starts and inspect read. */
+static int leave_own(const char *dir, char **reason)
+{
+	if (dl_net_own_leave(dir, true) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, "%s/" DL_NET_LEFT ": %s",
+			       dir, strerror(errno));
+	return 0;
 }
 
 int dl_net_disconnect(const char *id, const char *name, char **reason)
@@ -161,6 +181,9 @@ int dl_net_disconnect(const char *id, const char *name, char **reason)
 		if (mine)
 			(void)dl_net_connected_save(dir, v, n, name, NULL);
 		dl_net_list_free(v, n);
+		/* not running: off its own network from its next start on */
+		if (!mine && !strcmp(own, name) && !dl_net_own_left(dir))
+			return leave_own(dir, reason);
 		return dl_fail(reason, DL_EXIT_NO, "it is not on that network");
 	}
 	/* its own network's end is named after its ID alone */
@@ -175,6 +198,8 @@ int dl_net_disconnect(const char *id, const char *name, char **reason)
 			       strerror(errno));
 	}
 	dl_net_list_free(v, n);
+	if (!strcmp(own, name) && (r = leave_own(dir, reason)))
+		return r;
 	if ((r = dl_lease_drop(&net, dir, reason)))
 		return r;
 	dl_net_forget_lines(dir, &net);

@@ -31,6 +31,22 @@ char *dl_net_own(const char *dir)
 	return out;
 }
 
+bool dl_net_own_left(const char *dir)
+{
+	_cleanup_free_ char *path = dl_xasprintf("%s/" DL_NET_LEFT, dir);
+
+	return access(path, F_OK) == 0;
+}
+
+int dl_net_own_leave(const char *dir, bool left)
+{
+	_cleanup_free_ char *path = dl_xasprintf("%s/" DL_NET_LEFT, dir);
+
+	if (!left)
+		return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+	return dl_write_file_atomic(path, "", 0, 0644);
+}
+
 /* The lines of containers/ID/networks (@n of them; a missing file: 0). */
 char **dl_net_connected(const char *dir, size_t *n)
 {
@@ -239,7 +255,8 @@ json_t *dl_net_settings(const char *id)
 		return out;
 	own = dl_net_own(dir);
 	if (strcmp(own, "none") && strcmp(own, "host") &&
-	    strncmp(own, "container:", 10) && (o = settings_of(dir, own)))
+	    strncmp(own, "container:", 10) && !dl_net_own_left(dir) &&
+	    (o = settings_of(dir, own)))
 		json_object_set_new(out, own, o);
 	v = dl_net_connected(dir, &n);
 	for (size_t i = 0; i < n; i++)

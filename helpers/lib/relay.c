@@ -316,6 +316,36 @@ fail:
 	return -1;
 }
 
+int dl_relay_clear(const char *dir)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	struct stat sb;
+
+	if (dfd < 0)
+		return -1;
+	if (fstatat(dfd, DL_RELAY_SOCK, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(sb.st_mode)) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dfd,
+		 DL_RELAY_SOCK);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	/* served (EAGAIN: its backlog is full): it is someone's */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return 0;
+	if (errno != ECONNREFUSED)
+		return errno == ENOENT || errno == EAGAIN ? 0 : -1;
+	if (unlinkat(dfd, DL_RELAY_SOCK, 0) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return 1;
+}
+
 /* Move @fd to the number @to (above the ones kept). */
 static int place(int fd, int to)
 {

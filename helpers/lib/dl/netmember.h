@@ -20,6 +20,28 @@ struct json_t;
  */
 extern char *dl_net_own(const char *dir);
 
+/* The mark of a container disconnected from its own network. */
+#define DL_NET_LEFT "network.left"
+
+/**
+ * dl_net_own_left() - whether container @dir was disconnected from its
+ * own network (containers/ID/network.left): it stays off it, its starts
+ * without a network but lo, until it is connected to it again
+ * @dir: the container's directory
+ * Return: true when it was.
+ */
+extern bool dl_net_own_left(const char *dir);
+
+/**
+ * dl_net_own_leave() - mark container @dir disconnected from its own
+ * network (@left), or connected to it again; the mark is written with
+ * fsync, as it outlives the run
+ * @dir: the container's directory
+ * @left: true to mark, false to remove the mark
+ * Return: 0, or -1 with errno set.
+ */
+extern int dl_net_own_leave(const char *dir, bool left);
+
 /**
  * dl_net_connected() - the networks container @dir was connected to
  * (containers/ID/networks, one name a line)
@@ -100,8 +122,8 @@ extern int dl_net_connected_drop(const char *dir, char **reason);
 
 /**
  * dl_net_settings() - Docker's NetworkSettings.Networks of container @id:
- * an object with one member per network it is on (its own, then those
- * connected), each {NetworkID, IPAddress, IPPrefixLen, Gateway,
+ * an object with one member per network it is on (its own unless it was
+ * disconnected from it, then those connected), each {NetworkID, IPAddress, IPPrefixLen, Gateway,
  * MacAddress, Aliases}; IPAddress "" when it holds no address
  * @id: the full container ID
  * Return: a new reference (an empty object when nothing can be read).

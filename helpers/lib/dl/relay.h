@@ -34,7 +34,8 @@ struct dl_relay {
 
 /**
  * dl_relay_start() - listen on @dir/attach.sock (mode 0600, published by
- * rename) and fork the relay process that serves it
+ * rename over a stale one: dl_relay_clear()) and fork the relay process
+ * that serves it
  * @r: receives the relay's ends (all O_CLOEXEC)
  * @dir: the container's directory
  * @master: the pty master of the command's terminal, or -1
@@ -47,6 +48,18 @@ struct dl_relay {
  */
 extern int dl_relay_start(struct dl_relay *r, const char *dir, int master,
 			  bool in, bool hold, char **reason);
+
+/**
+ * dl_relay_clear() - remove @dir/attach.sock when nobody listens on it
+ * (connect(2) refused: the relay of a supervisor killed before it could
+ * remove it); a socket served, or none, is left as it is
+ * @dir: the container's directory
+ * Requires: root; the caller holds the container's lock (dl_state_lock())
+ * or is about to publish a new socket over it.
+ * Return: 1 when a stale socket was removed, 0 when there was none to
+ * remove, -1 with errno set.
+ */
+extern int dl_relay_clear(const char *dir);
 
 /**
  * dl_relay_wait_first() - with @hold, wait until the first client has

@@ -95,6 +95,10 @@ struct dl_spec {
 	/* what dl-spawn found for them: /proc/PID/ns/pid and ipc
 	 * (malloc'd, freed by dl_spec_free()) */
 	char *pidns, *ipcns;
+	/* dl-spawn: the descriptor at which the init finds the /dev/shm of
+	 * the container whose IPC namespace it joins (dl_shm_clone()), to
+	 * move onto its own; 0: none */
+	int shm_fd;
 	int64_t shm_size;	/* org.dockerlite.shm-size, 0: the default */
 	/* org.dockerlite.devices "HOST:CTR:PERMS,...": --device */
 	char **devices;

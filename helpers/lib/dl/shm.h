@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* shm.h: the /dev/shm of a running container, for one that joins its IPC
+ * namespace (--ipc container:ID) */
+#ifndef DL_SHM_H
+#define DL_SHM_H
+
+#include <sys/types.h>
+
+/**
+ * dl_shm_clone() - a detached copy of the /dev/shm mount of the process
+ * @pid (a container's init) as its mount namespace has it: open_tree(2)
+ * OPEN_TREE_CLONE, from a child that enters that namespace (no bind from
+ * the host reaches a mount of another namespace).  The copy shows the
+ * same tmpfs: what one container writes there the other sees.
+ * @pid: the process, as we see it
+ * @fd: receives the mount's descriptor (O_CLOEXEC), for move_mount(2)
+ * @reason: receives the failure text
+ * Requires: root (CAP_SYS_ADMIN and CAP_SYS_CHROOT, for setns(2)).
+ * Return: 0 or DL_EXIT_FAIL.
+ */
+extern int dl_shm_clone(pid_t pid, int *fd, char **reason);
+
+#endif
