@@ -120,7 +120,7 @@ tree() {
 
 # images: the IDs under images/, sorted
 images() {
-	ls "$DL_ROOT/images" | LC_ALL=C sort
+	find "$DL_ROOT/images" -mindepth 1 -maxdepth 1 -printf '%f\n' | LC_ALL=C sort
 }
 
 @test "dl build: COPY, ADD, WORKDIR and the config steps make no container: without dl-container-new and dl-commit the build still works" {
@@ -148,6 +148,7 @@ images() {
 		CMD ["sh"]
 	EOF2
 	for nc in --no-cache ''; do
+		# shellcheck disable=SC2086 # $nc: one option or none
 		run -0 --separate-stderr env DL_EXEC_PATH="$BATS_TEST_TMPDIR/exec" \
 			dl build $nc --network none -t nocontainer "$C"
 		id=$output
