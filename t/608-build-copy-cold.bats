@@ -220,6 +220,14 @@ inner"
 	assert_equal "$(images)" "$before"
 	run -0 dl-store-sweep
 	no_leftover
+	# killed under dl build: the build fails with its code and sweeps
+	printf 'FROM busybox\nCOPY d /d\n' >"$C/Dockerfile"
+	for nc in --no-cache ''; do
+		# shellcheck disable=SC2086 # $nc: one option or none
+		run -137 env DL_FAULT=dl-build-copy:copied dl build $nc --network none "$C"
+		assert_equal "$(images)" "$before"
+		no_leftover
+	done
 	run -0 --separate-stderr dl-build-copy -I "$C" "$base" /app/ .
 	r=$DL_ROOT/images/$output/rootfs/app
 	assert_equal "$(cd "$r" && stat -c '%n %a %u:%g' d/a d/w d/u d/p s)" "d/a 644 0:0
