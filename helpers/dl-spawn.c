@@ -743,11 +743,14 @@ static void ns_join(struct spawn *sp)
 
 		if (!ids[i])
 			continue;
+		/* as Docker's: a private IPC is no one else's */
+		if (i && !dl_shm_shareable(ids[i]))
+			die_start(sp->id, DL_EXIT_FAIL, DL_SHM_PRIVATE);
 		if (dl_state_read(ids[i], &st, &reason) || st.pid <= 0 ||
 		    st.status != DL_STATUS_RUNNING ||
 		    !dl_state_supervised(ids[i]))
-			die_start(sp->id, DL_EXIT_FAIL, i ? "the container whose "
-				  "IPC namespace it joins is not running" :
+			die_start(sp->id, DL_EXIT_FAIL, i ? "cannot join IPC of "
+				  "a non running container" :
 				  "the container whose PID namespace it joins "
 				  "is not running");
 		*paths[i] = dl_xasprintf("/proc/%d/ns/%s", (int)st.pid,
