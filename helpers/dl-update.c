@@ -53,19 +53,24 @@ static bool has_item(struct lxc_container *c, const char *key)
 	return c->get_cgroup_item(c, key, buf, sizeof(buf)) > 0;
 }
 
-/* The memory limit, and memory+swap twice it (the swap of the spec goes:
- * Docker's default), as dl_lxc_config() applies them at a start. */
-static void apply_memory(struct lxc_container *c, long long bytes)
+/* The memory limit, and memory+swap: @swap (-1: swap unlimited), or
+ * twice the limit when 0 (Docker's default), as dl_lxc_config() applies
+ * them at a start. */
+static void apply_memory(struct lxc_container *c, long long bytes,
+			 long long swap)
 {
 	_cleanup_free_ char *v = dl_xasprintf("%lld", bytes);
-	_cleanup_free_ char *both = dl_xasprintf("%lld", 2 * bytes);
+	_cleanup_free_ char *both = swap < 0 ? dl_xstrdup("-1") :
+				    dl_xasprintf("%lld", swap ? swap : 2 * bytes);
+	_cleanup_free_ char *extra = swap < 0 ? dl_xstrdup("max") :
+				     dl_xasprintf("%lld", swap ? swap - bytes : bytes);
 	char cur[64];
 	long long old;
 
 	if (!has_item(c, "memory.limit_in_bytes")) {
 		set_item(c, "memory.max", v);
 		if (has_item(c, "memory.swap.max"))
-			set_item(c, "memory.swap.max", v);
+			set_item(c, "memory.swap.max", extra);
 		return;
 	}
 	/* v1: memory+swap may never be below memory: raise it first when
@@ -124,6 +129,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL, *path = NULL, *dir = NULL;
 	struct dl_spec_opts o;
 	bool mem = false, cpu = false, pids = false, restart = false;
+	long long mem_swap = 0;
 	struct lxc_container *c;
 	struct dl_state st;
 	json_t *spec, *lx, *res;
@@ -195,8 +201,22 @@ int main(int argc, char **argv)
 					json_string(o.restart)))
 			dl_die(DL_EXIT_REJECT, VERB "spec.json: no annotations", id);
 	}
-	if (mem)
+	if (mem) {
+		/* memory+swap given to dl run stays, as Docker's; the
+		 * memory may not go above it */
+		json_int_t swap = json_integer_value(json_object_get(
+			json_object_get(res, "memory"), "swap"));
+
+		if (swap > 0 && o.memory > swap)
+			dl_die(DL_EXIT_USAGE, VERB "memory limit should be "
+			       "smaller than already set memoryswap limit, "
+			       "update the memoryswap at the same time", id);
 		put_limit(res, "memory", o.memory);
+		if (swap && json_object_set_new(json_object_get(res, "memory"),
+						"swap", json_integer(swap)))
+			dl_oom();
+		mem_swap = swap;
+	}
 	if (pids)
 		put_limit(res, "pids", o.pids);
 	if (cpu && json_object_set_new(res, "cpu",
@@ -215,7 +235,7 @@ int main(int argc, char **argv)
 			dl_die(DL_EXIT_FAIL, VERB "liblxc failed", id);
 		if (c->is_running(c)) {
 			if (mem)
-				apply_memory(c, o.memory);
+				apply_memory(c, o.memory, mem_swap);
 			if (cpu)
 				apply_cpu(c, o.cpu_quota);
 			if (pids)
