@@ -23,9 +23,10 @@ struct json_t;
  * @addr: receives the address (INET_ADDRSTRLEN bytes)
  * @reason: receives the failure text
  *
- * The connection lasts as long as the container runs: the end of its run
- * (dl_net_connected_drop()) gives it back.  Needs root; single-threaded
- * callers only.
+ * The address lasts as long as the run: its end (dl_net_connected_drop())
+ * gives it back; the connection stays in containers/ID/networks, which
+ * dl-spawn joins again at each start, until dl_net_disconnect().  Needs
+ * root; single-threaded callers only.
  *
  * Return: 0, DL_EXIT_NO (no such network, the container is not running),
  * DL_EXIT_CONFLICT (already on @name; network none, host or container:;
@@ -39,7 +40,9 @@ extern int dl_net_connect(const char *id, const char *name,
  * dl_net_disconnect() - disconnect container @id from network @name, its
  * own (given with --network) or one it was connected to: the veth pair
  * removed, the address given back, the hosts of the network's members
- * and its own written again
+ * and its own written again; the connection leaves
+ * containers/ID/networks, which a container not running, or connected to
+ * a network removed meanwhile, only loses
  * @id: the full container ID
  * @name: the network
  * @reason: receives the failure text
