@@ -167,6 +167,31 @@ memsw() {
 	run -0 memsw ms4
 	assert_output "$((m / 2)) max"
 	run -0 dl update -m 1g ms4
+	# --memory-swap with it: both, as Docker's; alone: for the limit it has
+	run -0 dl update -m 128m --memory-swap 200m ms2
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms2
+	assert_output "$((2 * m)) $((200 * 1024 * 1024))"
+	run -0 memsw ms2
+	assert_output "$((2 * m)) $((200 * 1024 * 1024))"
+	run -0 dl update --memory-swap 150m ms2
+	run -0 memsw ms2
+	assert_output "$((2 * m)) $((150 * 1024 * 1024))"
+	run -0 dl update --memory-swap -1 ms2
+	run -0 memsw ms2
+	assert_output "$((2 * m)) max"
+	run -0 dl update --memory-swap 0 ms2
+	run -0 dl inspect -f '{{.HostConfig.MemorySwap}}' ms2
+	assert_output -1
+	run -2 --separate-stderr dl update --memory-swap 100m ms2
+	[[ "$stderr" == *"minimum memoryswap limit should be larger than memory limit" ]]
+	run -2 --separate-stderr dl update -m 64m --memory-swap 32m ms2
+	[[ "$stderr" == *"minimum memoryswap limit should be larger than memory limit" ]]
+	run -2 --separate-stderr dl update --memory-swap 100m ms5
+	[[ "$stderr" == *"you should always set the memory limit when using memoryswap limit" ]]
+	run -0 memsw ms5
+	assert_output 'max max'
+	run -0 memsw ms2
+	assert_output "$((2 * m)) max"
 	dl rm -f ms1 ms2 ms3 ms4 ms5 >/dev/null
 	store_is_clean
 }
