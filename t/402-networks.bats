@@ -344,11 +344,19 @@ while True:
 	run -0 dl network rm back
 }
 
-@test "dl network connect: only a running container with a network of its own; the run's address ends with it" {
+@test "dl network connect: a container with a network of its own, running or not; the run's address ends with it" {
 	dl network create --subnet 10.199.48.0/24 side >/dev/null
 	dl create --name idle busybox sleep 60 >/dev/null
-	run -1 --separate-stderr dl network connect side idle
-	[[ "$stderr" == *"it is not running"* ]]
+	# not running: recorded for its next start, as Docker's
+	run -0 --separate-stderr dl network connect --alias idler side idle
+	assert_output ''
+	run -0 dl inspect idle
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks | keys | join(",")' <<<"$output")" bridge,side
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.side | [.IPAddress, .Aliases]' <<<"$output")" '["",["idler"]]'
+	run -3 --separate-stderr dl network connect side idle
+	[[ "$stderr" == *"it is on that network already"* ]]
+	run -3 --separate-stderr dl network connect bridge idle
+	[[ "$stderr" == *"it is on that network already"* ]]
 	dl run -d --name lone --network none busybox sleep 60 >/dev/null
 	run -3 --separate-stderr dl network connect side lone
 	[[ "$stderr" == *"its network is 'none'"* ]]
@@ -369,6 +377,11 @@ while True:
 	dl start brief >/dev/null
 	run -0 dl exec brief ip link show eth1
 	run -0 dl exec peer ping -c1 -W2 brief
+	# the one connected while not running: on it from its start
+	dl start idle >/dev/null
+	run -0 dl exec idle ip -4 -o addr show eth1
+	assert_output --regexp 'inet 10\.199\.48\.[0-9]+/24'
+	run -0 dl exec peer ping -c1 -W2 idler
 	dl rm -f idle lone peer brief >/dev/null
 	run -0 dl network rm side
 }
@@ -516,6 +529,14 @@ leases() {
 	run ! dl exec idle2 ip link show eth0
 	run -0 dl network inspect made
 	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 0
+	# connected again while not running: on it from its next start
+	dl stop -t 1 idle2 >/dev/null
+	run -0 dl network connect made idle2
+	run -0 dl inspect -f '{{json .NetworkSettings.Networks}}' idle2
+	assert_output --partial '"made":{'
+	dl start idle2 >/dev/null
+	run -0 dl exec idle2 ip -4 -o addr show eth0
+	assert_output --regexp 'inet 10\.199\.47\.[0-9]+/24'
 	dl rm -f solo idle2 >/dev/null
 	run -0 dl network rm made
 }

@@ -21,6 +21,39 @@
 #include "dl/netmember.h"
 #include "dl/state.h"
 
+/* A container not running: the connection recorded for its next starts,
+ * as Docker's. */
+static int connect_stopped(const char *dir, const char *own,
+			   const char *name, char *const *aliases,
+			   size_t nalias, char **reason)
+{
+	size_t n = 0;
+	char **v;
+	bool on;
+
+	if (!strcmp(own, name)) {
+		if (!dl_net_own_left(dir))
+			return dl_fail(reason, DL_EXIT_CONFLICT, "it is on "
+				       "that network already");
+		if (dl_net_own_leave(dir, false) < 0)
+			return dl_fail(reason, DL_EXIT_FAIL, "%s/" DL_NET_LEFT
+				       ": %s", dir, strerror(errno));
+		return 0;
+	}
+	v = dl_net_connected(dir, &n);
+	on = false;
+	for (size_t i = 0; i < n; i++)
+		on |= !strcmp(v[i], name);
+	dl_net_list_free(v, n);
+	if (on)
+		return dl_fail(reason, DL_EXIT_CONFLICT, "it is on that "
+			       "network already");
+	if (dl_net_connected_save(dir, NULL, name, aliases, nalias) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s", dir,
+			       strerror(errno));
+	return 0;
+}
+
 int dl_net_connect(const char *id, const char *name, char *const *aliases,
 		   size_t nalias, char *addr, char **reason)
 {
@@ -33,6 +66,7 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 	struct dl_state st;
 	struct dl_net net;
 	struct in_addr a;
+	bool running;
 	int r;
 
 	*reason = NULL;
@@ -40,12 +74,11 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 	dir = realpath(path, NULL);
 	if (!dir)
 		return dl_fail(reason, DL_EXIT_NO, "no such container");
-	if (dl_state_read(id, &st, reason) || st.status != DL_STATUS_RUNNING ||
-	    st.pid <= 0 || !dl_state_supervised(id)) {
-		free(*reason);
-		*reason = NULL;
-		return dl_fail(reason, DL_EXIT_NO, "it is not running");
-	}
+	running = !dl_state_read(id, &st, reason) &&
+		  st.status == DL_STATUS_RUNNING && st.pid > 0 &&
+		  dl_state_supervised(id);
+	free(*reason);
+	*reason = NULL;
 	own = dl_net_own(dir);
 	if (!strcmp(own, "none") || !strcmp(own, "host") ||
 	    !strncmp(own, "container:", 10))
@@ -54,6 +87,11 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 			       own);
 	if ((r = dl_net_load_named(name, &net, NULL, reason)))
 		return r;
+	if (!running) {
+		*addr = '\0';
+		return connect_stopped(dir, own, name, aliases, nalias,
+				       reason);
+	}
 	if (!dl_bridge_exists(&net))
 		return dl_fail(reason, DL_EXIT_FAIL, "its bridge '%s' is not "
 			       "up (dl-net-up)", net.bridge);
