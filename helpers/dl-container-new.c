@@ -18,6 +18,7 @@
 #include "dl/netconf.h"
 #include "dl/ref.h"
 #include "dl/rootpath.h"
+#include "dl/shm.h"
 #include "dl/spec.h"
 #include "dl/state.h"
 #include "dl/status.h"
@@ -564,6 +565,11 @@ int main(int argc, char **argv)
 	}
 	o.pid_mode = resolve_mode("pid", o.pid_mode, &pid_mode);
 	o.ipc_mode = resolve_mode("ipc", o.ipc_mode, &ipc_mode);
+	/* as Docker's: a private IPC (the default) is no one else's; 125,
+	 * as any option value dl run cannot use */
+	if (ipc_mode && !dl_shm_shareable(ipc_mode + 10))
+		dl_die(DL_EXIT_FAIL, "unable to use ipc mode '%s': "
+		       DL_SHM_PRIVATE, o.ipc_mode);
 	if (!strncmp(o.network, "container:", 10)) {
 		;
 	} else if (strcmp(o.network, "bridge") && strcmp(o.network, "none") &&

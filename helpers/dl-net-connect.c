@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* dl-net-connect: connect a running container to one more network */
+/* dl-net-connect: connect a container to one more network */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +14,8 @@
 	"  -a ALIAS     a name the network's other members find it by\n"      \
 	"               (repeatable)\n"                                        \
 	"  -h, --help   show this help\n"                                      \
-	"\nPrints the container's address on NETWORK.\n"
+	"\nPrints the container's address on NETWORK (nothing when it does\n"  \
+	"not run: its next start joins NETWORK).\n"
 
 int main(int argc, char **argv)
 {
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 				nalias, addr, &reason)))
 		dl_die(r, "unable to connect container '%s' to network "
 		       "'%s': %s", argv[optind + 1], argv[optind], reason);
-	printf("%s\n", addr);
+	/* not running: recorded for its next start, no address yet */
+	if (*addr)
+		printf("%s\n", addr);
 	return dl_finish_stdout();
 }

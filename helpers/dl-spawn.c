@@ -89,6 +89,7 @@ struct spawn {
 	bool restart;			/* -R */
 	pid_t health;			/* the prober, while it runs */
 	bool named;			/* a user-defined network */
+	char *hosts;			/* its own lines of /etc/hosts */
 	struct dl_port *ports;		/* published, with their host ports */
 	size_t nports;
 	int *portfds;			/* held while the container lives */
@@ -105,6 +106,9 @@ static struct spawn *start_armed;
 static struct spawn *lease_armed;
 /* Set while ports are (or may be) published for us. */
 static struct spawn *ports_armed;
+/* Set while we may hold addresses of the networks it was connected to
+ * (dl network connect): the end of the run gives them back. */
+static struct spawn *joins_armed;
 
 static int run_helper(const char *name, const char *arg);
 
@@ -128,10 +132,11 @@ static void drop_ports(void)
 static void drop_lease(void)
 {
 	_cleanup_free_ char *reason = NULL;
-	struct spawn *sp = lease_armed;
+	struct spawn *sp = lease_armed, *j = joins_armed;
 
 	drop_ports();
 	lease_armed = NULL;
+	joins_armed = NULL;
 	if (sp && dl_lease_drop(&sp->net, sp->dir, &reason))
 		dl_warn("unable to release the address of container '%s': %s",
 			sp->id, reason);
@@ -143,9 +148,12 @@ static void drop_lease(void)
 			sp->id, reason);
 	free(reason);
 	reason = NULL;
-	/* the networks it was connected to (dl network connect) */
-	if (sp && dl_net_connected_drop(sp->dir, &reason))
-		dl_warn("unable to disconnect container '%s': %s", sp->id,
+	/* the networks it was connected to (dl network connect): their
+	 * addresses, until its next start */
+	free(reason);
+	reason = NULL;
+	if (j && dl_net_connected_drop(j->dir, &reason))
+		dl_warn("unable to disconnect container '%s': %s", j->id,
 			reason);
 }
 
@@ -508,6 +516,7 @@ static int detach(struct spawn *sp)
 	start_armed = NULL;
 	lease_armed = NULL;
 	ports_armed = NULL;
+	joins_armed = NULL;
 	close(p[1]);
 	for (;;) {
 		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
@@ -543,10 +552,11 @@ static int run_helper(const char *name, const char *arg)
 	return rc > 125 ? DL_EXIT_FAIL : rc;
 }
 
-/* Make the bridge of the container's network with dl-net-up. */
-static void net_up(struct spawn *sp)
+/* Make the bridge of network @name ("bridge": the store's) with
+ * dl-net-up. */
+static void net_up(struct spawn *sp, const char *name)
 {
-	int r = run_helper("dl-net-up", sp->named ? sp->spec.network : NULL);
+	int r = run_helper("dl-net-up", strcmp(name, "bridge") ? name : NULL);
 
 	if (r)
 		die_start(sp->id, r == DL_EXIT_CONFLICT ? DL_EXIT_CONFLICT
@@ -653,6 +663,35 @@ static void net_netns(struct spawn *sp, struct in_addr a)
 	sp->spec.netns = "/proc/self/fd/5";
 }
 
+/* The container's resolv.conf, hosts (with @addr) and hostname, bound
+ * over the image's; its hosts kept in sp->hosts. */
+static void net_files(struct spawn *sp, int rootfd, const char *host,
+		      const char *addr)
+{
+	_cleanup_free_ char *resolv = NULL, *hostname = NULL;
+
+	resolv = dl_resolv_conf(sp->spec.dns, sp->spec.ndns,
+				sp->spec.dns_search, sp->spec.ndns_search);
+	free(sp->hosts);
+	sp->hosts = dl_hosts_file(addr, host, NULL, sp->spec.add_hosts,
+				  sp->spec.nadd_hosts);
+	hostname = dl_xasprintf("%s\n", host);
+	net_file(sp, rootfd, "resolv.conf", resolv);
+	net_file(sp, rootfd, "hosts", sp->hosts);
+	net_file(sp, rootfd, "hostname", hostname);
+}
+
+/* Its own lines (containers/ID/hosts.base), to which each refresh of a
+ * network's hosts adds the others'. */
+static void write_base(struct spawn *sp)
+{
+	_cleanup_free_ char *base = dl_xasprintf("%s/hosts.base", sp->dir);
+
+	if (dl_write_file_atomic_flags(base, sp->hosts, strlen(sp->hosts),
+				       0644, DL_WRITE_NOSYNC))
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+}
+
 /*
  * Network "bridge": the store's bridge, made if needed, an address of
  * it, and the container's resolv.conf, hosts and hostname, bound over the
@@ -660,8 +699,7 @@ static void net_netns(struct spawn *sp, struct in_addr a)
  */
 static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 {
-	_cleanup_free_ char *reason = NULL, *resolv = NULL, *hosts = NULL;
-	_cleanup_free_ char *hostname = NULL;
+	_cleanup_free_ char *reason = NULL;
 	struct in_addr a;
 	int r;
 
@@ -670,7 +708,7 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 		die_start(sp->id, r == DL_EXIT_NO ? DL_EXIT_NO : DL_EXIT_FAIL,
 			  reason);
 	if (!dl_bridge_exists(&sp->net))
-		net_up(sp);
+		net_up(sp, sp->spec.network);
 	if ((r = dl_lease_take(&sp->net, sp->dir, &a, &reason)))
 		die_start(sp->id, r, reason);
 	lease_armed = sp;
@@ -680,23 +718,103 @@ static void net_prepare(struct spawn *sp, int rootfd, const char *host)
 	if (sp->spec.npublish)
 		net_publish(sp, a);
 	net_netns(sp, a);
-	resolv = dl_resolv_conf(sp->spec.dns, sp->spec.ndns,
-				sp->spec.dns_search, sp->spec.ndns_search);
-	hosts = dl_hosts_file(sp->addr, host, NULL, sp->spec.add_hosts,
-			      sp->spec.nadd_hosts);
-	hostname = dl_xasprintf("%s\n", host);
-	net_file(sp, rootfd, "resolv.conf", resolv);
-	net_file(sp, rootfd, "hosts", hosts);
-	net_file(sp, rootfd, "hostname", hostname);
+	net_files(sp, rootfd, host, sp->addr);
 	if (sp->named) {
-		/* its own lines, to which each refresh adds the others' */
-		_cleanup_free_ char *base = dl_xasprintf("%s/hosts.base",
-							 sp->dir);
-
-		if (dl_write_file_atomic_flags(base, hosts, strlen(hosts), 0644,
-					       DL_WRITE_NOSYNC))
-			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+		write_base(sp);
 		if ((r = dl_net_hosts_refresh(&sp->net, &reason)))
+			die_start(sp->id, r, reason);
+	}
+}
+
+/*
+ * The networks it was connected to (dl network connect), joined again at
+ * every start until it is disconnected, as Docker's: an address of each,
+ * its interface (the next ethN; off its own network, the first is eth0
+ * with the default route), its aliases, and the hosts of each network's
+ * members written again.  A network removed meanwhile fails the start,
+ * as Docker's.
+ */
+static void net_rejoin(struct spawn *sp, int rootfd, const char *host,
+		       bool left)
+{
+	_cleanup_free_ char *own = dl_net_own(sp->dir), *base = NULL;
+	_cleanup_free_ struct dl_net *nets = NULL;
+	size_t n = 0, k = 0;
+	char **v = dl_net_connected(sp->dir, &n);
+
+	/* the lines of another run's networks go */
+	base = dl_xasprintf("%s/hosts.base", sp->dir);
+	if (!(sp->named && lease_armed) && unlink(base) < 0 && errno != ENOENT)
+		die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	nets = dl_xcalloc(n + 1, sizeof(*nets));
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *reason = NULL, *host_if = NULL;
+		_cleanup_free_ char *al = NULL, *text = NULL;
+		char ifname[IF_NAMESIZE], addr[INET_ADDRSTRLEN];
+		unsigned char mac[6];
+		struct dl_net *net = &nets[k];
+		struct in_addr a;
+		size_t nal = 0;
+		char **aliases;
+		int r;
+
+		/* its own, connected again: joined as its own */
+		if (!left && !strcmp(v[i], own))
+			continue;
+		if ((r = dl_net_load_named(v[i], net, NULL, &reason))) {
+			if (r == DL_EXIT_NO) {
+				free(reason);
+				reason = dl_xasprintf("network '%s' not found "
+						      "(dl network disconnect "
+						      "takes it off it)", v[i]);
+			}
+			die_start(sp->id, r == DL_EXIT_NO ? r : DL_EXIT_FAIL,
+				  reason);
+		}
+		if (!dl_bridge_exists(net))
+			net_up(sp, v[i]);
+		if ((r = dl_lease_take(net, sp->dir, &a, &reason)))
+			die_start(sp->id, r, reason);
+		k++;
+		host_if = dl_net_host_end(sp->id, a);
+		dl_net_mac(a, mac);
+		if (sp->netfd < 0) {
+			r = dl_bridge_netns(net, host_if, a, mac, &sp->netfd,
+					    &reason);
+			if (r)
+				die_start(sp->id, r, reason);
+			sp->spec.netns = "/proc/self/fd/5";
+			inet_ntop(AF_INET, &a, addr, sizeof(addr));
+			net_files(sp, rootfd, host, addr);
+		} else if ((r = dl_bridge_attach(net, host_if, sp->netfd, a,
+						 mac, ifname, &reason))) {
+			die_start(sp->id, r, reason);
+		}
+		aliases = dl_net_connected_aliases(sp->dir, v[i], &nal);
+		text = dl_xstrdup("");
+		for (size_t j = 0; j < nal; j++) {
+			char *next = dl_xasprintf("%s%s\n", text, aliases[j]);
+
+			free(text);
+			text = next;
+		}
+		dl_net_list_free(aliases, nal);
+		al = dl_xasprintf("%s/aliases.%s", sp->dir, net->bridge);
+		if (nal && dl_write_file_atomic_flags(al, text, strlen(text),
+						      0644, DL_WRITE_NOSYNC))
+			die_start(sp->id, DL_EXIT_FAIL, strerror(errno));
+	}
+	dl_net_list_free(v, n);
+	if (!k)
+		return;
+	/* its own lines, to which each refresh adds the others' */
+	if (access(base, F_OK) < 0)
+		write_base(sp);
+	for (size_t i = 0; i < k; i++) {
+		_cleanup_free_ char *reason = NULL;
+		int r;
+
+		if ((r = dl_net_hosts_refresh(&nets[i], &reason)))
 			die_start(sp->id, r, reason);
 	}
 }
@@ -743,11 +861,14 @@ static void ns_join(struct spawn *sp)
 
 		if (!ids[i])
 			continue;
+		/* as Docker's: a private IPC is no one else's */
+		if (i && !dl_shm_shareable(ids[i]))
+			die_start(sp->id, DL_EXIT_FAIL, DL_SHM_PRIVATE);
 		if (dl_state_read(ids[i], &st, &reason) || st.pid <= 0 ||
 		    st.status != DL_STATUS_RUNNING ||
 		    !dl_state_supervised(ids[i]))
-			die_start(sp->id, DL_EXIT_FAIL, i ? "the container whose "
-				  "IPC namespace it joins is not running" :
+			die_start(sp->id, DL_EXIT_FAIL, i ? "cannot join IPC of "
+				  "a non running container" :
 				  "the container whose PID namespace it joins "
 				  "is not running");
 		*paths[i] = dl_xasprintf("/proc/%d/ns/%s", (int)st.pid,
@@ -768,6 +889,7 @@ static void prepare(struct spawn *sp, char **argv)
 	_cleanup_free_ char *seccomp = NULL;
 	_cleanup_close_ int rootfd = -1;
 	char console[64] = "";
+	bool bridged, left;
 	int r;
 
 	path = dl_path("containers/%s/spec.json", sp->id);
@@ -782,11 +904,16 @@ static void prepare(struct spawn *sp, char **argv)
 	 * "starting" until the command runs, which no removal can take */
 	free(reason);
 	reason = NULL;
+	/* the addresses of the networks it was connected to, from here on:
+	 * a failed start gives them back */
+	joins_armed = sp;
 	/* disconnected from its own network (dl network disconnect): it
-	 * starts with lo alone, until it is connected to it again */
-	if (strcmp(sp->spec.network, "host") &&
-	    strncmp(sp->spec.network, "container:", 10) &&
-	    dl_net_own_left(sp->dir))
+	 * starts without it, until it is connected to it again */
+	bridged = strcmp(sp->spec.network, "host") &&
+		  strcmp(sp->spec.network, "none") &&
+		  strncmp(sp->spec.network, "container:", 10);
+	left = bridged && dl_net_own_left(sp->dir);
+	if (left)
 		sp->spec.network = "none";
 	/* stopped by the user while the monitor re-executed us */
 	if (sp->restart && dl_restart_user_stopped(sp->id, NULL)) {
@@ -846,6 +973,8 @@ static void prepare(struct spawn *sp, char **argv)
 	else if (strcmp(sp->spec.network, "none") &&
 		 strcmp(sp->spec.network, "host") && !sp->spec.netns)
 		net_prepare(sp, rootfd, host);
+	if (bridged && (sp->netfd >= 0 || !sp->spec.netns))
+		net_rejoin(sp, rootfd, host, left);
 	if ((r = dl_root_prepare(rootfd, &sp->spec, &reason)))
 		die_start(sp->id, DL_EXIT_FAIL, reason);
 	if (dl_stdio_open(&sp->io, sp->spec.terminal, sp->interactive, -1,

@@ -16,9 +16,11 @@
 #include "dl/spec.h"
 #include "dl/state.h"
 
-#define USAGE "dl-update [-m SIZE] [-c CPUS] [-p N] [-r POLICY] ID"
+#define USAGE "dl-update [-m SIZE] [-s SIZE] [-c CPUS] [-p N] [-r POLICY] ID"
 #define OPTIONS                                                                \
 	"  -m SIZE   memory limit (as dl run --memory)\n"                    \
+	"  -s SIZE   memory and swap together (as dl run --memory-swap;\n"   \
+	"            -1: swap unlimited)\n"                                  \
 	"  -c CPUS   CPU limit (as dl run --cpus)\n"                         \
 	"  -p N      process limit (as dl run --pids-limit; 0 or less: "     \
 	"none)\n"                                                              \
@@ -53,19 +55,24 @@ static bool has_item(struct lxc_container *c, const char *key)
 	return c->get_cgroup_item(c, key, buf, sizeof(buf)) > 0;
 }
 
-/* The memory limit, and memory+swap twice it (the swap of the spec goes:
- * Docker's default), as dl_lxc_config() applies them at a start. */
-static void apply_memory(struct lxc_container *c, long long bytes)
+/* The memory limit, and memory+swap: @swap (-1: swap unlimited), or
+ * twice the limit when 0 (Docker's default), as dl_lxc_config() applies
+ * them at a start. */
+static void apply_memory(struct lxc_container *c, long long bytes,
+			 long long swap)
 {
 	_cleanup_free_ char *v = dl_xasprintf("%lld", bytes);
-	_cleanup_free_ char *both = dl_xasprintf("%lld", 2 * bytes);
+	_cleanup_free_ char *both = swap < 0 ? dl_xstrdup("-1") :
+				    dl_xasprintf("%lld", swap ? swap : 2 * bytes);
+	_cleanup_free_ char *extra = swap < 0 ? dl_xstrdup("max") :
+				     dl_xasprintf("%lld", swap ? swap - bytes : bytes);
 	char cur[64];
 	long long old;
 
 	if (!has_item(c, "memory.limit_in_bytes")) {
 		set_item(c, "memory.max", v);
 		if (has_item(c, "memory.swap.max"))
-			set_item(c, "memory.swap.max", v);
+			set_item(c, "memory.swap.max", extra);
 		return;
 	}
 	/* v1: memory+swap may never be below memory: raise it first when
@@ -124,6 +131,8 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *reason = NULL, *path = NULL, *dir = NULL;
 	struct dl_spec_opts o;
 	bool mem = false, cpu = false, pids = false, restart = false;
+	bool swap_opt = false, swapped = false;
+	long long mem_swap = 0, mem_limit = 0;
 	struct lxc_container *c;
 	struct dl_state st;
 	json_t *spec, *lx, *res;
@@ -135,8 +144,9 @@ int main(int argc, char **argv)
 		dl_help(USAGE, OPTIONS);
 	if (dl_spec_opts_init(&o) < 0)
 		dl_oom();
-	while ((opt = getopt(argc, argv, "+m:c:p:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "+m:s:c:p:r:")) != -1) {
 		const char *key = opt == 'm' ? "memory" :
+				  opt == 's' ? "memory-swap" :
 				  opt == 'c' ? "cpus" :
 				  opt == 'p' ? "pids-limit" :
 				  opt == 'r' ? "restart" : NULL;
@@ -146,12 +156,15 @@ int main(int argc, char **argv)
 		if ((r = dl_spec_opt(&o, key, optarg, &reason)))
 			dl_die(r, "%s", reason);
 		mem |= opt == 'm';
+		/* 0 changes nothing, as Docker's */
+		swap_opt |= opt == 's';
+		swapped = swap_opt && o.memory_swap;
 		cpu |= opt == 'c';
 		pids |= opt == 'p';
 		restart |= opt == 'r';
 	}
 	if (!(id = dl_live_operand(argc, argv)) ||
-	    !(mem || cpu || pids || restart))
+	    !(mem || cpu || pids || restart || swap_opt))
 		dl_usage(USAGE);
 	/* dl run's 0 (no limit) is no value to change a running one to */
 	if ((mem && o.memory == 0) || (cpu && o.cpu_quota == 0))
@@ -195,8 +208,32 @@ int main(int argc, char **argv)
 					json_string(o.restart)))
 			dl_die(DL_EXIT_REJECT, VERB "spec.json: no annotations", id);
 	}
-	if (mem)
-		put_limit(res, "memory", o.memory);
+	if (mem || swapped) {
+		/* memory+swap given to dl run stays, as Docker's; the
+		 * memory may not go above it */
+		json_t *m = json_object_get(res, "memory");
+		json_int_t swap = json_integer_value(json_object_get(m, "swap"));
+
+		mem_limit = mem ? o.memory :
+			    json_integer_value(json_object_get(m, "limit"));
+		if (swapped && mem_limit <= 0)
+			dl_die(DL_EXIT_USAGE, VERB "you should always set the "
+			       "memory limit when using memoryswap limit", id);
+		if (swapped && o.memory_swap > 0 && o.memory_swap < mem_limit)
+			dl_die(DL_EXIT_USAGE, VERB "minimum memoryswap limit "
+			       "should be larger than memory limit", id);
+		if (swapped)
+			swap = o.memory_swap;
+		else if (swap > 0 && o.memory > swap)
+			dl_die(DL_EXIT_USAGE, VERB "memory limit should be "
+			       "smaller than already set memoryswap limit, "
+			       "update the memoryswap at the same time", id);
+		put_limit(res, "memory", mem_limit);
+		if (swap && json_object_set_new(json_object_get(res, "memory"),
+						"swap", json_integer(swap)))
+			dl_oom();
+		mem_swap = swap;
+	}
 	if (pids)
 		put_limit(res, "pids", o.pids);
 	if (cpu && json_object_set_new(res, "cpu",
@@ -214,8 +251,8 @@ int main(int argc, char **argv)
 		if (!c)
 			dl_die(DL_EXIT_FAIL, VERB "liblxc failed", id);
 		if (c->is_running(c)) {
-			if (mem)
-				apply_memory(c, o.memory);
+			if (mem || swapped)
+				apply_memory(c, mem_limit, mem_swap);
 			if (cpu)
 				apply_cpu(c, o.cpu_quota);
 			if (pids)

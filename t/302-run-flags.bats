@@ -141,6 +141,57 @@ memsw() {
 	assert_output '0 0'
 	run -0 memsw ms5
 	assert_output 'max max'
+	# dl update -m of one made with --memory-swap: that swap limit stays,
+	# as Docker's, and a memory above it is refused, nothing changed
+	dl update -m 32m ms2 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms2
+	assert_output "$((m / 2)) $((100 * 1024 * 1024))"
+	run -0 memsw ms2
+	assert_output "$((m / 2)) $((100 * 1024 * 1024))"
+	run -2 --separate-stderr dl update -m 128m ms2
+	assert_output ''
+	assert_equal "$stderr" "dl update: fatal: unable to update container '$(dl inspect -f '{{.Id}}' ms2)': memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time"
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms2
+	assert_output "$((m / 2)) $((100 * 1024 * 1024))"
+	run -0 memsw ms2
+	assert_output "$((m / 2)) $((100 * 1024 * 1024))"
+	# up to it, and kept at the next start
+	dl update -m 100m ms2 >/dev/null
+	dl restart -t 0 ms2 >/dev/null
+	run -0 memsw ms2
+	assert_output "$((100 * 1024 * 1024)) $((100 * 1024 * 1024))"
+	# --memory-swap -1 stays unlimited
+	dl update -m 32m ms4 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms4
+	assert_output "$((m / 2)) -1"
+	run -0 memsw ms4
+	assert_output "$((m / 2)) max"
+	run -0 dl update -m 1g ms4
+	# --memory-swap with it: both, as Docker's; alone: for the limit it has
+	run -0 dl update -m 128m --memory-swap 200m ms2
+	run -0 dl inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ms2
+	assert_output "$((2 * m)) $((200 * 1024 * 1024))"
+	run -0 memsw ms2
+	assert_output "$((2 * m)) $((200 * 1024 * 1024))"
+	run -0 dl update --memory-swap 150m ms2
+	run -0 memsw ms2
+	assert_output "$((2 * m)) $((150 * 1024 * 1024))"
+	run -0 dl update --memory-swap -1 ms2
+	run -0 memsw ms2
+	assert_output "$((2 * m)) max"
+	run -0 dl update --memory-swap 0 ms2
+	run -0 dl inspect -f '{{.HostConfig.MemorySwap}}' ms2
+	assert_output -1
+	run -2 --separate-stderr dl update --memory-swap 100m ms2
+	[[ "$stderr" == *"minimum memoryswap limit should be larger than memory limit" ]]
+	run -2 --separate-stderr dl update -m 64m --memory-swap 32m ms2
+	[[ "$stderr" == *"minimum memoryswap limit should be larger than memory limit" ]]
+	run -2 --separate-stderr dl update --memory-swap 100m ms5
+	[[ "$stderr" == *"you should always set the memory limit when using memoryswap limit" ]]
+	run -0 memsw ms5
+	assert_output 'max max'
+	run -0 memsw ms2
+	assert_output "$((2 * m)) max"
 	dl rm -f ms1 ms2 ms3 ms4 ms5 >/dev/null
 	store_is_clean
 }

@@ -76,7 +76,7 @@ teardown() {
 }
 
 @test "--ipc container:NAME: its IPC namespace and its /dev/shm" {
-	dl run -d --name ia busybox sleep 1000 >/dev/null
+	dl run -d --name ia --ipc shareable busybox sleep 1000 >/dev/null
 	run -0 dl exec ia readlink /proc/self/ns/ipc
 	local want=$output
 	run -0 dl run --rm --ipc container:ia busybox readlink /proc/self/ns/ipc
@@ -84,7 +84,7 @@ teardown() {
 	dl stop -t 0 ia >/dev/null
 	dl rm ia >/dev/null
 	# and its /dev/shm, both ways, as Docker's: its size, not our own
-	dl run -d --name ia --shm-size 32m busybox sh -c 'echo from-ia >/dev/shm/a; sleep 1000' >/dev/null
+	dl run -d --name ia --ipc shareable --shm-size 32m busybox sh -c 'echo from-ia >/dev/shm/a; sleep 1000' >/dev/null
 	run -0 dl run --rm --shm-size 128m --ipc container:ia busybox sh -c 'cat /dev/shm/a; echo from-joiner >/dev/shm/b; df -k /dev/shm'
 	assert_line from-ia
 	assert_line --regexp '^shm +32768 '
@@ -99,10 +99,45 @@ teardown() {
 	assert_output c
 	run -0 dl exec ia ls -A /dev/shm
 	assert_output $'a\nb'
+	# made while it runs, started once it is stopped: refused then, as
+	# Docker's
+	dl create --name ij --ipc container:ia busybox true >/dev/null
 	dl stop -t 0 ia >/dev/null
 	run -125 --separate-stderr dl run --rm --ipc container:ia busybox true
-	[[ "$stderr" == *"not running"* ]]
-	dl rm ia >/dev/null
+	[[ "$stderr" == *"cannot join IPC of a non running container"* ]]
+	run -125 --separate-stderr dl start ij
+	[[ "$stderr" == *"unable to start container '"*"': cannot join IPC of a non running container"* ]]
+	dl rm ia ij >/dev/null
+	store_is_clean
+}
+
+@test "--ipc container:NAME: a private IPC (dl's default) is no one's to join, as Docker's" {
+	dl run -d --name ip0 busybox sleep 1000 >/dev/null
+	dl run -d --name ip1 --ipc private busybox sleep 1000 >/dev/null
+	run -0 dl inspect -f '{{.HostConfig.IpcMode}}' ip0
+	assert_output private
+	for d in ip0 ip1; do
+		run -125 --separate-stderr dl run --rm --ipc "container:$d" busybox true
+		assert_output ''
+		[[ "$stderr" == *"unable to use ipc mode 'container:"*"': non-shareable IPC (hint: use IpcMode:shareable for the donor container)" ]]
+		run -125 --separate-stderr dl create --ipc "container:$d" busybox true
+		assert_output ''
+		[[ "$stderr" == *"non-shareable IPC (hint: use IpcMode:shareable for the donor container)" ]]
+	done
+	# nothing was made
+	assert_equal "$(find "$DL_ROOT/containers" -mindepth 1 -maxdepth 1 | wc -l)" 2
+	# one that joins a shareable one may be joined in its turn, as the
+	# host's
+	dl run -d --name ip2 --ipc shareable busybox sleep 1000 >/dev/null
+	dl run -d --name ip3 --ipc container:ip2 busybox sleep 1000 >/dev/null
+	run -0 dl exec ip2 readlink /proc/self/ns/ipc
+	local want=$output
+	run -0 dl run --rm --ipc container:ip3 busybox readlink /proc/self/ns/ipc
+	assert_output "$want"
+	dl run -d --name ip4 --ipc host busybox sleep 1000 >/dev/null
+	run -0 dl run --rm --ipc container:ip4 busybox readlink /proc/self/ns/ipc
+	assert_output "$(readlink /proc/self/ns/ipc)"
+	dl rm -f ip0 ip1 ip2 ip3 ip4 >/dev/null
 	store_is_clean
 }
 

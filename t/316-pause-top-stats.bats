@@ -180,7 +180,7 @@ lines() {
 	run -2 --separate-stderr dl update -m 3m up1
 	[[ "$stderr" == *"unable to set memory '3m': the minimum is 6MB" ]]
 	run -2 --separate-stderr dl update up1
-	assert_equal "$stderr" 'dl update: usage: dl update [-m SIZE] [--cpus N] [--pids-limit N] [--restart POLICY] CONTAINER...'
+	assert_equal "$stderr" 'dl update: usage: dl update [-m SIZE] [--memory-swap SIZE] [--cpus N] [--pids-limit N] [--restart POLICY] CONTAINER...'
 	run -1 dl update -m 64m no-such-container
 	dl stop -t 0 up1 >/dev/null
 	run -0 dl update -m 80m up1

@@ -344,11 +344,19 @@ while True:
 	run -0 dl network rm back
 }
 
-@test "dl network connect: only a running container with a network of its own; the connection ends with the run" {
+@test "dl network connect: a container with a network of its own, running or not; the run's address ends with it" {
 	dl network create --subnet 10.199.48.0/24 side >/dev/null
 	dl create --name idle busybox sleep 60 >/dev/null
-	run -1 --separate-stderr dl network connect side idle
-	[[ "$stderr" == *"it is not running"* ]]
+	# not running: recorded for its next start, as Docker's
+	run -0 --separate-stderr dl network connect --alias idler side idle
+	assert_output ''
+	run -0 dl inspect idle
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks | keys | join(",")' <<<"$output")" bridge,side
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.side | [.IPAddress, .Aliases]' <<<"$output")" '["",["idler"]]'
+	run -3 --separate-stderr dl network connect side idle
+	[[ "$stderr" == *"it is on that network already"* ]]
+	run -3 --separate-stderr dl network connect bridge idle
+	[[ "$stderr" == *"it is on that network already"* ]]
 	dl run -d --name lone --network none busybox sleep 60 >/dev/null
 	run -3 --separate-stderr dl network connect side lone
 	[[ "$stderr" == *"its network is 'none'"* ]]
@@ -365,11 +373,117 @@ while True:
 	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
 	run -0 dl exec peer cat /etc/hosts
 	refute_line --partial brief
-	# started again: its own network only
+	# started again: on it again, as Docker's
 	dl start brief >/dev/null
-	run ! dl exec brief ip link show eth1
+	run -0 dl exec brief ip link show eth1
+	run -0 dl exec peer ping -c1 -W2 brief
+	# the one connected while not running: on it from its start
+	dl start idle >/dev/null
+	run -0 dl exec idle ip -4 -o addr show eth1
+	assert_output --regexp 'inet 10\.199\.48\.[0-9]+/24'
+	run -0 dl exec peer ping -c1 -W2 idler
 	dl rm -f idle lone peer brief >/dev/null
 	run -0 dl network rm side
+}
+
+# leases NETWORK: the addresses leased on a network's bridge
+leases() {
+	find "/run/dockerlite/net/$1" -maxdepth 1 -name '10.*' 2>/dev/null | wc -l
+}
+
+@test "dl network connect: the connection lasts until disconnect, as Docker's: joined again at each start, restart and policy restart" {
+	local id addr bleases
+	bleases=$(leases "$BR")
+	dl network create --subnet 10.199.48.0/24 keep >/dev/null
+	dl run -d --name peer --network keep busybox sleep 600 >/dev/null
+	id=$(dl run -d --name kc busybox sleep 600)
+	dl network connect --alias kalias keep kc
+	dl stop -t 1 kc >/dev/null
+	# stopped: still in inspect, as Docker's, without an address
+	run -0 dl inspect kc
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks | keys | join(",")' <<<"$output")" bridge,keep
+	assert_equal "$(jq -r '.[0].NetworkSettings.Networks.keep.IPAddress' <<<"$output")" ''
+	assert_equal "$(jq -c '.[0].NetworkSettings.Networks.keep.Aliases' <<<"$output")" '["kalias"]'
+	run -0 dl network inspect keep
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	run -0 dl exec peer cat /etc/hosts
+	refute_line --partial kc
+	# started: on it again, by name, alias and address
+	dl start kc >/dev/null
+	run -0 dl exec kc ip -4 -o addr show eth1
+	assert_output --regexp 'inet 10\.199\.48\.[0-9]+/24'
+	run -0 dl inspect -f '{{.NetworkSettings.Networks.keep.IPAddress}}' kc
+	addr=$output
+	[[ "$addr" == 10.199.48.* ]]
+	run -0 dl exec peer ping -c1 -W2 kc
+	run -0 dl exec peer ping -c1 -W2 kalias
+	run -0 dl exec peer ping -c1 -W2 "$addr"
+	run -0 dl exec kc ping -c1 -W2 peer
+	run -0 dl exec peer cat /etc/hosts
+	assert_line "$addr	kc ${id:0:12} kalias"
+	run -0 dl network inspect keep
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 2
+	# dl restart: the same
+	dl restart -t 1 kc >/dev/null
+	run -0 dl exec kc ip link show eth1
+	run -0 dl exec peer ping -c1 -W2 kalias
+	# restarted by its policy: the same
+	dl run -d --name rp --restart on-failure busybox sh -c \
+		'while [ ! -f /go ]; do sleep 0.1; done; rm /go; exit 1' >/dev/null
+	dl network connect keep rp
+	dl exec rp touch /go
+	for _ in $(seq 100); do
+		[ "$(dl inspect -f '{{.RestartCount}} {{.State.Status}}' rp)" = '1 running' ] && break
+		sleep 0.1
+	done
+	run -0 dl inspect -f '{{.RestartCount}} {{.State.Status}}' rp
+	assert_output '1 running'
+	run -0 dl exec rp ip link show eth1
+	run -0 dl exec peer ping -c1 -W2 rp
+	dl rm -f rp >/dev/null
+	# disconnected while stopped: gone from inspect, and from its starts
+	dl stop -t 1 kc >/dev/null
+	run -0 dl network disconnect keep kc
+	run -0 dl inspect -f '{{json .NetworkSettings.Networks}}' kc
+	refute_output --partial keep
+	dl start kc >/dev/null
+	run ! dl exec kc ip link show eth1
+	run -0 dl exec peer cat /etc/hosts
+	refute_line --partial kc
+	# disconnected while running: gone at its next start too
+	dl network connect keep kc
+	run -0 dl exec peer ping -c1 -W2 kc
+	dl network disconnect keep kc
+	dl restart -t 1 kc >/dev/null
+	run ! dl exec kc ip link show eth1
+	run -0 dl network inspect keep
+	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 1
+	# the network removed while it is stopped: as Docker's, a stopped
+	# member does not hold it, and the next start fails, saying why
+	dl network connect keep kc
+	dl stop -t 1 kc >/dev/null
+	dl rm -f peer >/dev/null
+	run -0 dl network rm keep
+	run -1 --separate-stderr dl start kc
+	[[ "$stderr" == *"unable to start container '$id': network 'keep' not found (dl network disconnect takes it off it)" ]]
+	run -0 dl inspect -f '{{.State.Running}}' kc
+	assert_output false
+	assert_equal "$(leases "$BR")" "$bleases"
+	# disconnect takes it off a network that is gone
+	run -0 dl network disconnect keep kc
+	run -1 dl network disconnect keep kc
+	dl start kc >/dev/null
+	run -0 dl inspect -f '{{json .NetworkSettings.Networks}}' kc
+	refute_output --partial keep
+	dl rm -f kc >/dev/null
+	assert_equal "$(leases "$BR")" "$bleases"
+	# the host ends of its connections go with its namespace
+	for _ in $(seq 50); do
+		ip -o link | grep -q " dl${id:0:4}" || break
+		sleep 0.1
+	done
+	run ip -o link
+	refute_output --partial " dl${id:0:4}"
 }
 
 @test "dl network disconnect: off the network it was made on, its entry gone from inspect as Docker's; off it until connected again" {
@@ -415,8 +529,36 @@ while True:
 	run ! dl exec idle2 ip link show eth0
 	run -0 dl network inspect made
 	assert_equal "$(jq -r '.[0].Containers | length' <<<"$output")" 0
+	# connected again while not running: on it from its next start
+	dl stop -t 1 idle2 >/dev/null
+	run -0 dl network connect made idle2
+	run -0 dl inspect -f '{{json .NetworkSettings.Networks}}' idle2
+	assert_output --partial '"made":{'
+	dl start idle2 >/dev/null
+	run -0 dl exec idle2 ip -4 -o addr show eth0
+	assert_output --regexp 'inet 10\.199\.47\.[0-9]+/24'
 	dl rm -f solo idle2 >/dev/null
 	run -0 dl network rm made
+}
+
+@test "dl network connect: off its own network, the network it was connected to is its eth0 and its route at its next start" {
+	dl network create --subnet 10.199.49.0/24 only >/dev/null
+	dl run -d --name op --network only busybox sleep 600 >/dev/null
+	dl run -d --name oc busybox sleep 600 >/dev/null
+	dl network disconnect bridge oc
+	dl network connect --alias oalias only oc
+	dl restart -t 1 oc >/dev/null
+	run -0 dl exec oc sh -c 'ip -4 -o addr show eth0; ip route; ip link show eth1 || echo no-eth1'
+	assert_output --regexp 'inet 10\.199\.49\.[0-9]+/24'
+	assert_line --regexp '^default via 10\.199\.49\.1 dev eth0'
+	assert_line no-eth1
+	run -0 dl exec op ping -c1 -W2 oalias
+	run -0 dl exec oc ping -c1 -W2 op
+	run -0 dl inspect -f '{{json .NetworkSettings.Networks}}' oc
+	assert_output --partial '"only":{'
+	refute_output --partial '"bridge"'
+	dl rm -f oc op >/dev/null
+	run -0 dl network rm only
 }
 
 @test "dl run --network-alias: the other members find it by its aliases" {

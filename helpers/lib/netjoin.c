@@ -21,6 +21,39 @@
 #include "dl/netmember.h"
 #include "dl/state.h"
 
+/* A container not running: the connection recorded for its next starts,
+ * as Docker's. */
+static int connect_stopped(const char *dir, const char *own,
+			   const char *name, char *const *aliases,
+			   size_t nalias, char **reason)
+{
+	size_t n = 0;
+	char **v;
+	bool on;
+
+	if (!strcmp(own, name)) {
+		if (!dl_net_own_left(dir))
+			return dl_fail(reason, DL_EXIT_CONFLICT, "it is on "
+				       "that network already");
+		if (dl_net_own_leave(dir, false) < 0)
+			return dl_fail(reason, DL_EXIT_FAIL, "%s/" DL_NET_LEFT
+				       ": %s", dir, strerror(errno));
+		return 0;
+	}
+	v = dl_net_connected(dir, &n);
+	on = false;
+	for (size_t i = 0; i < n; i++)
+		on |= !strcmp(v[i], name);
+	dl_net_list_free(v, n);
+	if (on)
+		return dl_fail(reason, DL_EXIT_CONFLICT, "it is on that "
+			       "network already");
+	if (dl_net_connected_save(dir, NULL, name, aliases, nalias) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s", dir,
+			       strerror(errno));
+	return 0;
+}
+
 int dl_net_connect(const char *id, const char *name, char *const *aliases,
 		   size_t nalias, char *addr, char **reason)
 {
@@ -28,12 +61,12 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 	_cleanup_free_ char *ns = NULL, *host_if = NULL, *al = NULL;
 	_cleanup_free_ char *base = NULL, *hosts = NULL;
 	_cleanup_close_ int nsfd = -1;
-	char **v = NULL, ifname[IF_NAMESIZE];
+	char ifname[IF_NAMESIZE];
 	unsigned char mac[6];
 	struct dl_state st;
 	struct dl_net net;
 	struct in_addr a;
-	size_t n = 0;
+	bool running;
 	int r;
 
 	*reason = NULL;
@@ -41,12 +74,11 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 	dir = realpath(path, NULL);
 	if (!dir)
 		return dl_fail(reason, DL_EXIT_NO, "no such container");
-	if (dl_state_read(id, &st, reason) || st.status != DL_STATUS_RUNNING ||
-	    st.pid <= 0 || !dl_state_supervised(id)) {
-		free(*reason);
-		*reason = NULL;
-		return dl_fail(reason, DL_EXIT_NO, "it is not running");
-	}
+	running = !dl_state_read(id, &st, reason) &&
+		  st.status == DL_STATUS_RUNNING && st.pid > 0 &&
+		  dl_state_supervised(id);
+	free(*reason);
+	*reason = NULL;
 	own = dl_net_own(dir);
 	if (!strcmp(own, "none") || !strcmp(own, "host") ||
 	    !strncmp(own, "container:", 10))
@@ -55,6 +87,11 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 			       own);
 	if ((r = dl_net_load_named(name, &net, NULL, reason)))
 		return r;
+	if (!running) {
+		*addr = '\0';
+		return connect_stopped(dir, own, name, aliases, nalias,
+				       reason);
+	}
 	if (!dl_bridge_exists(&net))
 		return dl_fail(reason, DL_EXIT_FAIL, "its bridge '%s' is not "
 			       "up (dl-net-up)", net.bridge);
@@ -105,14 +142,11 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 			goto undo_link;
 		}
 	}
-	v = dl_net_connected(dir, &n);
-	if (dl_net_connected_save(dir, v, n, name, name) < 0) {
+	if (dl_net_connected_save(dir, NULL, name, aliases, nalias) < 0) {
 		r = dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s", dir,
 			    strerror(errno));
-		dl_net_list_free(v, n);
 		goto undo_aliases;
 	}
-	dl_net_list_free(v, n);
 	/* back on its own network: its next starts join it again */
 	if (!strcmp(own, name) && dl_net_own_leave(dir, false) < 0) {
 		r = dl_fail(reason, DL_EXIT_FAIL, "%s/" DL_NET_LEFT ": %s",
@@ -125,9 +159,7 @@ int dl_net_connect(const char *id, const char *name, char *const *aliases,
 	return 0;
 
 undo_list:
-	v = dl_net_connected(dir, &n);
-	(void)dl_net_connected_save(dir, v, n, name, NULL);
-	dl_net_list_free(v, n);
+	(void)dl_net_connected_save(dir, name, NULL, NULL, 0);
 
 undo_aliases:
 	(void)unlink(al);
@@ -155,6 +187,15 @@ static int leave_own(const char *dir, char **reason)
 	return 0;
 }
 
+/* The connection to network @name gone from the record. */
+static int drop_record(const char *dir, const char *name, char **reason)
+{
+	if (dl_net_connected_save(dir, name, NULL, NULL, 0) < 0)
+		return dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s", dir,
+			       strerror(errno));
+	return 0;
+}
+
 int dl_net_disconnect(const char *id, const char *name, char **reason)
 {
 	_cleanup_free_ char *dir = NULL, *path = NULL, *own = NULL;
@@ -171,33 +212,34 @@ int dl_net_disconnect(const char *id, const char *name, char **reason)
 	dir = realpath(path, NULL);
 	if (!dir)
 		return dl_fail(reason, DL_EXIT_NO, "no such container");
-	if ((r = dl_net_load_named(name, &net, NULL, reason)))
-		return r;
 	own = dl_net_own(dir);
 	v = dl_net_connected(dir, &n);
 	for (size_t i = 0; i < n; i++)
 		mine |= !strcmp(v[i], name);
+	dl_net_list_free(v, n);
+	if ((r = dl_net_load_named(name, &net, NULL, reason))) {
+		/* removed meanwhile (no one runs on it): the connection
+		 * goes, as Docker's, its next start no longer fails on it */
+		if (r != DL_EXIT_NO || !mine)
+			return r;
+		free(*reason);
+		*reason = NULL;
+		return drop_record(dir, name, reason);
+	}
 	if (!dl_net_lease_of(&net, dir, &a)) {
 		if (mine)
-			(void)dl_net_connected_save(dir, v, n, name, NULL);
-		dl_net_list_free(v, n);
+			return drop_record(dir, name, reason);
 		/* not running: off its own network from its next start on */
-		if (!mine && !strcmp(own, name) && !dl_net_own_left(dir))
+		if (!strcmp(own, name) && !dl_net_own_left(dir))
 			return leave_own(dir, reason);
 		return dl_fail(reason, DL_EXIT_NO, "it is not on that network");
 	}
 	/* its own network's end is named after its ID alone */
 	host_if = mine ? dl_net_host_end(id, a) : dl_xasprintf("dl%.12s", id);
-	if ((r = dl_bridge_detach(host_if, reason))) {
-		dl_net_list_free(v, n);
+	if ((r = dl_bridge_detach(host_if, reason)))
 		return r;
-	}
-	if (mine && dl_net_connected_save(dir, v, n, name, NULL) < 0) {
-		dl_net_list_free(v, n);
-		return dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s", dir,
-			       strerror(errno));
-	}
-	dl_net_list_free(v, n);
+	if (mine && (r = drop_record(dir, name, reason)))
+		return r;
 	if (!strcmp(own, name) && (r = leave_own(dir, reason)))
 		return r;
 	if ((r = dl_lease_drop(&net, dir, reason)))

@@ -47,8 +47,9 @@ int dl_net_own_leave(const char *dir, bool left)
 	return dl_write_file_atomic(path, "", 0, 0644);
 }
 
-/* The lines of containers/ID/networks (@n of them; a missing file: 0). */
-char **dl_net_connected(const char *dir, size_t *n)
+/* The lines of containers/ID/networks (@n of them; a missing file: 0):
+ * "NAME[ ALIAS...]", one a network it was connected to. */
+static char **record_lines(const char *dir, size_t *n)
 {
 	_cleanup_free_ char *path = dl_xasprintf("%s/networks", dir);
 	_cleanup_free_ char *text = NULL;
@@ -65,6 +66,45 @@ char **dl_net_connected(const char *dir, size_t *n)
 	return v;
 }
 
+/* Whether line @l of the record is network @name's. */
+static bool line_is(const char *l, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(l, name, len) && (l[len] == ' ' || !l[len]);
+}
+
+char **dl_net_connected(const char *dir, size_t *n)
+{
+	char **v = record_lines(dir, n);
+
+	for (size_t i = 0; i < *n; i++)
+		v[i][strcspn(v[i], " ")] = '\0';
+	return v;
+}
+
+char **dl_net_connected_aliases(const char *dir, const char *name,
+				size_t *n)
+{
+	size_t nl = 0;
+	char **lines = record_lines(dir, &nl), **v = NULL, *save = NULL;
+
+	*n = 0;
+	for (size_t i = 0; i < nl; i++) {
+		if (!line_is(lines[i], name) || *n)
+			continue;
+		/* the first word is the name */
+		(void)strtok_r(lines[i], " ", &save);
+		for (char *a = strtok_r(NULL, " ", &save); a;
+		     a = strtok_r(NULL, " ", &save)) {
+			v = dl_xrealloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = dl_xstrdup(a);
+		}
+	}
+	dl_net_list_free(lines, nl);
+	return v;
+}
+
 void dl_net_list_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -72,31 +112,42 @@ void dl_net_list_free(char **v, size_t n)
 	free(v);
 }
 
-/* containers/ID/networks written again: @v without @drop, with @add. */
-int dl_net_connected_save(const char *dir, char **v, size_t n,
-			  const char *drop, const char *add)
+int dl_net_connected_save(const char *dir, const char *drop,
+			  const char *add, char *const *aliases,
+			  size_t nalias)
 {
 	_cleanup_free_ char *path = dl_xasprintf("%s/networks", dir);
+	size_t n = 0;
+	char **v = record_lines(dir, &n);
 	char *text = dl_xstrdup(""), *next;
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
-		if (drop && !strcmp(v[i], drop))
+		if ((drop && line_is(v[i], drop)) || (add && line_is(v[i], add)))
 			continue;
 		next = dl_xasprintf("%s%s\n", text, v[i]);
 		free(text);
 		text = next;
 	}
+	dl_net_list_free(v, n);
 	if (add) {
-		next = dl_xasprintf("%s%s\n", text, add);
+		next = dl_xasprintf("%s%s", text, add);
+		free(text);
+		text = next;
+		for (size_t i = 0; i < nalias; i++) {
+			next = dl_xasprintf("%s %s", text, aliases[i]);
+			free(text);
+			text = next;
+		}
+		next = dl_xasprintf("%s\n", text);
 		free(text);
 		text = next;
 	}
+	/* it outlives the run: fsync'd */
 	if (!*text)
 		r = unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 	else
-		r = dl_write_file_atomic_flags(path, text, strlen(text), 0644,
-					       DL_WRITE_NOSYNC);
+		r = dl_write_file_atomic(path, text, strlen(text), 0644);
 	free(text);
 	return r;
 }
@@ -153,6 +204,7 @@ void dl_net_forget_lines(const char *dir, const struct dl_net *net)
 
 int dl_net_connected_drop(const char *dir, char **reason)
 {
+	_cleanup_free_ char *own = dl_net_own(dir);
 	size_t n = 0;
 	char **v = dl_net_connected(dir, &n);
 	int r = 0;
@@ -163,6 +215,7 @@ int dl_net_connected_drop(const char *dir, char **reason)
 		struct dl_net net;
 		int e;
 
+		/* a network removed meanwhile holds nothing of ours */
 		if (dl_net_load_named(v[i], &net, NULL, &why))
 			continue;
 		free(dl_steal_pointer(&why));
@@ -176,21 +229,26 @@ int dl_net_connected_drop(const char *dir, char **reason)
 			*reason = dl_steal_pointer(&why);
 		}
 	}
+	/* back on its own network: its starts join it as their own */
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], own) &&
+		    dl_net_connected_save(dir, own, NULL, NULL, 0) < 0 && !r)
+			r = dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s",
+				    dir, strerror(errno));
 	dl_net_list_free(v, n);
-	if (dl_net_connected_save(dir, NULL, 0, NULL, NULL) < 0 && !r)
-		r = dl_fail(reason, DL_EXIT_FAIL, "%s/networks: %s", dir,
-			    strerror(errno));
 	return r;
 }
 
 /* One member of NetworkSettings.Networks. */
 static json_t *settings_of(const char *dir, const char *name)
 {
-	_cleanup_free_ char *why = NULL, *al = NULL, *text = NULL, *own = NULL;
+	_cleanup_free_ char *why = NULL, *own = NULL;
 	char ip[INET_ADDRSTRLEN] = "", gw[INET_ADDRSTRLEN] = "", mac[18] = "";
 	json_t *aliases = json_array(), *o;
 	struct dl_net net;
 	struct in_addr a;
+	char **kept = NULL;
+	size_t nkept = 0;
 	bool has;
 
 	if (!aliases)
@@ -225,14 +283,11 @@ static json_t *settings_of(const char *dir, const char *name)
 			json_array_append_new(aliases, json_string(l));
 		json_decref(j);
 	}
-	al = dl_xasprintf("%s/aliases.%s", dir, net.bridge);
-	if (dl_read_file(al, &text, NULL) == 0) {
-		char *save = NULL;
-
-		for (char *l = strtok_r(text, "\n", &save); l;
-		     l = strtok_r(NULL, "\n", &save))
-			json_array_append_new(aliases, json_string(l));
-	}
+	/* dl network connect --alias: kept with the connection */
+	kept = dl_net_connected_aliases(dir, name, &nkept);
+	for (size_t i = 0; i < nkept; i++)
+		json_array_append_new(aliases, json_string(kept[i]));
+	dl_net_list_free(kept, nkept);
 	o = json_pack("{s:s,s:s,s:i,s:s,s:s,s:o}", "NetworkID", name,
 		      "IPAddress", ip, "IPPrefixLen", has ? (int)net.prefix : 0,
 		      "Gateway", gw, "MacAddress", mac, "Aliases", aliases);

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "dl.h"
 #include "dl/shm.h"
 
@@ -91,4 +93,15 @@ int dl_shm_clone(pid_t pid, int *fd, char **reason)
 		return 0;
 	return dl_fail(reason, DL_EXIT_FAIL, "the /dev/shm of process %d: %s",
 		       (int)pid, strerror(e ? e : EPROTO));
+}
+
+bool dl_shm_shareable(const char *id)
+{
+	_cleanup_free_ char *path = dl_path("containers/%s/spec.json", id);
+	json_auto_t *j = json_load_file(path, 0, NULL);
+	const char *m = json_string_value(json_object_get(
+		json_object_get(j, "annotations"), "org.dockerlite.ipc"));
+
+	return m && (!strcmp(m, "shareable") || !strcmp(m, "host") ||
+		     !strncmp(m, "container:", 10));
 }

@@ -10,7 +10,7 @@
 struct json_t;
 
 /**
- * dl_net_connect() - connect running container @id to network @name: an
+ * dl_net_connect() - connect container @id to network @name: if it runs, an
  * address leased from the network, a veth pair from its bridge (up) into
  * the container's namespace (the first free ethN), @name added to
  * containers/ID/networks, the aliases written to containers/ID/aliases.BRIDGE,
@@ -23,11 +23,14 @@ struct json_t;
  * @addr: receives the address (INET_ADDRSTRLEN bytes)
  * @reason: receives the failure text
  *
- * The connection lasts as long as the container runs: the end of its run
- * (dl_net_connected_drop()) gives it back.  Needs root; single-threaded
- * callers only.
+ * A container not running is only recorded (containers/ID/networks; its
+ * own network: network.left removed), @addr "".
+ * The address lasts as long as the run: its end (dl_net_connected_drop())
+ * gives it back; the connection stays in containers/ID/networks, which
+ * dl-spawn joins again at each start, until dl_net_disconnect().  Needs
+ * root; single-threaded callers only.
  *
- * Return: 0, DL_EXIT_NO (no such network, the container is not running),
+ * Return: 0, DL_EXIT_NO (no such container or network),
  * DL_EXIT_CONFLICT (already on @name; network none, host or container:;
  * the network is full), or DL_EXIT_FAIL.
  */
@@ -39,7 +42,9 @@ extern int dl_net_connect(const char *id, const char *name,
  * dl_net_disconnect() - disconnect container @id from network @name, its
  * own (given with --network) or one it was connected to: the veth pair
  * removed, the address given back, the hosts of the network's members
- * and its own written again
+ * and its own written again; the connection leaves
+ * containers/ID/networks, which a container not running, or connected to
+ * a network removed meanwhile, only loses
  * @id: the full container ID
  * @name: the network
  * @reason: receives the failure text

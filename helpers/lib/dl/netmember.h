@@ -44,12 +44,25 @@ extern int dl_net_own_leave(const char *dir, bool left);
 
 /**
  * dl_net_connected() - the networks container @dir was connected to
- * (containers/ID/networks, one name a line)
+ * (containers/ID/networks, one a line: "NAME[ ALIAS...]"), which its
+ * starts join again until it is disconnected, as Docker's
  * @dir: the container's directory
  * @n: receives how many (0 when the file is missing)
  * Return: a malloc'd array of malloc'd names (dl_net_list_free()).
  */
 extern char **dl_net_connected(const char *dir, size_t *n);
+
+/**
+ * dl_net_connected_aliases() - the aliases container @dir was connected
+ * to network @name with (dl network connect --alias)
+ * @dir: the container's directory
+ * @name: the network
+ * @n: receives how many
+ * Return: a malloc'd array of malloc'd names (dl_net_list_free()), NULL
+ * for none.
+ */
+extern char **dl_net_connected_aliases(const char *dir, const char *name,
+				       size_t *n);
 
 /**
  * dl_net_list_free() - free what dl_net_connected() gave
@@ -59,18 +72,20 @@ extern char **dl_net_connected(const char *dir, size_t *n);
 extern void dl_net_list_free(char **v, size_t n);
 
 /**
- * dl_net_connected_save() - write containers/ID/networks again: @v
- * without @drop, with @add (removed when nothing is left); no fsync (it
- * lives as long as the run)
+ * dl_net_connected_save() - write containers/ID/networks again: without
+ * the line of @drop, with that of @add and its @aliases at the end
+ * (removed when nothing is left); temp file, fsync and rename, as it
+ * outlives the run
  * @dir: the container's directory
- * @v: the names
- * @n: how many
- * @drop: a name left out, or NULL
- * @add: a name added at the end, or NULL
+ * @drop: a network left out, or NULL
+ * @add: a network added (in place of its line, if any), or NULL
+ * @aliases: the aliases of @add
+ * @nalias: how many
  * Return: 0, or -1 with errno set.
  */
-extern int dl_net_connected_save(const char *dir, char **v, size_t n,
-				 const char *drop, const char *add);
+extern int dl_net_connected_save(const char *dir, const char *drop,
+				 const char *add, char *const *aliases,
+				 size_t nalias);
 
 /**
  * dl_net_lease_of() - the address container @dir holds on @net
@@ -110,10 +125,12 @@ extern void dl_net_mac(struct in_addr a, unsigned char mac[6]);
 extern void dl_net_forget_lines(const char *dir, const struct dl_net *net);
 
 /**
- * dl_net_connected_drop() - end every connection of the container in @dir
- * (containers/ID/networks): the addresses given back, its lines of those
- * networks removed, the others' hosts written again; the pairs go with
- * the container's namespace
+ * dl_net_connected_drop() - end the run of every connection of the
+ * container in @dir (containers/ID/networks): the addresses given back,
+ * its lines of those networks removed, the others' hosts written again;
+ * the pairs go with the container's namespace.  The record stays, for
+ * its next start, but the line of its own network (connected again after
+ * a disconnect), which its starts join as their own.
  * @dir: the container's directory (absolute, as the leases name it)
  * @reason: receives the text of the first failure
  * Return: 0 or DL_EXIT_FAIL (the others still done).

@@ -4,6 +4,7 @@
 #ifndef DL_SHM_H
 #define DL_SHM_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /**
@@ -19,5 +20,18 @@
  * Return: 0 or DL_EXIT_FAIL.
  */
 extern int dl_shm_clone(pid_t pid, int *fd, char **reason);
+
+/* Docker's words for a donor that keeps its IPC to itself. */
+#define DL_SHM_PRIVATE "non-shareable IPC (hint: use IpcMode:shareable " \
+		       "for the donor container)"
+
+/**
+ * dl_shm_shareable() - whether container @id may be joined with --ipc
+ * container:ID, as Docker's: its IPC mode (annotation org.dockerlite.ipc)
+ * is shareable, host or container:OTHER; private, dl's default, is not
+ * @id: the full container ID
+ * Return: true when it may; false too when its spec cannot be read.
+ */
+extern bool dl_shm_shareable(const char *id);
 
 #endif
