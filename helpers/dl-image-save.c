@@ -462,7 +462,16 @@ static void add_oci_index(void)
 struct sink {
 	struct archive *a;
 	int dfd;
+	int fd;          /* the tar's descriptor */
+	uint64_t off;    /* what libarchive has written of it */
+	uint64_t placed; /* bytes it writes next that are there already */
+	bool clone;      /* the tar may take reflinks (the last one did) */
 };
+
+/* Where a blob's data starts in a tar: a block of the filesystem, so that
+ * it can be a reflink of the stored blob (all but the tail block) */
+#define TAR_ALIGN 4096
+#define TAR_BLOCK 512
 
 static noreturn void fail_out(const char *name, const char *why)
 {
@@ -535,6 +544,102 @@ static void copy_blob(int src, int dst, const char *name, uint64_t size)
 		fail_out(name, "the blob changed size");
 }
 
+/* libarchive's output: written as it comes, but for the bytes of a blob
+ * already placed by a reflink, which are skipped */
+static la_ssize_t tar_write(struct archive *a, void *p, const void *buf,
+			    size_t len)
+{
+	struct sink *k = p;
+	const char *b = buf;
+	size_t left = len;
+
+	if (k->placed) {
+		size_t skip = left < k->placed ? left : (size_t)k->placed;
+
+		k->placed -= skip;
+		k->off += skip;
+		b += skip;
+		left -= skip;
+		if (!k->placed && lseek(k->fd, (off_t)k->off, SEEK_SET) < 0) {
+			archive_set_error(a, errno, "%s", strerror(errno));
+			return -1;
+		}
+	}
+	while (left > 0) {
+		ssize_t n = write(k->fd, b, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			archive_set_error(a, errno, "%s", strerror(errno));
+			return -1;
+		}
+		b += n;
+		left -= (size_t)n;
+		k->off += (uint64_t)n;
+	}
+	return (la_ssize_t)len;
+}
+
+/*
+ * Before a blob's header: entries of its directory again (a tar allows
+ * it; a reader makes the directory once), as many as make its data start on
+ * a TAR_ALIGN boundary, where the filesystem can share the blob's blocks.
+ * The same whatever the output, so that a save gives the same bytes.
+ */
+static void tar_align(struct sink *k, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	_cleanup_free_ char *dir = NULL;
+	/* where the data would start: the last member's data is padded to a
+	 * block when the next header is written, then comes the header */
+	uint64_t at = (k->off + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK +
+		      TAR_BLOCK;
+
+	if (at % TAR_ALIGN == 0)
+		return;
+	/* a blob at the top (docker-archive): the top directory */
+	dir = slash ? dl_xasprintf("%.*s", (int)(slash - name), name)
+		    : dl_xstrdup(".");
+	while (at % TAR_ALIGN) {
+		struct archive_entry *e = archive_entry_new();
+
+		if (!e)
+			dl_oom();
+		archive_entry_set_pathname(e, dir);
+		archive_entry_set_filetype(e, AE_IFDIR);
+		archive_entry_set_perm(e, 0755);
+		archive_entry_set_uid(e, 0);
+		archive_entry_set_gid(e, 0);
+		archive_entry_set_mtime(e, s.mtime, 0);
+		archive_entry_set_size(e, 0);
+		if (archive_write_header(k->a, e) != ARCHIVE_OK)
+			fail_out(name, archive_error_string(k->a));
+		archive_entry_free(e);
+		at += TAR_BLOCK;
+	}
+}
+
+/* The data of blob @src, @size bytes, as a reflink at the tar's end when
+ * the filesystem takes it; libarchive then writes zeros there, which
+ * tar_write() skips.  Return: whether it was placed. */
+static bool tar_clone(struct sink *k, int src, uint64_t size)
+{
+	struct file_clone_range r = { .src_fd = src, .src_offset = 0,
+				      .src_length = size,
+				      .dest_offset = k->off };
+
+	if (!k->clone || !size || k->off % TAR_ALIGN)
+		return false;
+	if (ioctl(k->fd, FICLONERANGE, &r) < 0) {
+		/* another filesystem, or none that clones: copied from now */
+		k->clone = false;
+		return false;
+	}
+	k->placed = size;
+	return true;
+}
+
 static void write_member(struct sink *k, const struct member *m)
 {
 	_cleanup_free_ char *why = NULL, *buf = NULL;
@@ -581,6 +686,8 @@ static void write_member(struct sink *k, const struct member *m)
 	archive_entry_set_gid(e, 0);
 	archive_entry_set_mtime(e, s.mtime, 0);
 	archive_entry_set_size(e, m->dir ? 0 : (la_int64_t)size);
+	if (!m->dir && !m->buf)
+		tar_align(k, m->name);
 	if (archive_write_header(k->a, e) != ARCHIVE_OK)
 		fail_out(m->name, archive_error_string(k->a));
 	archive_entry_free(e);
@@ -591,6 +698,20 @@ static void write_member(struct sink *k, const struct member *m)
 		return;
 	}
 	buf = dl_xmalloc(CHUNK);
+	if (tar_clone(k, src, size)) {
+		/* libarchive counts the bytes: zeros, which are not written */
+		memset(buf, 0, CHUNK);
+		for (uint64_t done = 0; done < size;) {
+			size_t n = size - done < CHUNK ? (size_t)(size - done)
+						       : CHUNK;
+
+			tar_data(k->a, m->name, buf, n);
+			done += n;
+		}
+		if (k->placed)
+			fail_out(m->name, "the tar writer kept bytes back");
+		return;
+	}
 	for (uint64_t done = 0; done < size;) {
 		ssize_t n = read(src, buf, CHUNK);
 
@@ -615,15 +736,22 @@ static void write_all(struct sink *k)
 /* The archive to @fd */
 static void write_tar(int fd)
 {
-	struct sink k = { .dfd = -1 };
+	struct sink k = { .dfd = -1, .fd = fd };
+	struct stat st;
 
+	/* a regular file, empty: the offsets are the file's */
+	k.clone = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		  st.st_size == 0 && lseek(fd, 0, SEEK_CUR) == 0;
 	k.a = archive_write_new();
 	if (!k.a)
 		dl_oom();
+	/* unblocked: each header and datum reaches tar_write() at once */
 	if (archive_write_set_format_pax_restricted(k.a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(k.a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(k.a, 0) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(k.a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(k.a, fd) != ARCHIVE_OK)
+	    archive_write_open2(k.a, &k, NULL, tar_write, NULL, NULL) !=
+		    ARCHIVE_OK)
 		fail_out("tar", archive_error_string(k.a));
 	write_all(&k);
 	if (archive_write_close(k.a) != ARCHIVE_OK)

@@ -223,6 +223,43 @@ blobs() {
 	assert_equal "$(ls -A "$DL_ROOT/tmp")" ''
 }
 
+@test "dl image save: in an archive on the store's btrfs the layers are reflinks of the stored blobs; the same bytes to a pipe" {
+	require_lxc
+	dl_test_store
+	local n o=$DL_TEST_MNT/save-$BATS_TEST_NUMBER excl layer
+	n=$(safename)
+	base_and_child "$n"
+	mkdir -p "$o"
+	for fmt in oci-archive docker-archive; do
+		dl save --format "$fmt" -o "$o/$fmt.tar" "$n-child:1"
+		dl save --format "$fmt" "$n-child:1" | cat >"$BATS_TEST_TMPDIR/$fmt.tar"
+		cmp "$o/$fmt.tar" "$BATS_TEST_TMPDIR/$fmt.tar"
+		# every layer's data starts on a 4096-byte block, the blob's
+		python3 - "$o/$fmt.tar" "$DL_ROOT/blobs/sha256" <<-'PY'
+			import os, sys, tarfile
+			t = tarfile.open(sys.argv[1])
+			n = 0
+			for m in t.getmembers():
+			    h = os.path.basename(m.name).split(".")[0]
+			    p = os.path.join(sys.argv[2], h)
+			    if m.isfile() and m.size > 4096 and os.path.exists(p):
+			        assert m.offset_data % 4096 == 0, (m.name, m.offset_data)
+			        assert t.extractfile(m).read() == open(p, "rb").read(), m.name
+			        n += 1
+			assert n >= 1, n
+		PY
+		# the archive's blocks are the blobs' but for headers and tails
+		layer=$(du -b --apparent-size "$o/$fmt.tar" | cut -f1)
+		excl=$(btrfs filesystem du --raw "$o/$fmt.tar" | awk 'NR == 2 { print $2 }')
+		[ "$excl" -lt $((layer / 4)) ] ||
+			fail "$fmt: $excl of $layer bytes not shared"
+	done
+	# podman and skopeo read them
+	run -0 skopeo inspect --raw "oci-archive:$o/oci-archive.tar"
+	run -0 pm load -q -i "$o/docker-archive.tar"
+	rm -rf "$o"
+}
+
 @test "dl image save: --source-date-epoch: the same tree made twice at other times gives the same layers" {
 	require_root
 	dl_test_store

@@ -815,11 +815,10 @@ part6() {
 		save-child-big \
 		"$drop $(image_id bench-child-big:1)" \
 		"dl save --format oci-archive -o $MNT/save-big.tar bench-child-big:1"
-	compare "save (oci-archive) of a one-file child, over a $bsize parent" \
+	compare "save (oci-archive, to the store's btrfs) of a one-file child, over a $bsize parent" \
 		save-child-big save-child-small "over a $ssize parent:" 1.5
 	# the same to an OCI layout on the store's btrfs: a blob the store
-	# holds is a reflink there, so only the child's layer costs; in an
-	# archive the parent's layer is bytes written (and made durable)
+	# holds is a reflink there too, so only the child's layer costs
 	hf_set "$RUNS_LAYER" 1 \
 		save-dir-small \
 		"rm -rf $MNT/save-small.d; $drop $(image_id bench-child-small:1)" \
